@@ -1,0 +1,111 @@
+//! Image headers and bounded decoding. Dimensions come from the header only;
+//! pixels are decoded only when a crop needs them, under the image crate's
+//! `Limits` and a byte budget checked before the buffer exists.
+
+use crate::evidence::{Dimensions, MediaFormat};
+use crate::limits::Limits;
+use image::{DynamicImage, ImageFormat, ImageReader};
+use std::io::Cursor;
+
+/// Reads the format and dimensions from an image's header, never its pixels.
+///
+/// Returns the format found in the bytes (`None` if unknown), the dimensions if
+/// the header could be read and they are within the limits, and otherwise the
+/// problem in words.
+pub fn probe(
+    bytes: &[u8],
+    named: Option<MediaFormat>,
+    limits: &Limits,
+) -> (Option<MediaFormat>, Option<Dimensions>, Option<String>) {
+    let found = match image::guess_format(bytes) {
+        Ok(ImageFormat::Jpeg) => MediaFormat::Jpeg,
+        Ok(ImageFormat::Png) => MediaFormat::Png,
+        Ok(other) => {
+            return (
+                None,
+                None,
+                Some(format!("{other:?} data, not a JPEG or PNG")),
+            );
+        }
+        Err(_) => {
+            return (
+                None,
+                None,
+                Some("not an image the reader knows (no JPEG or PNG signature)".into()),
+            );
+        }
+    };
+    let reader = ImageReader::with_format(Cursor::new(bytes), to_image_format(found));
+    match reader.into_dimensions() {
+        Ok((width, height)) => {
+            let mut problem = None;
+            if width > limits.max_image_dimension || height > limits.max_image_dimension {
+                problem = Some(format!(
+                    "header declares {width}×{height} px, over the {m}×{m} limit; not decoded",
+                    m = limits.max_image_dimension
+                ));
+            } else if let Some(n) = named.filter(|n| *n != found) {
+                // Readable, so the dimensions are kept; the mislabel is still reported.
+                problem = Some(format!(
+                    "named as {} but holds {} data",
+                    fmt_name(n),
+                    fmt_name(found)
+                ));
+                return (Some(found), Some(Dimensions { width, height }), problem);
+            }
+            let dims = problem.is_none().then_some(Dimensions { width, height });
+            (Some(found), dims, problem)
+        }
+        Err(e) => (
+            Some(found),
+            None,
+            Some(format!("header cannot be read: {e}")),
+        ),
+    }
+}
+
+fn fmt_name(f: MediaFormat) -> &'static str {
+    match f {
+        MediaFormat::Jpeg => "jpeg",
+        MediaFormat::Png => "png",
+        MediaFormat::Mp4 => "mp4",
+        MediaFormat::Mov => "mov",
+        MediaFormat::Webm => "webm",
+    }
+}
+
+fn to_image_format(f: MediaFormat) -> ImageFormat {
+    match f {
+        MediaFormat::Png => ImageFormat::Png,
+        _ => ImageFormat::Jpeg,
+    }
+}
+
+/// Decodes an image under the limits: the header's dimensions and the size of
+/// the pixel buffer are checked before it is allocated.
+pub fn decode(bytes: &[u8], limits: &Limits) -> Result<DynamicImage, String> {
+    let format = image::guess_format(bytes).map_err(|e| format!("unknown image format: {e}"))?;
+    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png) {
+        return Err(format!("{format:?} data, not a JPEG or PNG"));
+    }
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let mut image_limits = image::Limits::default();
+    image_limits.max_image_width = Some(limits.max_image_dimension);
+    image_limits.max_image_height = Some(limits.max_image_dimension);
+    // Four bytes per pixel at the largest allowed size, plus decoder scratch.
+    let budget = u64::from(limits.max_image_dimension).pow(2) * 4 + (64 << 20);
+    image_limits.max_alloc = Some(budget);
+    reader.limits(image_limits);
+    let (w, h) = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|e| format!("header cannot be read: {e}"))?;
+    if w > limits.max_image_dimension || h > limits.max_image_dimension {
+        return Err(format!(
+            "header declares {w}×{h} px, over the {m}×{m} limit",
+            m = limits.max_image_dimension
+        ));
+    }
+    reader
+        .decode()
+        .map_err(|e| format!("cannot be decoded: {e}"))
+}

@@ -1,0 +1,176 @@
+//! The decision policy: the thresholds of DECISION.md, loadable from TOML so a
+//! compliance team can re-run an archive store under a stricter policy.
+
+use crate::evidence::{Similarity, canonical_check};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::path::Path;
+
+/// What an agent's manual approval may do to the automatic status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ManualRule {
+    /// The agent decides: rejection rejects, acceptance accepts (the provider's behaviour).
+    AgentDecides,
+    /// The agent may reject, but an acceptance does not overturn a non-accepted automatic status.
+    AgentMayOnlyReject,
+    /// The manual approval is ignored; the automatic status is final.
+    Ignore,
+}
+
+/// The rules in force. [`Policy::default`] is DECISION.md.
+///
+/// ```
+/// let p = eid_archive::Policy::from_toml("name = \"strict\"\nminimum_age = 21\nmin_similarity = \"high\"")?;
+/// assert_eq!(p.minimum_age, 21);
+/// # Ok::<(), eid_archive::PolicyError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Policy {
+    /// Named in every report.
+    pub name: String,
+    /// The lowest similarity that is not a reason for `inconclusive`.
+    #[serde(serialize_with = "ser_similarity", deserialize_with = "de_similarity")]
+    pub min_similarity: Similarity,
+    /// Security checks that do not count (`liveness` also covers `livenessDetected`).
+    pub ignore_checks: Vec<String>,
+    /// Security checks that must be present; a missing one rejects.
+    pub require_checks: Vec<String>,
+    /// Features (by name) whose absence does not count.
+    pub ignore_features: Vec<String>,
+    /// Age below which `notUnderage` being valid is a contradiction.
+    pub minimum_age: u32,
+    /// What the agent's decision does.
+    pub manual_approval: ManualRule,
+    /// Process types that never end inconclusive (rule 3 rejects instead).
+    pub fully_automatic_types: Vec<String>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            name: "default".into(),
+            min_similarity: Similarity::High,
+            ignore_checks: Vec::new(),
+            require_checks: Vec::new(),
+            ignore_features: Vec::new(),
+            minimum_age: 18,
+            manual_approval: ManualRule::AgentDecides,
+            fully_automatic_types: vec!["substantialFullyAuto".into()],
+        }
+    }
+}
+
+/// A policy file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("policy {source_name}: {message}")]
+pub struct PolicyError {
+    /// The file, or `inline`.
+    pub source_name: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Policy {
+    /// Parses a policy from TOML. Unknown keys are refused, so that a typo
+    /// cannot silently leave the default in force.
+    pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
+        toml::from_str(text).map_err(|e| PolicyError {
+            source_name: "inline".into(),
+            message: e
+                .to_string()
+                .lines()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .trim()
+                .to_owned(),
+        })
+    }
+
+    /// Reads a policy file.
+    pub fn load(path: &Path) -> Result<Policy, PolicyError> {
+        let name = path.display().to_string();
+        let meta = std::fs::metadata(path).map_err(|e| PolicyError {
+            source_name: name.clone(),
+            message: e.to_string(),
+        })?;
+        if meta.len() > 1 << 20 {
+            return Err(PolicyError {
+                source_name: name,
+                message: "larger than 1 MiB".into(),
+            });
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| PolicyError {
+            source_name: name.clone(),
+            message: e.to_string(),
+        })?;
+        Policy::from_toml(&text).map_err(|e| PolicyError {
+            source_name: name,
+            message: e.message,
+        })
+    }
+
+    /// True when the check counts for the decision.
+    pub fn counts_check(&self, name: &str) -> bool {
+        let c = canonical_check(name);
+        !self.ignore_checks.iter().any(|i| canonical_check(i) == c)
+    }
+
+    /// True when a missing feature of this name counts.
+    pub fn counts_feature(&self, name: &str) -> bool {
+        !self
+            .ignore_features
+            .iter()
+            .any(|i| i.eq_ignore_ascii_case(name))
+    }
+
+    /// True when the process type never ends inconclusive.
+    pub fn is_fully_automatic(&self, process_type: Option<&str>) -> bool {
+        process_type.is_some_and(|t| {
+            self.fully_automatic_types
+                .iter()
+                .any(|f| f.eq_ignore_ascii_case(t.trim()))
+        })
+    }
+}
+
+fn ser_similarity<S: Serializer>(s: &Similarity, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(s.as_str())
+}
+
+fn de_similarity<'de, D: Deserializer<'de>>(de: D) -> Result<Similarity, D::Error> {
+    let s = String::deserialize(de)?;
+    Similarity::parse(&s).ok_or_else(|| {
+        serde::de::Error::custom(format!(
+            "unknown similarity {s:?}: use high, medium, low or veryLow"
+        ))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_is_decision_md() {
+        let p = Policy::default();
+        assert_eq!(p.min_similarity, Similarity::High);
+        assert_eq!(p.minimum_age, 18);
+        assert!(p.is_fully_automatic(Some("substantialFullyAuto")));
+        assert!(!p.is_fully_automatic(Some("substantial")));
+        assert_eq!(Policy::from_toml("").unwrap(), p);
+    }
+
+    #[test]
+    fn typos_and_bad_values_are_refused() {
+        let e = Policy::from_toml("minimum_agee = 21").unwrap_err();
+        assert!(e.message.contains("minimum_agee"), "{e}");
+        let e = Policy::from_toml("min_similarity = \"great\"").unwrap_err();
+        assert!(e.message.contains("unknown similarity"), "{e}");
+        let p = Policy::from_toml("min_similarity = \"Medium\"\nmanual_approval = \"agent-may-only-reject\"\nignore_checks = [\"livenessDetected\"]").unwrap();
+        assert_eq!(p.min_similarity, Similarity::Medium);
+        assert_eq!(p.manual_approval, ManualRule::AgentMayOnlyReject);
+        assert!(!p.counts_check("liveness"));
+        assert!(p.counts_check("nonExpired"));
+    }
+}

@@ -1,0 +1,233 @@
+//! `eid-audit inspect ARCHIVE`: one archive, the verdict first, then why.
+
+use super::{Format, JudgeArgs, Outcome};
+use crate::table::Table;
+use eid_archive::evidence::Source;
+use eid_archive::{Audit, MemberKind};
+use std::fmt::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The full-result zip.
+    archive: PathBuf,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// The process record ("Get process" JSON) kept outside the zip. Without it,
+    /// a `.json` with the archive's file stem beside it is used when present.
+    #[arg(long, value_name = "FILE")]
+    process: Option<PathBuf>,
+    #[command(flatten)]
+    judge: JudgeArgs,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let options = args.judge.options(args.process.clone())?;
+    let audit = match Audit::of_file(&args.archive, &options) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(Outcome::Unreadable);
+        }
+    };
+    match args.format {
+        Format::Json => println!("{}", serde_json::to_string_pretty(&audit)?),
+        Format::Text => print!("{}", render(&audit)),
+    }
+    Ok(if audit.verdict.agrees == Some(false) {
+        Outcome::Disagrees
+    } else {
+        Outcome::Agrees
+    })
+}
+
+/// The text form: what an auditor reads at a terminal.
+pub fn render(a: &Audit) -> String {
+    let v = &a.verdict;
+    let mut out = String::new();
+    let agreement = match (&v.recorded_status, v.agrees) {
+        (Some(r), Some(true)) => format!("recorded {r}: agrees"),
+        (Some(r), _) => format!("recorded {r}: DISAGREES"),
+        (None, _) => "no recorded status".to_owned(),
+    };
+    let _ = writeln!(
+        out,
+        "{}  {}  ({agreement})",
+        a.process_id,
+        v.decision.status.as_str().to_uppercase()
+    );
+    let mut head = Table::new(&["", ""]);
+    head.row([
+        "archive".into(),
+        format!(
+            "{} ({} bytes, sha256 {})",
+            a.archive.path, a.archive.bytes, a.archive.sha256
+        ),
+    ]);
+    if let Some(p) = &a.evidence.process {
+        head.row([
+            "process".into(),
+            format!(
+                "{} / {}",
+                p.provider.as_deref().unwrap_or("?"),
+                p.process_type.as_deref().unwrap_or("?")
+            ),
+        ]);
+    }
+    if let Some(ocr) = &a.evidence.ocr {
+        head.row([
+            "ocr".into(),
+            format!("{} ({:?} dialect)", ocr.source, ocr.dialect).to_lowercase(),
+        ]);
+    }
+    if let Some(m) = &a.evidence.manual {
+        let who = m.verifier_id.as_deref().unwrap_or("unknown agent");
+        let what = if m.rejected() { "rejected" } else { "accepted" };
+        head.row([
+            "agent".into(),
+            format!(
+                "{who} {what} on {}",
+                m.verification_date.as_deref().unwrap_or("?")
+            ),
+        ]);
+    }
+    head.row([
+        "automatic".into(),
+        format!(
+            "{}{}",
+            v.automatic.status,
+            if v.automatic == v.decision {
+                ""
+            } else {
+                " (before the agent's decision)"
+            }
+        ),
+    ]);
+    head.row([
+        "judged on".into(),
+        match v.verification_date {
+            Some(d) => format!("{} ({})", d.date, d.source),
+            None => "unknown".into(),
+        },
+    ]);
+    head.row(["policy".into(), a.policy.name.clone()]);
+    out.push_str(&head.render_plain());
+
+    section(
+        &mut out,
+        "reasons",
+        if v.decision.reasons.is_empty() {
+            None
+        } else {
+            let mut t = Table::new(&["CODE", "SUBJECT", "MESSAGE"]);
+            for r in &v.decision.reasons {
+                t.row([r.code.as_str().into(), r.subject.clone(), r.message.clone()]);
+            }
+            Some(t)
+        },
+    );
+    if v.automatic != v.decision && !v.automatic.reasons.is_empty() {
+        let mut t = Table::new(&["CODE", "SUBJECT", "MESSAGE"]);
+        for r in &v.automatic.reasons {
+            t.row([r.code.as_str().into(), r.subject.clone(), r.message.clone()]);
+        }
+        section(&mut out, "automatic reasons", Some(t));
+    }
+    section(
+        &mut out,
+        "security checks",
+        (!a.checks().is_empty()).then(|| {
+            let mut t = Table::new(&["CHECK", "RESULT"]);
+            for c in a.checks() {
+                let r = match c.valid {
+                    Some(true) => "valid",
+                    Some(false) => "NOT VALID",
+                    None => "unreadable",
+                };
+                t.row([c.name.clone(), r.into()]);
+            }
+            t
+        }),
+    );
+    section(
+        &mut out,
+        "features",
+        (!a.features().is_empty()).then(|| {
+            let mut t = Table::new(&["FEATURE", "FOUND", "SIDE", "BOX (x,y w×h)"]);
+            for f in a.features() {
+                let found = match f.found {
+                    Some(true) => "yes",
+                    Some(false) => "NO",
+                    None => "unreadable",
+                };
+                t.row([
+                    f.label().to_owned(),
+                    found.into(),
+                    f.side.clone().unwrap_or_else(|| "-".into()),
+                    f.bbox.map_or_else(|| "-".into(), |b| b.to_string()),
+                ]);
+            }
+            t
+        }),
+    );
+    section(
+        &mut out,
+        "media",
+        (!a.evidence.media.is_empty()).then(|| {
+            let mut t = Table::new(&["DEPICTION", "SOURCE", "FORMAT", "PIXELS", "BYTES"]);
+            for m in &a.evidence.media {
+                let source = match &m.source {
+                    Source::Member(n) => n.clone(),
+                    other => other.to_string(),
+                };
+                t.row([
+                    m.depiction.as_str().into(),
+                    source,
+                    format!("{:?}", m.format).to_lowercase(),
+                    m.dimensions
+                        .map_or_else(|| "-".into(), |d| format!("{}×{}", d.width, d.height)),
+                    m.bytes.to_string(),
+                ]);
+            }
+            t
+        }),
+    );
+    section(
+        &mut out,
+        "findings",
+        (!v.findings.is_empty()).then(|| {
+            let mut t = Table::new(&["SEVERITY", "CODE", "SUBJECT", "MESSAGE"]);
+            for f in &v.findings {
+                t.row([
+                    f.severity.as_str().into(),
+                    f.code.as_str().into(),
+                    f.subject.clone(),
+                    f.message.clone(),
+                ]);
+            }
+            t
+        }),
+    );
+    let unknown = a
+        .members
+        .iter()
+        .filter(|m| m.kind == MemberKind::Other)
+        .count();
+    let _ = writeln!(
+        out,
+        "\n{} members ({} not understood); {} findings",
+        a.members.len(),
+        unknown,
+        v.findings.len()
+    );
+    out
+}
+
+fn section(out: &mut String, title: &str, table: Option<Table>) {
+    let _ = writeln!(out, "\n{title}");
+    match table {
+        Some(t) => out.push_str(&t.render_indented()),
+        None => out.push_str("  (none)\n"),
+    }
+}

@@ -1,0 +1,84 @@
+//! The subcommands, one file each, and the exit-code contract.
+
+mod inspect;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use eid_archive::{AuditOptions, Limits, Policy, ProcessSource};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Offline audit of Signicat Assure EID (Electronic IDentification) full-result archives.
+///
+/// Exit codes: 0 every archive read and every recomputed status agrees with the
+/// recorded one (or none was recorded); 1 all read but at least one disagrees;
+/// 2 an archive could not be read, or bad usage.
+#[derive(Debug, Parser)]
+#[command(name = "eid-audit", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Reproduce one archive's decision and show the evidence behind it.
+    Inspect(inspect::Args),
+}
+
+/// Output format of `inspect`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// For a person at a terminal.
+    Text,
+    /// One JSON object, the serialised verdict.
+    Json,
+}
+
+/// Options shared by the commands that judge archives.
+#[derive(Debug, clap::Args)]
+pub struct JudgeArgs {
+    /// Decision policy (TOML); the default is DECISION.md.
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+}
+
+impl JudgeArgs {
+    fn options(&self, process: Option<PathBuf>) -> anyhow::Result<AuditOptions> {
+        let policy = match &self.policy {
+            Some(p) => Policy::load(p)?,
+            None => Policy::default(),
+        };
+        Ok(AuditOptions {
+            limits: Limits::default(),
+            policy,
+            process: process.map_or(ProcessSource::Auto, ProcessSource::File),
+        })
+    }
+}
+
+/// What a run found, mapped to the exit-code contract in one place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything read; every status agrees or none was recorded.
+    Agrees,
+    /// Everything read; at least one disagreement.
+    Disagrees,
+    /// At least one archive could not be read.
+    Unreadable,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> ExitCode {
+        match self {
+            Outcome::Agrees => ExitCode::SUCCESS,
+            Outcome::Disagrees => ExitCode::from(1),
+            Outcome::Unreadable => ExitCode::from(2),
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    match cli.command {
+        Command::Inspect(args) => inspect::run(args),
+    }
+}

@@ -1,0 +1,1 @@
+//! Corpus generation for benchmarks and batch tests (see the performance issue).
