@@ -70,15 +70,17 @@ pub struct AuditOptions {
 }
 
 /// One audited archive: what it is, what it holds, and the verdict.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+///
+/// It serialises to the JSON of `eid-audit inspect --format json`: the
+/// verdict's keys (`recordedStatus`, `decision`, `agrees`, `findings`, ...) at
+/// the top, beside `processId`, `checks`, `features` and `media`.
+#[derive(Debug, Clone)]
 pub struct Audit {
     /// The archive file.
     pub archive: ArchiveInfo,
     /// The process record's id, else the native `id`, else the archive's file stem.
     pub process_id: String,
     /// The recomputed decision and findings.
-    #[serde(flatten)]
     pub verdict: Verdict,
     /// The evidence it was computed from.
     pub evidence: Evidence,
@@ -86,6 +88,60 @@ pub struct Audit {
     pub members: Vec<Member>,
     /// The policy in force.
     pub policy: Policy,
+}
+
+/// The serialised shape of an [`Audit`]: the CLI contract's keys first.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AuditView<'a> {
+    process_id: &'a str,
+    archive: &'a ArchiveInfo,
+    provider: Option<&'a str>,
+    process_type: Option<&'a str>,
+    #[serde(flatten)]
+    verdict: &'a Verdict,
+    checks: &'a [evidence::SecurityCheck],
+    features: &'a [evidence::Feature],
+    media: &'a [evidence::Media],
+    similarity: Option<&'a str>,
+    liveness_detected: Option<bool>,
+    document: Option<&'a evidence::DocumentFields>,
+    process: Option<&'a evidence::ProcessRecord>,
+    ocr_source: Option<&'a evidence::Source>,
+    ocr_dialect: Option<evidence::Dialect>,
+    manual_approval: Option<&'a evidence::ManualApproval>,
+    members: &'a [Member],
+    policy: &'a Policy,
+}
+
+impl Serialize for Audit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let ocr = self.evidence.ocr.as_ref();
+        AuditView {
+            process_id: &self.process_id,
+            archive: &self.archive,
+            provider: self
+                .evidence
+                .process
+                .as_ref()
+                .and_then(|p| p.provider.as_deref()),
+            process_type: self.evidence.process_type(),
+            verdict: &self.verdict,
+            checks: self.checks(),
+            features: self.features(),
+            media: &self.evidence.media,
+            similarity: ocr.and_then(|o| o.similarity.as_deref()),
+            liveness_detected: ocr.and_then(|o| o.liveness_detected),
+            document: ocr.map(|o| &o.document),
+            process: self.evidence.process.as_ref(),
+            ocr_source: ocr.map(|o| &o.source),
+            ocr_dialect: ocr.map(|o| o.dialect),
+            manual_approval: self.evidence.manual.as_ref(),
+            members: &self.members,
+            policy: &self.policy,
+        }
+        .serialize(s)
+    }
 }
 
 /// The archive file itself, so that any copy can be proven identical.

@@ -230,9 +230,7 @@ pub(crate) fn liveness_flag(v: &Value, path: &str, cx: &mut Cx<'_>) -> Option<bo
 /// Reads a box. Every coordinate must be an integer that fits in 32 bits, as
 /// the schema says; otherwise the box is not used.
 pub(crate) fn bbox(v: &Value, path: &str, cx: &mut Cx<'_>) -> Option<BBox> {
-    let Some(mut o) = Obj::of(v, path.to_owned(), cx) else {
-        return None;
-    };
+    let mut o = Obj::of(v, path.to_owned(), cx)?;
     let coord = |key: &str, o: &mut Obj<'_>, cx: &mut Cx<'_>| -> Option<i64> {
         let p = o.path(key);
         match o.take(key) {

@@ -78,7 +78,11 @@ pub fn render(a: &Audit) -> String {
     if let Some(ocr) = &a.evidence.ocr {
         head.row([
             "ocr".into(),
-            format!("{} ({:?} dialect)", ocr.source, ocr.dialect).to_lowercase(),
+            format!(
+                "{} ({} dialect)",
+                ocr.source,
+                format!("{:?}", ocr.dialect).to_lowercase()
+            ),
         ]);
     }
     if let Some(m) = &a.evidence.manual {
@@ -216,10 +220,9 @@ pub fn render(a: &Audit) -> String {
         .count();
     let _ = writeln!(
         out,
-        "\n{} members ({} not understood); {} findings",
-        a.members.len(),
-        unknown,
-        v.findings.len()
+        "\n{} ({unknown} not understood); {}",
+        plural(a.members.len(), "member"),
+        plural(v.findings.len(), "finding")
     );
     out
 }
@@ -229,5 +232,13 @@ fn section(out: &mut String, title: &str, table: Option<Table>) {
     match table {
         Some(t) => out.push_str(&t.render_indented()),
         None => out.push_str("  (none)\n"),
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }

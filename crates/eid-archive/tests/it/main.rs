@@ -1,0 +1,9 @@
+//! Integration tests of eid-archive: one binary, a module per area.
+
+// Tests may unwrap: a panic is the failure report.
+#![allow(clippy::unwrap_used)]
+
+mod decision;
+mod findings;
+mod reader;
+mod support;

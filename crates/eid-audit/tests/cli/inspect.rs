@@ -1,0 +1,205 @@
+use super::{eid_audit, stderr, stdout, testdata};
+use serde_json::Value;
+
+#[test]
+fn inspect_json_of_every_bundled_archive() {
+    insta::glob!("../../../../testdata", "*.zip", |path| {
+        let name = format!("testdata/{}", path.file_name().unwrap().to_string_lossy());
+        let out = eid_audit(&["inspect", &name, "--format", "json"]);
+        assert!(
+            out.status.code() == Some(0) || out.status.code() == Some(1),
+            "{}",
+            stderr(&out)
+        );
+        let json: Value = serde_json::from_str(&stdout(&out)).expect("one JSON object");
+        insta::assert_json_snapshot!(json);
+    });
+}
+
+#[test]
+fn inspect_text_of_every_bundled_archive() {
+    insta::glob!("../../../../testdata", "*.zip", |path| {
+        let name = format!("testdata/{}", path.file_name().unwrap().to_string_lossy());
+        let out = eid_audit(&["inspect", &name]);
+        insta::assert_snapshot!(stdout(&out));
+    });
+}
+
+#[test]
+fn json_has_the_contract_keys() {
+    for name in testdata() {
+        let out = eid_audit(&["inspect", &name, "--format", "json"]);
+        let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+        assert!(v["processId"].is_string(), "{name}");
+        assert!(
+            v["recordedStatus"].is_string() || v["recordedStatus"].is_null(),
+            "{name}"
+        );
+        assert!(
+            ["accepted", "rejected", "inconclusive", "failed"]
+                .contains(&v["decision"]["status"].as_str().unwrap())
+        );
+        for r in v["decision"]["reasons"].as_array().unwrap() {
+            assert!(r["code"].is_string() && r["subject"].is_string(), "{name}");
+        }
+        assert!(v["agrees"].is_boolean() || v["agrees"].is_null(), "{name}");
+        for f in v["findings"].as_array().unwrap() {
+            for k in ["severity", "code", "subject", "message"] {
+                assert!(f[k].is_string(), "{name}: finding without {k}");
+            }
+        }
+        for k in ["checks", "features", "media"] {
+            assert!(v[k].is_array(), "{name}: {k}");
+        }
+        assert_eq!(v["policy"]["name"], "default");
+    }
+}
+
+#[test]
+fn exit_codes_follow_the_contract() {
+    assert_eq!(
+        eid_audit(&["inspect", "testdata/accepted.zip"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        eid_audit(&["inspect", "testdata/failed.zip"]).status.code(),
+        Some(0)
+    );
+    let disagrees = eid_audit(&["inspect", "testdata/recorded-accepted-contradicted.zip"]);
+    assert_eq!(disagrees.status.code(), Some(1));
+    assert!(stdout(&disagrees).starts_with(
+        "00000000-0000-4000-8000-000000000009  REJECTED  (recorded accepted: DISAGREES)"
+    ));
+    // no recorded status: nothing to disagree with
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("no-record.zip");
+    let mut case = eid_testkit::Case::inconclusive();
+    case.process = eid_testkit::ProcessPlacement::None;
+    std::fs::write(&zip, case.to_zip()).unwrap();
+    let out = eid_audit(&["inspect", zip.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        (
+            v["agrees"].clone(),
+            v["recordedStatus"].clone(),
+            v["processId"].clone()
+        ),
+        (Value::Null, Value::Null, Value::from("no-record"))
+    );
+}
+
+#[test]
+fn a_broken_archive_is_one_line_on_stderr_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("broken.zip");
+    let mut bytes = eid_testkit::Case::accepted().to_zip();
+    bytes.truncate(bytes.len() / 2);
+    std::fs::write(&bad, &bytes).unwrap();
+    let out = eid_audit(&["inspect", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with(&format!("{}: not a readable zip archive: ", bad.display())),
+        "{err}"
+    );
+    assert!(stdout(&out).is_empty());
+    assert!(!err.contains("panicked") && !err.contains("backtrace"));
+}
+
+#[test]
+fn errors_name_the_member() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad-json.zip");
+    std::fs::write(
+        &bad,
+        eid_testkit::zip_members(&[("data/ocr.json".into(), b"{\"features\": [".to_vec())]),
+    )
+    .unwrap();
+    let out = eid_audit(&["inspect", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).trim_end(),
+        format!(
+            "{}: data/ocr.json: invalid JSON: EOF while parsing a list at line 1 column 14",
+            bad.display()
+        )
+    );
+}
+
+#[test]
+fn a_missing_file_and_bad_usage_exit_2() {
+    let out = eid_audit(&["inspect", "testdata/does-not-exist.zip"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("testdata/does-not-exist.zip: cannot read: No such file"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(eid_audit(&[]).status.code(), Some(2));
+    assert_eq!(eid_audit(&["inspect"]).status.code(), Some(2));
+    assert_eq!(
+        eid_audit(&["inspect", "testdata/accepted.zip", "--format", "yaml"])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn a_policy_file_changes_the_decision_and_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("lenient.toml");
+    std::fs::write(&policy, "name = \"lenient-2026\"\nmin_similarity = \"veryLow\"\nignore_features = [\"OVI 1\", \"OVI 2\"]\n").unwrap();
+    let out = eid_audit(&[
+        "inspect",
+        "testdata/inconclusive.zip",
+        "--format",
+        "json",
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "now accepted, recorded inconclusive"
+    );
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["decision"]["status"], "accepted");
+    assert_eq!(v["policy"]["name"], "lenient-2026");
+
+    std::fs::write(&policy, "min_similarity = 3\n").unwrap();
+    let out = eid_audit(&[
+        "inspect",
+        "testdata/accepted.zip",
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("lenient.toml"), "{}", stderr(&out));
+}
+
+#[test]
+fn an_explicit_process_record_wins_over_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let record = dir.path().join("record.json");
+    let mut case = eid_testkit::Case::beside();
+    case.status = "inconclusive".into();
+    std::fs::write(&record, serde_json::to_vec(&case.process_json()).unwrap()).unwrap();
+    let zip = dir.path().join("alone.zip");
+    std::fs::write(&zip, case.to_zip()).unwrap();
+    let alone = eid_audit(&["inspect", zip.to_str().unwrap()]);
+    assert_eq!(alone.status.code(), Some(0));
+    assert!(stdout(&alone).contains("no recorded status"));
+    let given = eid_audit(&[
+        "inspect",
+        zip.to_str().unwrap(),
+        "--process",
+        record.to_str().unwrap(),
+    ]);
+    assert_eq!(given.status.code(), Some(1));
+    assert!(stdout(&given).contains("recorded inconclusive: DISAGREES"));
+}
