@@ -109,17 +109,19 @@ pub struct Finding {
     pub message: String,
 }
 
-fn finding(
-    severity: Severity,
-    code: FindingCode,
-    subject: impl Into<String>,
-    message: impl Into<String>,
-) -> Finding {
-    Finding {
-        severity,
-        code,
-        subject: subject.into(),
-        message: message.into(),
+impl Finding {
+    pub(crate) fn new(
+        severity: Severity,
+        code: FindingCode,
+        subject: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Finding {
+            severity,
+            code,
+            subject: subject.into(),
+            message: message.into(),
+        }
     }
 }
 
@@ -146,7 +148,7 @@ pub(crate) fn collect(
     let mut out = Vec::new();
     if agrees == Some(false) {
         let recorded = evidence.recorded_status().unwrap_or_default();
-        out.push(finding(
+        out.push(Finding::new(
             Severity::Error,
             FindingCode::StatusMismatch,
             format!("{recorded} ≠ {}", decision.status),
@@ -167,7 +169,7 @@ pub(crate) fn collect(
             DriftKind::Unknown => (Severity::Info, FindingCode::UnknownEvidence),
             DriftKind::Malformed => (Severity::Warning, FindingCode::MalformedEvidence),
         };
-        out.push(finding(
+        out.push(Finding::new(
             severity,
             code,
             d.subject.clone(),
@@ -219,7 +221,7 @@ fn date_findings(
         return;
     }
     let Some(VerificationDate { date: on, source }) = date else {
-        out.push(finding(
+        out.push(Finding::new(
             Severity::Info,
             FindingCode::NoVerificationDate,
             "verificationDate",
@@ -231,7 +233,7 @@ fn date_findings(
         let raw = document_value(evidence, field)?;
         let parsed = Date::parse(raw);
         if parsed.is_none() {
-            out.push(finding(
+            out.push(Finding::new(
                 Severity::Warning,
                 FindingCode::MalformedEvidence,
                 field,
@@ -247,14 +249,14 @@ fn date_findings(
     {
         let expired = expiry < on;
         if valid && expired {
-            out.push(finding(
+            out.push(Finding::new(
                 Severity::Error,
                 FindingCode::CheckContradictsData,
                 "nonExpired",
                 format!("nonExpired is valid but dateOfExpiry {expiry} is before the verification date {on} ({source})"),
             ));
         } else if !valid && !expired {
-            out.push(finding(
+            out.push(Finding::new(
                 Severity::Info,
                 FindingCode::CheckContradictsData,
                 "nonExpired",
@@ -269,14 +271,14 @@ fn date_findings(
         let minimum = i64::from(policy.minimum_age);
         let underage = i64::from(age) < minimum;
         if valid && underage {
-            out.push(finding(
+            out.push(Finding::new(
                 Severity::Error,
                 FindingCode::CheckContradictsData,
                 "notUnderage",
                 format!("notUnderage is valid but the age on the verification date {on} ({source}) is {age}, under {minimum}"),
             ));
         } else if !valid && !underage {
-            out.push(finding(
+            out.push(Finding::new(
                 Severity::Info,
                 FindingCode::CheckContradictsData,
                 "notUnderage",
@@ -320,7 +322,7 @@ fn field_mismatches(evidence: &Evidence, out: &mut Vec<Finding>) {
             }
         }
         if !pairs.is_empty() {
-            out.push(finding(
+            out.push(Finding::new(
                 Severity::Warning,
                 FindingCode::FieldMismatch,
                 *field,
@@ -364,7 +366,7 @@ fn agent_override(
             ),
         ),
     };
-    out.push(finding(
+    out.push(Finding::new(
         severity,
         FindingCode::AgentOverride,
         automatic.status.as_str(),
@@ -375,7 +377,7 @@ fn agent_override(
 fn media_findings(evidence: &Evidence, out: &mut Vec<Finding>) {
     for m in &evidence.media {
         if let Some(problem) = &m.problem {
-            out.push(finding(
+            out.push(Finding::new(
                 Severity::Warning,
                 FindingCode::UndecodableMedia,
                 m.source.to_string(),
@@ -386,7 +388,7 @@ fn media_findings(evidence: &Evidence, out: &mut Vec<Finding>) {
     let Some(ocr) = &evidence.ocr else { return };
     let has = |d: Depiction| evidence.media_of(d).is_some();
     if !has(Depiction::Front) {
-        out.push(finding(
+        out.push(Finding::new(
             Severity::Warning,
             FindingCode::MissingMedia,
             "front",
@@ -394,7 +396,7 @@ fn media_findings(evidence: &Evidence, out: &mut Vec<Finding>) {
         ));
     }
     if ocr.similarity.is_some() && !has(Depiction::Selfie) {
-        out.push(finding(
+        out.push(Finding::new(
             Severity::Warning,
             FindingCode::MissingMedia,
             "selfie",
@@ -406,7 +408,7 @@ fn media_findings(evidence: &Evidence, out: &mut Vec<Finding>) {
         .iter()
         .any(|f| f.found == Some(true) && f.image_side() == Some(Side::Back));
     if on_back && !has(Depiction::Back) {
-        out.push(finding(
+        out.push(Finding::new(
             Severity::Warning,
             FindingCode::MissingMedia,
             "back",
@@ -418,7 +420,7 @@ fn media_findings(evidence: &Evidence, out: &mut Vec<Finding>) {
         let side = match (&f.side, f.image_side()) {
             (_, Some(side)) => side,
             (Some(word), None) => {
-                out.push(finding(
+                out.push(Finding::new(
                     Severity::Warning,
                     FindingCode::UnknownSide,
                     name,
@@ -427,7 +429,7 @@ fn media_findings(evidence: &Evidence, out: &mut Vec<Finding>) {
                 continue;
             }
             (None, None) => {
-                out.push(finding(
+                out.push(Finding::new(
                     Severity::Warning,
                     FindingCode::UnknownSide,
                     name,
@@ -437,7 +439,7 @@ fn media_findings(evidence: &Evidence, out: &mut Vec<Finding>) {
             }
         };
         let Some(bbox) = f.bbox else {
-            out.push(finding(
+            out.push(Finding::new(
                 Severity::Warning,
                 FindingCode::BBoxMissing,
                 name,
@@ -446,7 +448,7 @@ fn media_findings(evidence: &Evidence, out: &mut Vec<Finding>) {
             continue;
         };
         if bbox.is_empty() {
-            out.push(finding(
+            out.push(Finding::new(
                 Severity::Warning,
                 FindingCode::BBoxEmpty,
                 name,
@@ -457,7 +459,7 @@ fn media_findings(evidence: &Evidence, out: &mut Vec<Finding>) {
         if let Some(dims) = crate::archive::dimensions_of(evidence, side.depiction())
             && !bbox.fits(dims.width, dims.height)
         {
-            out.push(finding(
+            out.push(Finding::new(
                 Severity::Warning,
                 FindingCode::BBoxOutOfBounds,
                 name,
@@ -478,7 +480,7 @@ fn liveness(evidence: &Evidence, out: &mut Vec<Finding>) {
     if let (Some(flag), Some(check)) = (ocr.liveness_detected, check)
         && flag != check
     {
-        out.push(finding(
+        out.push(Finding::new(
             Severity::Warning,
             FindingCode::LivenessDisagreement,
             "livenessDetected",
@@ -496,7 +498,7 @@ fn liveness(evidence: &Evidence, out: &mut Vec<Finding>) {
     if let (Some(flag), Some(final_flag)) = (ocr.liveness_detected, final_flag)
         && flag != final_flag
     {
-        out.push(finding(
+        out.push(Finding::new(
             Severity::Warning,
             FindingCode::LivenessDisagreement,
             "finalResult.livenessDetected",
@@ -515,13 +517,13 @@ fn final_result(evidence: &Evidence, decision: &Decision, out: &mut Vec<Finding>
         .map(|s| s.trim().to_ascii_lowercase())
         .unwrap_or_else(|| decision.status.as_str().to_owned());
     match (&process.final_result, status == "accepted") {
-        (Some(_), false) => out.push(finding(
+        (Some(_), false) => out.push(Finding::new(
             Severity::Warning,
             FindingCode::FinalResultUnexpected,
             "finalResult",
             format!("finalResult is present on a {status} process; the provider sends it only when accepted"),
         )),
-        (None, true) => out.push(finding(
+        (None, true) => out.push(Finding::new(
             Severity::Warning,
             FindingCode::FinalResultUnexpected,
             "finalResult",

@@ -21,12 +21,14 @@
 //! ```
 
 mod archive;
+pub mod crops;
 mod dates;
 mod decision;
 pub mod dialect;
 mod error;
 pub mod evidence;
 mod findings;
+mod font;
 mod limits;
 pub mod media;
 mod policy;
@@ -159,15 +161,7 @@ pub struct ArchiveInfo {
 impl Audit {
     /// Opens, reads and judges one archive file.
     pub fn of_file(path: &Path, options: &AuditOptions) -> Result<Audit, Error> {
-        let process = match &options.process {
-            ProcessSource::File(p) => Some(ProcessFile::read(p, &options.limits)?),
-            ProcessSource::Auto => match sidecar_path(path) {
-                Some(p) => Some(ProcessFile::read(&p, &options.limits)?),
-                None => None,
-            },
-            ProcessSource::InsideOnly => None,
-        };
-        let archive = Archive::open(path, process, &options.limits)?;
+        let archive = open_archive(path, options)?;
         Audit::of_archive(&archive, &options.policy)
     }
 
@@ -203,6 +197,20 @@ impl Audit {
     pub fn features(&self) -> &[evidence::Feature] {
         self.evidence.ocr.as_ref().map_or(&[], |o| &o.features)
     }
+}
+
+/// Opens an archive file with the process record the options say (inside,
+/// beside with the same stem, or a given file).
+pub fn open_archive(path: &Path, options: &AuditOptions) -> Result<Archive, Error> {
+    let process = match &options.process {
+        ProcessSource::File(p) => Some(ProcessFile::read(p, &options.limits)?),
+        ProcessSource::Auto => match sidecar_path(path) {
+            Some(p) => Some(ProcessFile::read(&p, &options.limits)?),
+            None => None,
+        },
+        ProcessSource::InsideOnly => None,
+    };
+    Archive::open(path, process, &options.limits)
 }
 
 fn file_stem(label: &str) -> String {

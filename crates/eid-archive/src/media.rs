@@ -4,7 +4,8 @@
 
 use crate::evidence::{Dimensions, MediaFormat};
 use crate::limits::Limits;
-use image::{DynamicImage, ImageFormat, ImageReader};
+use image::metadata::Orientation;
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use std::io::Cursor;
 
 /// Reads the format and dimensions from an image's header, never its pixels.
@@ -82,30 +83,64 @@ fn to_image_format(f: MediaFormat) -> ImageFormat {
 }
 
 /// Decodes an image under the limits: the header's dimensions and the size of
-/// the pixel buffer are checked before it is allocated.
+/// the pixel buffer are checked before it is allocated. A panic inside a
+/// decoder (they are known to panic on crafted input) becomes an error.
 pub fn decode(bytes: &[u8], limits: &Limits) -> Result<DynamicImage, String> {
-    let format = image::guess_format(bytes).map_err(|e| format!("unknown image format: {e}"))?;
+    decode_with_orientation(bytes, limits).map(|(image, _)| image)
+}
+
+/// [`decode`], also returning the EXIF orientation when the image has one.
+pub fn decode_with_orientation(
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(DynamicImage, Option<Orientation>), String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode_inner(bytes, limits)))
+        .unwrap_or_else(|_| Err("the image decoder failed on this data".into()))
+}
+
+fn decode_inner(
+    bytes: &[u8],
+    limits: &Limits,
+) -> Result<(DynamicImage, Option<Orientation>), String> {
+    let format = image::guess_format(bytes).map_err(|_| "not a JPEG or PNG".to_owned())?;
     if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png) {
         return Err(format!("{format:?} data, not a JPEG or PNG"));
     }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
+    let max = limits.max_image_dimension;
     let mut image_limits = image::Limits::default();
-    image_limits.max_image_width = Some(limits.max_image_dimension);
-    image_limits.max_image_height = Some(limits.max_image_dimension);
+    image_limits.max_image_width = Some(max);
+    image_limits.max_image_height = Some(max);
     // Four bytes per pixel at the largest allowed size, plus decoder scratch.
-    let budget = u64::from(limits.max_image_dimension).pow(2) * 4 + (64 << 20);
-    image_limits.max_alloc = Some(budget);
+    image_limits.max_alloc = Some(u64::from(max).pow(2) * 4 + (64 << 20));
+    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(image_limits);
-    let (w, h) = ImageReader::with_format(Cursor::new(bytes), format)
-        .into_dimensions()
-        .map_err(|e| format!("header cannot be read: {e}"))?;
-    if w > limits.max_image_dimension || h > limits.max_image_dimension {
+    let mut decoder = reader.into_decoder().map_err(|e| refusal(&e))?;
+    let (w, h) = decoder.dimensions();
+    if w > max || h > max {
         return Err(format!(
-            "header declares {w}×{h} px, over the {m}×{m} limit",
-            m = limits.max_image_dimension
+            "header declares {w}×{h} px, over the {max}×{max} limit"
         ));
     }
-    reader
-        .decode()
-        .map_err(|e| format!("cannot be decoded: {e}"))
+    // `into_decoder` checks the dimensions only: check the buffer it will need too.
+    let needed = decoder.total_bytes();
+    let budget = u64::from(max).pow(2) * 4;
+    if needed > budget {
+        return Err(format!(
+            "would need {needed} bytes of pixels, over the {budget}-byte budget"
+        ));
+    }
+    let orientation = decoder
+        .orientation()
+        .ok()
+        .filter(|o| *o != Orientation::NoTransforms);
+    let image =
+        DynamicImage::from_decoder(decoder).map_err(|e| format!("cannot be decoded: {e}"))?;
+    Ok((image, orientation))
+}
+
+fn refusal(e: &image::ImageError) -> String {
+    match e {
+        image::ImageError::Limits(l) => format!("refused by the decoding limits: {l}"),
+        other => format!("header cannot be read: {other}"),
+    }
 }

@@ -1,5 +1,6 @@
 //! The subcommands, one file each, and the exit-code contract.
 
+mod crops;
 mod inspect;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -23,6 +24,8 @@ pub struct Cli {
 enum Command {
     /// Reproduce one archive's decision and show the evidence behind it.
     Inspect(inspect::Args),
+    /// Cut every found feature's box into a PNG and draw an annotated image per side.
+    Crops(crops::Args),
 }
 
 /// Output format of `inspect`.
@@ -80,5 +83,6 @@ impl Outcome {
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Inspect(args) => inspect::run(args),
+        Command::Crops(args) => crops::run(args),
     }
 }

@@ -1,0 +1,121 @@
+//! `eid-audit crops ARCHIVE --out DIR`: one PNG per found feature's box and an
+//! annotated image per side, and a table of what was cut and what could not be.
+
+use super::{JudgeArgs, Outcome};
+use crate::table::Table;
+use eid_archive::crops::{self, CropOptions, CropOutcome};
+use eid_archive::{Audit, open_archive};
+use std::fmt::Write;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The full-result zip.
+    archive: PathBuf,
+    /// Output folder; files go to DIR/<processId>/.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// The process record kept outside the zip (default: same stem, `.json`, beside it).
+    #[arg(long, value_name = "FILE")]
+    process: Option<PathBuf>,
+    /// Turn crops upright by the image's EXIF orientation. Boxes are always cut
+    /// in the stored image's pixels, as the provider analysed it.
+    #[arg(long)]
+    exif_orientation: bool,
+    #[command(flatten)]
+    judge: JudgeArgs,
+}
+
+pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    let options = args.judge.options(args.process.clone())?;
+    let opened = open_archive(&args.archive, &options)
+        .and_then(|a| Audit::of_archive(&a, &options.policy).map(|au| (a, au)));
+    let (mut archive, audit) = match opened {
+        Ok(pair) => pair,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(Outcome::Unreadable);
+        }
+    };
+    let crop_options = CropOptions {
+        apply_exif_orientation: args.exif_orientation,
+    };
+    let cut = crops::cut(&mut archive, &audit.process_id, &crop_options);
+    let written = match cut.write(&args.out) {
+        Ok(w) => w,
+        Err(e) => {
+            eprintln!("{}: {e}", args.archive.display());
+            return Ok(Outcome::Unreadable);
+        }
+    };
+    print!(
+        "{}",
+        render(
+            &audit,
+            &cut,
+            written.len(),
+            &args.out.join(&cut.folder).display().to_string()
+        )
+    );
+    Ok(if audit.verdict.agrees == Some(false) {
+        Outcome::Disagrees
+    } else {
+        Outcome::Agrees
+    })
+}
+
+/// What `crops` prints: where it wrote, then one row per feature and per annotated image.
+pub fn render(audit: &Audit, cut: &crops::Crops, files: usize, folder: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{}  {}",
+        audit.process_id,
+        audit.verdict.decision.status.as_str().to_uppercase()
+    );
+    let _ = writeln!(out, "wrote {files} PNG files to {folder}/");
+    let mut t = Table::new(&["FEATURE", "SIDE", "BOX (x,y w×h)", "RESULT"]);
+    for a in &cut.annotated {
+        t.row([
+            "(annotated)".into(),
+            a.side.as_str().into(),
+            format!("{}×{}", a.width, a.height),
+            a.file.clone(),
+        ]);
+    }
+    for f in &cut.features {
+        let result = match &f.outcome {
+            CropOutcome::Cut {
+                file,
+                clipped: false,
+                ..
+            } => file.clone(),
+            CropOutcome::Cut {
+                file,
+                region: (x, y, w, h),
+                clipped: true,
+            } => {
+                format!("{file} (BBoxOutOfBounds: clipped to {x},{y} {w}x{h})")
+            }
+            CropOutcome::NotCut { code, reason } => format!("not cut: {code}: {reason}"),
+        };
+        t.row([
+            f.feature.clone(),
+            f.side.clone().unwrap_or_else(|| "-".into()),
+            f.bbox.map_or_else(|| "-".into(), |b| b.to_string()),
+            result,
+        ]);
+    }
+    out.push_str(&t.render_indented());
+    for f in &cut.findings {
+        let _ = writeln!(
+            out,
+            "{} {} {}: {}",
+            f.severity,
+            f.code.as_str(),
+            f.subject,
+            f.message
+        );
+    }
+    out
+}
