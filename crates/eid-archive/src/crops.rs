@@ -327,7 +327,7 @@ fn draw_box(img: &mut RgbImage, bbox: BBox, name: &str, found: bool) {
     };
     let colour = outline_colour(name, found);
     let t = 2u32.min(w).min(h).max(1);
-    let dashed = |i: u32| found || (i / 6) % 2 == 0;
+    let dashed = |i: u32| found || (i / 6).is_multiple_of(2);
     for i in 0..w {
         for k in 0..t {
             if dashed(i) {
@@ -399,13 +399,14 @@ pub fn slug(s: &str) -> String {
     out
 }
 
-/// A process id as one safe path component: `[A-Za-z0-9._-]` kept, other runs
-/// become `-`, no leading dot, at most 100 characters; `unknown` when nothing is left.
+/// A process id as one safe path component: `[A-Za-z0-9_-]` kept, other runs
+/// (dots and slashes included) become `-`, at most 100 characters; `unknown`
+/// when nothing is left.
 pub fn safe_component(s: &str) -> String {
     let mut out = String::new();
     let mut dash = false;
     for c in s.chars() {
-        if c.is_ascii_alphanumeric() || c == '-' || c == '_' || (c == '.' && !out.is_empty()) {
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
             if dash && !out.is_empty() {
                 out.push('-');
             }
@@ -418,7 +419,7 @@ pub fn safe_component(s: &str) -> String {
             break;
         }
     }
-    let out = out.trim_end_matches('.').to_owned();
+    let out = out.trim_matches('-').to_owned();
     if out.is_empty() {
         "unknown".to_owned()
     } else {
@@ -546,6 +547,7 @@ mod tests {
             "e0dea380-4219-4388-81bb-61a56ed73ef3"
         );
         assert_eq!(safe_component("../../etc"), "etc");
+        assert_eq!(safe_component("../../../escape/../.."), "escape");
         assert_eq!(safe_component(".."), "unknown");
         assert_eq!(safe_component("/abs/path"), "abs-path");
         assert_eq!(safe_component("a\\b"), "a-b");

@@ -107,6 +107,20 @@ fn decode_inner(
         return Err(format!("{format:?} data, not a JPEG or PNG"));
     }
     let max = limits.max_image_dimension;
+    // The header alone first: a giant declared size is refused with its numbers.
+    let (w, h) = ImageReader::with_format(Cursor::new(bytes), format)
+        .into_dimensions()
+        .map_err(|e| format!("header cannot be read: {e}"))?;
+    if w > max || h > max {
+        return Err(format!(
+            "header declares {w}×{h} px, over the {max}×{max} limit"
+        ));
+    }
+    // JPEG decoders fill a cut-off scan with grey and report success: a missing
+    // end-of-image marker is the only sign that the evidence is incomplete.
+    if format == ImageFormat::Jpeg && !has_jpeg_end(bytes) {
+        return Err("truncated JPEG: no end-of-image marker".into());
+    }
     let mut image_limits = image::Limits::default();
     image_limits.max_image_width = Some(max);
     image_limits.max_image_height = Some(max);
@@ -136,6 +150,13 @@ fn decode_inner(
     let image =
         DynamicImage::from_decoder(decoder).map_err(|e| format!("cannot be decoded: {e}"))?;
     Ok((image, orientation))
+}
+
+/// True when an end-of-image marker (FF D9) sits at the end, allowing for the
+/// padding some writers append.
+fn has_jpeg_end(bytes: &[u8]) -> bool {
+    let tail = &bytes[bytes.len().saturating_sub(4096)..];
+    tail.windows(2).any(|w| w == [0xFF, 0xD9])
 }
 
 fn refusal(e: &image::ImageError) -> String {

@@ -5,6 +5,7 @@
 // Tests may unwrap: a panic is the failure report.
 #![allow(clippy::unwrap_used)]
 
+mod crops;
 mod inspect;
 
 use std::path::{Path, PathBuf};
