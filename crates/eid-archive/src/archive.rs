@@ -222,8 +222,9 @@ impl Archive {
         process: Option<ProcessFile>,
         limits: &Limits,
     ) -> Result<Archive, Error> {
-        let zip =
-            ZipArchive::new(bytes).map_err(|e| Error::new(label.clone(), None, zip_error(e)))?;
+        let zip = ZipArchive::new(bytes).map_err(|e| {
+            Error::new(label.clone(), None, zip_error(e)).with_digest(&sha256, size)
+        })?;
         let mut archive = Archive {
             label,
             sha256,
@@ -235,8 +236,12 @@ impl Archive {
             evidence: Evidence::default(),
             embedded: Vec::new(),
         };
-        archive.index()?;
-        archive.read_evidence(process)?;
+        archive
+            .index()
+            .map_err(|e| e.with_digest(&archive.sha256, archive.size))?;
+        archive
+            .read_evidence(process)
+            .map_err(|e| e.with_digest(&archive.sha256, archive.size))?;
         Ok(archive)
     }
 
@@ -686,6 +691,52 @@ impl Archive {
         })
     }
 
+    /// SHA-256 of one member's inflated bytes, streamed (never held in memory),
+    /// within the archive's total inflated-bytes limit.
+    pub fn member_sha256(&mut self, index: usize) -> Result<String, Error> {
+        let name = self
+            .members
+            .get(index)
+            .map(|m| m.name.clone())
+            .unwrap_or_default();
+        if self.members.get(index).is_some_and(|m| m.encrypted) {
+            return Err(self.err(Some(&name), ErrorKind::Encrypted));
+        }
+        let remaining = self.limits.max_total_bytes.saturating_sub(self.inflated);
+        let mut hasher = Sha256::new();
+        let mut total = 0u64;
+        let result = match self.zip.by_index(index) {
+            Ok(file) => {
+                let mut limited = file.take(remaining + 1);
+                let mut buf = [0u8; 64 << 10];
+                loop {
+                    match limited.read(&mut buf) {
+                        Ok(0) => break Ok(()),
+                        Ok(n) => {
+                            hasher.update(&buf[..n]);
+                            total += n as u64;
+                        }
+                        Err(e) => break Err(ErrorKind::Corrupt(e.to_string())),
+                    }
+                }
+            }
+            Err(e) => Err(zip_error(e)),
+        };
+        self.inflated += total;
+        if total > remaining {
+            return Err(self.err(
+                Some(&name),
+                ErrorKind::TooLarge {
+                    what: "inflated bytes of the whole archive",
+                    size: self.inflated,
+                    limit: self.limits.max_total_bytes,
+                },
+            ));
+        }
+        result.map_err(|kind| self.err(Some(&name), kind))?;
+        Ok(hex(&hasher.finalize()))
+    }
+
     /// The archive as the caller named it.
     pub fn label(&self) -> &str {
         &self.label
@@ -800,7 +851,18 @@ fn zip_error(e: zip::result::ZipError) -> ErrorKind {
             ErrorKind::Encrypted
         }
         ZipError::InvalidPassword => ErrorKind::Encrypted,
-        other => ErrorKind::Zip(other.to_string()),
+        other => {
+            let text = other.to_string();
+            let text = text.strip_prefix("invalid Zip archive: ").unwrap_or(&text);
+            if text.contains("EOCD") {
+                ErrorKind::Zip(
+                    "no end-of-central-directory record (empty, truncated, or not a zip file)"
+                        .into(),
+                )
+            } else {
+                ErrorKind::Zip(text.to_owned())
+            }
+        }
     }
 }
 

@@ -13,6 +13,9 @@ pub struct Error {
     pub member: Option<String>,
     /// What is wrong.
     pub kind: ErrorKind,
+    /// SHA-256 and size of the archive's bytes, when they could be read: even an
+    /// archive that cannot be judged is fingerprinted.
+    pub digest: Option<(String, u64)>,
 }
 
 impl Error {
@@ -21,7 +24,13 @@ impl Error {
             archive: archive.into(),
             member: member.map(str::to_owned),
             kind,
+            digest: None,
         }
+    }
+
+    pub(crate) fn with_digest(mut self, sha256: &str, bytes: u64) -> Self {
+        self.digest = Some((sha256.to_owned(), bytes));
+        self
     }
 
     /// A short stable code for the kind of error, for reports (`TooLarge`, `Json`, ...).
@@ -101,6 +110,9 @@ pub enum ErrorKind {
     /// Nothing in the archive allows a decision to be reproduced.
     #[error("cannot be judged: {0}")]
     NoEvidence(String),
+    /// A bug in eid-audit or a dependency (a panic), caught and confined to this archive.
+    #[error("internal error while reading this archive (please report it): {0}")]
+    Internal(String),
 }
 
 impl ErrorKind {
@@ -118,6 +130,7 @@ impl ErrorKind {
             ErrorKind::JsonTooDeep { .. } => "JsonTooDeep",
             ErrorKind::ProcessRecord(_) => "ProcessRecord",
             ErrorKind::NoEvidence(_) => "NoEvidence",
+            ErrorKind::Internal(_) => "Internal",
         }
     }
 }

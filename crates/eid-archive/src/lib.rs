@@ -21,6 +21,7 @@
 //! ```
 
 mod archive;
+pub mod batch;
 pub mod crops;
 mod dates;
 mod decision;
@@ -32,6 +33,7 @@ mod font;
 mod limits;
 pub mod media;
 mod policy;
+pub mod report;
 
 pub use archive::{Archive, Member, MemberKind, ProcessFile, sidecar_path};
 pub use dates::Date;
@@ -168,8 +170,10 @@ impl Audit {
     /// Judges an opened archive.
     pub fn of_archive(archive: &Archive, policy: &Policy) -> Result<Audit, Error> {
         let evidence = archive.evidence();
-        let verdict = judge(evidence, policy)
-            .map_err(|e| Error::new(archive.label(), None, ErrorKind::NoEvidence(e.0)))?;
+        let verdict = judge(evidence, policy).map_err(|e| {
+            Error::new(archive.label(), None, ErrorKind::NoEvidence(e.0))
+                .with_digest(archive.sha256(), archive.size())
+        })?;
         let process_id = evidence
             .process_id()
             .map(str::to_owned)

@@ -9,10 +9,23 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = cmd::Cli::parse();
-    match cmd::run(cli) {
-        Ok(outcome) => outcome.exit_code(),
-        Err(e) => {
+    // Panics are caught where they can happen on hostile input (decoders, each
+    // archive of a batch) and reported as one line there; the default hook
+    // would add a second, alarming line and a backtrace hint.
+    std::panic::set_hook(Box::new(|_| {}));
+    match std::panic::catch_unwind(|| cmd::run(cli)) {
+        Ok(Ok(outcome)) => outcome.exit_code(),
+        Ok(Err(e)) => {
             eprintln!("eid-audit: {e:#}");
+            ExitCode::from(2)
+        }
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            eprintln!("eid-audit: internal error (please report it): {what}");
             ExitCode::from(2)
         }
     }

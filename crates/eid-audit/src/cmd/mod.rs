@@ -2,6 +2,7 @@
 
 mod crops;
 mod inspect;
+mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use eid_archive::{AuditOptions, Limits, Policy, ProcessSource};
@@ -26,6 +27,8 @@ enum Command {
     Inspect(inspect::Args),
     /// Cut every found feature's box into a PNG and draw an annotated image per side.
     Crops(crops::Args),
+    /// Audit many archives in parallel into CSV files for compliance.
+    Report(report::Args),
 }
 
 /// Output format of `inspect`.
@@ -84,5 +87,6 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Inspect(args) => inspect::run(args),
         Command::Crops(args) => crops::run(args),
+        Command::Report(args) => report::run(args),
     }
 }

@@ -7,6 +7,7 @@
 
 mod crops;
 mod inspect;
+mod report;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

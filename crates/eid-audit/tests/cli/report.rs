@@ -1,0 +1,456 @@
+use super::{eid_audit, root, stderr, stdout};
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+const FILES: [&str; 5] = [
+    "archives.csv",
+    "checks.csv",
+    "features.csv",
+    "findings.csv",
+    "members.csv",
+];
+
+/// A copy of testdata/ plus broken archives, in a temporary folder.
+fn batch_folder() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(input.join("broken")).unwrap();
+    for e in std::fs::read_dir(root().join("testdata")).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, input.join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(
+        input.join("broken/not-a-zip.zip"),
+        b"this is a text file, not an archive",
+    )
+    .unwrap();
+    let mut truncated = eid_testkit::Case::accepted().to_zip();
+    truncated.truncate(truncated.len() / 2);
+    std::fs::write(input.join("broken/truncated.zip"), truncated).unwrap();
+    std::fs::write(
+        input.join("broken/bad-json.zip"),
+        eid_testkit::zip_members(&[("ocr.json".into(), b"{\"securityChecks\": ".to_vec())]),
+    )
+    .unwrap();
+    std::fs::write(input.join("broken/EMPTY.ZIP"), b"").unwrap();
+    std::fs::write(
+        input.join("broken/ignored.txt"),
+        b"not an archive name: not an input",
+    )
+    .unwrap();
+    (dir, input)
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap()
+}
+
+fn report(args: &[&str]) -> std::process::Output {
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    eid_audit(&all)
+}
+
+#[test]
+fn a_batch_with_broken_archives_has_one_row_per_input_and_exit_2() {
+    let (tmp, input) = batch_folder();
+    let out = tmp.path().join("out");
+    let o = report(&[
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--jobs",
+        "2",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let err_text = stderr(&o);
+    let errors: Vec<&str> = err_text.lines().collect();
+    assert_eq!(errors.len(), 4, "{err_text}");
+    for line in &errors {
+        assert!(
+            line.starts_with(input.join("broken").to_str().unwrap()),
+            "{line}"
+        );
+    }
+    let archives = read(&out, "archives.csv");
+    assert_eq!(
+        archives.lines().count(),
+        1 + 12 + 4,
+        "header, 12 good, 4 broken"
+    );
+    let filters = vec![(tmp.path().to_str().unwrap(), "[TMP]")];
+    insta::with_settings!({filters => filters}, {
+        for name in FILES {
+            insta::assert_snapshot!(name, read(&out, name));
+        }
+        let summary: String = stdout(&o).lines().filter(|l| !l.starts_with("elapsed")).collect::<Vec<_>>().join("\n");
+        insta::assert_snapshot!("summary", summary);
+    });
+}
+
+#[test]
+fn the_summary_matches_the_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = report(&["testdata", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "one recorded status is contradicted"
+    );
+    let mut rdr = csv::Reader::from_path(dir.path().join("archives.csv")).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let col = |n: &str| headers.iter().position(|h| h == n).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    let count = |c: &str, v: &str| rows.iter().filter(|r| &r[col(c)] == v).count();
+    let line = format!(
+        "archives     {} ({} accepted, {} rejected, {} inconclusive, {} failed)",
+        rows.len(),
+        count("status", "accepted"),
+        count("status", "rejected"),
+        count("status", "inconclusive"),
+        count("status", "failed")
+    );
+    assert!(
+        stdout(&o).starts_with(&line),
+        "{}\nexpected {line}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains(&format!("disagree     {} with", count("agrees", "false"))));
+    let findings = std::fs::read_to_string(dir.path().join("findings.csv")).unwrap();
+    let errors = findings.lines().filter(|l| l.contains(",error,")).count();
+    assert!(
+        stdout(&o).contains(&format!("findings     {errors} error,")),
+        "{}",
+        stdout(&o)
+    );
+}
+
+const PERSONAL: &[&str] = &[
+    "ALEX",
+    "SAMPLE",
+    "TESTER",
+    "EXAMPLE",
+    "X00000001",
+    "FAKE0000000001",
+    "1990-04-29",
+];
+
+fn all_output(dir: &Path) -> String {
+    FILES
+        .iter()
+        .map(|f| read(dir, f))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .to_uppercase()
+}
+
+#[test]
+fn personal_data_modes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = tmp.path().join("key");
+    std::fs::write(&key, "a-secret-key-of-enough-length\n").unwrap();
+    for mode in ["omit", "mask", "hmac", "full"] {
+        let out = tmp.path().join(mode);
+        let mut args = vec!["testdata", "--out", out.to_str().unwrap(), "--pii", mode];
+        if mode == "hmac" {
+            args.extend(["--pii-key-file", key.to_str().unwrap()]);
+        }
+        let o = report(&args);
+        assert_eq!(o.status.code(), Some(1), "{mode}: {}", stderr(&o));
+        let text = all_output(&out);
+        for p in PERSONAL {
+            assert_eq!(text.contains(p), mode == "full", "{mode}: {p}");
+        }
+        let archives = read(&out, "archives.csv");
+        for (i, line) in archives.lines().enumerate().skip(1) {
+            assert!(
+                line.ends_with(&format!(",{mode}")),
+                "{mode} row {i}: {line}"
+            );
+        }
+        let accepted = archives
+            .lines()
+            .find(|l| l.starts_with("testdata/accepted.zip"))
+            .unwrap();
+        match mode {
+            "mask" => assert!(
+                accepted.contains(",******001,A*** S*****,T***** E******,****-**-**,"),
+                "{accepted}"
+            ),
+            "hmac" => assert!(accepted.contains(",hmac:"), "{accepted}"),
+            "omit" => assert!(accepted.contains(",PRT,PRT,,,,,,,"), "{accepted}"),
+            _ => {}
+        }
+    }
+    // the same person links across archives under hmac: same document number, same pseudonym
+    let hmac = read(&tmp.path().join("hmac"), "archives.csv");
+    let mut rdr = csv::Reader::from_reader(hmac.as_bytes());
+    let doc_col = rdr
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "document_number")
+        .unwrap();
+    let docs: Vec<String> = rdr
+        .records()
+        .map(|r| r.unwrap()[doc_col].to_owned())
+        .filter(|d| !d.is_empty())
+        .collect();
+    // every bundled archive but the failed one shows the same invented document
+    assert_eq!(docs.len(), 11);
+    assert_eq!(docs.iter().collect::<BTreeSet<_>>().len(), 1, "{docs:?}");
+}
+
+#[test]
+fn hmac_needs_a_key_and_never_takes_it_as_a_flag_value() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let o = report(&["testdata", "--out", out.to_str().unwrap(), "--pii", "hmac"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--pii hmac needs a key"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.join("archives.csv").exists());
+    let o = Command::new(env!("CARGO_BIN_EXE_eid-audit"))
+        .args([
+            "report",
+            "testdata",
+            "--out",
+            out.to_str().unwrap(),
+            "--pii",
+            "hmac",
+        ])
+        .env("EID_AUDIT_PII_KEY", "an-environment-key-0123456789")
+        .current_dir(root())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+}
+
+#[test]
+fn one_or_two_jobs_give_identical_files() {
+    let (tmp, input) = batch_folder();
+    let mut outputs = Vec::new();
+    for jobs in ["1", "2"] {
+        let out = tmp.path().join(format!("jobs-{jobs}"));
+        let o = report(&[
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--jobs",
+            jobs,
+            "--crops",
+            "--hash-members",
+        ]);
+        assert_eq!(o.status.code(), Some(2));
+        outputs.push(FILES.iter().map(|f| read(&out, f)).collect::<Vec<_>>());
+    }
+    assert_eq!(outputs[0], outputs[1]);
+}
+
+#[test]
+fn shards_together_are_the_whole() {
+    let (tmp, input) = batch_folder();
+    let whole_dir = tmp.path().join("whole");
+    report(&[
+        input.to_str().unwrap(),
+        "--out",
+        whole_dir.to_str().unwrap(),
+    ]);
+    for name in FILES {
+        let whole: Vec<String> = read(&whole_dir, name)
+            .lines()
+            .skip(1)
+            .map(str::to_owned)
+            .collect();
+        let mut parts = Vec::new();
+        for k in 1..=3 {
+            let d = tmp.path().join(format!("shard-{k}"));
+            if !d.exists() {
+                report(&[
+                    input.to_str().unwrap(),
+                    "--out",
+                    d.to_str().unwrap(),
+                    "--shard",
+                    &format!("{k}/3"),
+                ]);
+            }
+            parts.extend(read(&d, name).lines().skip(1).map(str::to_owned));
+        }
+        let mut sorted_whole = whole.clone();
+        sorted_whole.sort();
+        parts.sort();
+        assert_eq!(parts, sorted_whole, "{name}");
+    }
+    let sizes: Vec<usize> = (1..=3)
+        .map(|k| {
+            read(&tmp.path().join(format!("shard-{k}")), "archives.csv")
+                .lines()
+                .count()
+                - 1
+        })
+        .collect();
+    assert_eq!(sizes.iter().sum::<usize>(), 16);
+    assert!(sizes.iter().all(|n| *n < 16), "{sizes:?}");
+}
+
+#[test]
+fn an_existing_report_needs_force() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    assert_eq!(
+        report(&["testdata/accepted.zip", "--out", out.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    let first = read(&out, "archives.csv");
+    let again = report(&["testdata/failed.zip", "--out", out.to_str().unwrap()]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("a report is already here; use --force"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(read(&out, "archives.csv"), first, "untouched");
+    let forced = report(&[
+        "testdata/failed.zip",
+        "--out",
+        out.to_str().unwrap(),
+        "--force",
+    ]);
+    assert_eq!(forced.status.code(), Some(0));
+    assert!(read(&out, "archives.csv").contains("testdata/failed.zip"));
+    assert!(!read(&out, "archives.csv").contains("testdata/accepted.zip"));
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().starts_with('.'))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_run_stopped_in_the_middle_leaves_no_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("many");
+    std::fs::create_dir_all(&input).unwrap();
+    let bytes = std::fs::read(root().join("testdata/nested-upper-case.zip")).unwrap();
+    for i in 0..3000 {
+        std::fs::write(input.join(format!("{i:05}.zip")), &bytes).unwrap();
+    }
+    let out = tmp.path().join("o");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eid-audit"))
+        .args([
+            "report",
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--jobs",
+            "1",
+            "--crops",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Wait until the run has started writing, then stop it hard.
+    let started = std::time::Instant::now();
+    while !out.join("crops").exists() && started.elapsed().as_secs() < 30 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        !status.success(),
+        "the run must still have been going when stopped"
+    );
+    for name in FILES {
+        assert!(
+            !out.join(name).exists(),
+            "{name} exists after an interrupted run"
+        );
+    }
+}
+
+#[test]
+fn paths_from_standard_input() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eid-audit"))
+        .args(["report", "-", "--out", out.to_str().unwrap()])
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"testdata/failed.zip\ntestdata/accepted.zip\n\n")
+        .unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let archives = read(&out, "archives.csv");
+    let names: Vec<&str> = archives
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        vec!["testdata/accepted.zip", "testdata/failed.zip"],
+        "sorted by path"
+    );
+}
+
+#[test]
+fn member_hashes_are_the_sha256_of_each_member() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("o");
+    assert_eq!(
+        report(&[
+            "testdata/agent-rejected.zip",
+            "--out",
+            out.to_str().unwrap(),
+            "--hash-members"
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    let mut zip = zip::ZipArchive::new(
+        std::fs::File::open(root().join("testdata/agent-rejected.zip")).unwrap(),
+    )
+    .unwrap();
+    let mut rdr = csv::Reader::from_path(out.join("members.csv")).unwrap();
+    let mut n = 0;
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut zip.by_name(&r[1]).unwrap(), &mut bytes).unwrap();
+        use sha2::Digest;
+        let expected: String = sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        assert_eq!(&r[6], expected, "{}", &r[1]);
+        n += 1;
+    }
+    assert_eq!(n, 7);
+    // and the archive's own digest is that of its bytes
+    let archives = read(&out, "archives.csv");
+    use sha2::Digest;
+    let whole: String =
+        sha2::Sha256::digest(std::fs::read(root().join("testdata/agent-rejected.zip")).unwrap())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+    assert!(archives.contains(&whole));
+}
