@@ -1,1 +1,272 @@
-//! Corpus generation for benchmarks and batch tests (see the performance issue).
+//! Corpora of many varied archives, for batch tests, benchmarks and the
+//! documented corpus runs. Each archive's intended result is known by
+//! construction and written to `manifest.csv`, so a report can be checked
+//! against it without trusting the engine under test.
+
+use crate::{Case, Dialect, FeatureSpec, ImageKind, Manual, ProcessPlacement};
+use std::fmt::Write as _;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct CorpusOptions {
+    /// How many inputs (archives, broken ones included).
+    pub count: usize,
+    /// The random seed: the same seed gives the same bytes.
+    pub seed: u64,
+    /// Photograph-like media: 1280 × 808 front and back, 720 × 960 selfie,
+    /// textured so each JPEG weighs 100 to 250 KB. Small flat images otherwise.
+    pub realistic: bool,
+    /// Make every n-th input a broken archive (truncated, or not a zip at all).
+    pub broken_every: Option<usize>,
+}
+
+/// One generated input and what a correct audit says of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// Path relative to the corpus folder.
+    pub file: String,
+    /// The scenario.
+    pub kind: &'static str,
+    /// The status a correct audit recomputes, or `error` for a broken archive.
+    pub expected_status: &'static str,
+    /// The status recorded in the archive (empty when none).
+    pub recorded_status: String,
+}
+
+/// A small xorshift generator: deterministic and dependency-free.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len() as u64) as usize]
+    }
+}
+
+const FIRST: &[&str] = &[
+    "ALEX", "SAM", "ROBIN", "KIM", "NOA", "ARI", "JULES", "REMI", "TONI", "MIKA",
+];
+const LAST: &[&str] = &[
+    "SAMPLE",
+    "TESTER",
+    "EXAMPLE",
+    "PLACEHOLDER",
+    "DEMO",
+    "FICTION",
+    "MOCK",
+    "DUMMY",
+];
+const COUNTRIES: &[&str] = &["PRT", "ESP", "NOR", "SWE", "DNK", "FIN", "DEU", "NLD"];
+const CHECKS: &[&str] = &[
+    "nonExpired",
+    "notUnderage",
+    "dataIntegrity",
+    "livenessDetected",
+    "notFaceSpoofing",
+    "notBWCopy",
+];
+
+/// Builds the case for input `i` of a corpus, with its intended result.
+pub fn case(i: usize, options: &CorpusOptions) -> (Case, &'static str, &'static str) {
+    let mut rng = Rng(options.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        ^ (i as u64 + 1).wrapping_mul(0xBF58_476D_1CE4_E5B9)
+        | 1);
+    for _ in 0..4 {
+        rng.next();
+    }
+    let mut c = Case::accepted();
+    c.stem = format!("{i:07}");
+    c.process_id = format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        rng.next() as u32,
+        rng.below(1 << 16),
+        rng.below(1 << 12),
+        rng.below(1 << 12),
+        rng.next() & 0xFFFF_FFFF_FFFF
+    );
+    c.person.first_name = format!("{} {}", rng.pick(FIRST), rng.pick(FIRST));
+    c.person.last_name = format!("{} {}", rng.pick(LAST), rng.pick(LAST));
+    c.person.document_number = format!("Z{:08}", rng.below(100_000_000));
+    c.person.personal_number = format!("FAKE{:010}", rng.below(10_000_000_000));
+    c.person.date_of_birth = format!(
+        "{}-{:02}-{:02}",
+        1950 + rng.below(50),
+        1 + rng.below(12),
+        1 + rng.below(28)
+    );
+    let country = *rng.pick(COUNTRIES);
+    c.person.nationality = country.into();
+    c.person.issuing_country = country.into();
+    let (year, month, day) = (2019 + rng.below(6), 1 + rng.below(12), 1 + rng.below(28));
+    c.created_at = format!("{year}-{month:02}-{day:02}T10:{:02}:00Z", rng.below(50));
+    c.updated_at = format!("{year}-{month:02}-{day:02}T10:59:30Z");
+    c.person.date_of_expiry = format!("{}-{month:02}-{day:02}", year + 1 + rng.below(9));
+    c.checks = CHECKS.iter().map(|n| ((*n).to_owned(), true)).collect();
+    if options.realistic {
+        c.front = Some((1280, 808));
+        c.selfie = Some((720, 960));
+        c.textured = true;
+        // The seed's boxes sit on a 640-wide card: scale them to the photo.
+        for f in &mut c.features {
+            if let Some((x, y, w, h)) = f.bbox {
+                f.bbox = Some((x * 2, y * 2, w * 2, h * 2));
+            }
+        }
+    } else {
+        c.portrait = false;
+    }
+    if rng.below(3) == 0 {
+        c.back = c.front;
+    }
+
+    let roll = rng.below(100);
+    let (kind, expected) = match roll {
+        0..=49 => ("accepted", "accepted"),
+        50..=61 => {
+            let check = rng.below(CHECKS.len() as u64) as usize;
+            c.checks[check].1 = false;
+            if CHECKS[check] == "nonExpired" {
+                c.person.date_of_expiry = format!("{}-01-01", year - 1);
+            }
+            c.status = "rejected".into();
+            ("rejected-check", "rejected")
+        }
+        62..=73 => {
+            if rng.below(2) == 0 {
+                c.similarity = Some((*rng.pick(&["medium", "low", "verylow"])).into());
+            } else {
+                c.features[4] = FeatureSpec::missing("OVI 1");
+            }
+            c.status = "inconclusive".into();
+            ("inconclusive", "inconclusive")
+        }
+        74..=78 => {
+            c.process_type = "substantialFullyAuto".into();
+            c.features[1] = FeatureSpec::missing("OVI 2");
+            c.status = "rejected".into();
+            ("fully-auto", "rejected")
+        }
+        79..=84 => {
+            c.process_type = "high".into();
+            c.video = true;
+            c.manual = Some(Manual {
+                rejections: vec![(
+                    "Document.NotLegible".into(),
+                    "The document cannot be read".into(),
+                )],
+                verification_date: c.updated_at.clone(),
+                overrides: Vec::new(),
+            });
+            c.status = "rejected".into();
+            ("agent-rejected", "rejected")
+        }
+        85..=88 => {
+            c.process_type = "high".into();
+            c.video = true;
+            c.similarity = Some("medium".into());
+            c.manual = Some(Manual {
+                rejections: Vec::new(),
+                verification_date: c.updated_at.clone(),
+                overrides: Vec::new(),
+            });
+            ("agent-override", "accepted")
+        }
+        89..=91 => {
+            c.fail_reason = Some((
+                "InactiveUser.Aborted".into(),
+                "There has been no interaction with the video".into(),
+            ));
+            c.status = "failed".into();
+            c.front = None;
+            c.back = None;
+            c.selfie = None;
+            c.portrait = false;
+            ("failed", "failed")
+        }
+        92..=96 => {
+            c.dialect = Dialect::Native;
+            c.process = ProcessPlacement::None;
+            c.similarity = Some("High".into());
+            c.liveness = None;
+            ("native", "accepted")
+        }
+        _ => {
+            // Recorded accepted; the evidence says otherwise.
+            c.checks[5].1 = false;
+            ("contradicted", "rejected")
+        }
+    };
+    c.final_result = c.status == "accepted" && c.fail_reason.is_none();
+    if rng.below(10) == 0 && !options.realistic {
+        c.image = ImageKind::Png;
+    }
+    (c, kind, expected)
+}
+
+/// Writes a corpus into `dir` (in folders of 1,000) and its `manifest.csv`.
+pub fn generate(dir: &Path, options: &CorpusOptions) -> io::Result<Vec<Entry>> {
+    let mut entries = Vec::with_capacity(options.count);
+    for i in 0..options.count {
+        let folder = format!("{:03}", i / 1000);
+        let sub: PathBuf = dir.join(&folder);
+        std::fs::create_dir_all(&sub)?;
+        let file = format!("{folder}/{i:07}.zip");
+        if options
+            .broken_every
+            .is_some_and(|n| n > 0 && i % n == n - 1)
+        {
+            let bytes = if i % 2 == 0 {
+                let mut z = case(i, options).0.to_zip();
+                z.truncate(z.len() / 2);
+                z
+            } else {
+                b"not a zip archive at all".to_vec()
+            };
+            std::fs::write(dir.join(&file), bytes)?;
+            entries.push(Entry {
+                file,
+                kind: "broken",
+                expected_status: "error",
+                recorded_status: String::new(),
+            });
+            continue;
+        }
+        let (c, kind, expected) = case(i, options);
+        c.write_to(&sub)?;
+        let recorded = if c.process == ProcessPlacement::None && c.dialect == Dialect::Assure {
+            String::new()
+        } else {
+            c.status.clone()
+        };
+        entries.push(Entry {
+            file,
+            kind,
+            expected_status: expected,
+            recorded_status: recorded,
+        });
+    }
+    let mut manifest = String::from("file,kind,expected_status,recorded_status\n");
+    for e in &entries {
+        let _ = writeln!(
+            manifest,
+            "{},{},{},{}",
+            e.file, e.kind, e.expected_status, e.recorded_status
+        );
+    }
+    std::fs::write(dir.join("manifest.csv"), manifest)?;
+    Ok(entries)
+}

@@ -454,3 +454,63 @@ fn member_hashes_are_the_sha256_of_each_member() {
             .collect();
     assert!(archives.contains(&whole));
 }
+
+#[test]
+fn a_generated_corpus_is_reported_exactly_as_its_manifest_says() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    let options = eid_testkit::corpus::CorpusOptions {
+        count: 400,
+        seed: 7,
+        realistic: false,
+        broken_every: Some(37),
+    };
+    let manifest = eid_testkit::corpus::generate(&corpus, &options).unwrap();
+    let out = tmp.path().join("out");
+    let o = report(&[corpus.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "broken archives are in the corpus"
+    );
+    let mut rdr = csv::Reader::from_path(out.join("archives.csv")).unwrap();
+    let h = rdr.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|x| x == n).unwrap();
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), manifest.len());
+    for (row, entry) in rows.iter().zip(&manifest) {
+        assert!(
+            row[col("archive")].ends_with(&entry.file),
+            "order: {} vs {}",
+            &row[col("archive")],
+            entry.file
+        );
+        let got = if row[col("error")].is_empty() {
+            &row[col("status")]
+        } else {
+            "error"
+        };
+        assert_eq!(
+            got, entry.expected_status,
+            "{} ({})",
+            entry.file, entry.kind
+        );
+        if entry.expected_status != "error" {
+            assert_eq!(
+                &row[col("recorded_status")],
+                entry.recorded_status,
+                "{}",
+                entry.file
+            );
+        }
+    }
+    let kinds: BTreeSet<&str> = manifest.iter().map(|e| e.kind).collect();
+    assert!(
+        kinds.len() >= 9,
+        "the corpus mixes every scenario: {kinds:?}"
+    );
+    let text = all_output(&out);
+    for p in ["SAMPLE", "TESTER", "PLACEHOLDER", "FAKE0"] {
+        assert!(!text.contains(p), "{p} leaked");
+    }
+}

@@ -1,6 +1,61 @@
 //! `eid-testkit testdata DIR`: writes the bundled test archives.
 
-use std::path::PathBuf;
+use eid_testkit::corpus::{self, CorpusOptions};
+use std::path::{Path, PathBuf};
+
+const USAGE: &str = "usage: eid-testkit testdata DIR\n       eid-testkit corpus DIR --count N [--seed S] [--realistic] [--broken-every N]";
+
+fn corpus(dir: &Path, args: &[String]) -> ExitCode {
+    let mut options = CorpusOptions {
+        count: 0,
+        seed: 1,
+        realistic: false,
+        broken_every: None,
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut number = |name: &str| -> Option<u64> {
+            let v = it.next().and_then(|v| v.parse().ok());
+            if v.is_none() {
+                eprintln!("{name} takes a number\n{USAGE}");
+            }
+            v
+        };
+        match a.as_str() {
+            "--count" => match number("--count") {
+                Some(n) => options.count = n as usize,
+                None => return ExitCode::from(2),
+            },
+            "--seed" => match number("--seed") {
+                Some(n) => options.seed = n,
+                None => return ExitCode::from(2),
+            },
+            "--broken-every" => match number("--broken-every") {
+                Some(n) => options.broken_every = Some(n as usize),
+                None => return ExitCode::from(2),
+            },
+            "--realistic" => options.realistic = true,
+            other => {
+                eprintln!("unknown option {other}\n{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match corpus::generate(dir, &options) {
+        Ok(entries) => {
+            println!(
+                "{} inputs and manifest.csv in {}",
+                entries.len(),
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: {e}", dir.display());
+            ExitCode::from(2)
+        }
+    }
+}
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -23,8 +78,9 @@ fn main() -> ExitCode {
             }
             ExitCode::SUCCESS
         }
+        [cmd, dir, rest @ ..] if cmd == "corpus" => corpus(Path::new(dir), rest),
         _ => {
-            eprintln!("usage: eid-testkit testdata DIR");
+            eprintln!("{USAGE}");
             ExitCode::from(2)
         }
     }
