@@ -361,6 +361,9 @@ impl Archive {
             ));
         }
         result.map_err(|kind| self.err(Some(&name), kind))?;
+        if got != declared {
+            return Err(self.err(Some(&name), short_member(got, declared)));
+        }
         Ok(buf)
     }
 
@@ -389,6 +392,13 @@ impl Archive {
 
         for i in 0..self.members.len() {
             let m = self.members[i].clone();
+            if let Some(why) = unsafe_name(&m.name) {
+                drift.push(Drift {
+                    subject: m.name.clone(),
+                    kind: DriftKind::UnsafeName,
+                    message: format!("member name {why}; it is listed but never used as a path"),
+                });
+            }
             match m.kind {
                 MemberKind::Directory => {}
                 MemberKind::Image(depiction) => media.push(self.read_image_member(i, depiction)?),
@@ -734,6 +744,10 @@ impl Archive {
             ));
         }
         result.map_err(|kind| self.err(Some(&name), kind))?;
+        let declared = self.members[index].size;
+        if total != declared {
+            return Err(self.err(Some(&name), short_member(total, declared)));
+        }
         Ok(hex(&hasher.finalize()))
     }
 
@@ -795,6 +809,13 @@ impl Archive {
             None => Ok(None),
         }
     }
+}
+
+/// A member whose data ends before the size its headers declare.
+fn short_member(got: u64, declared: u64) -> ErrorKind {
+    ErrorKind::Corrupt(format!(
+        "inflates to {got} bytes, smaller than the {declared} its header declares"
+    ))
 }
 
 fn inflated_what(what: &'static str) -> &'static str {
@@ -863,6 +884,26 @@ fn zip_error(e: zip::result::ZipError) -> ErrorKind {
                 ErrorKind::Zip(text.to_owned())
             }
         }
+    }
+}
+
+/// Why a member name would be unsafe as a path, if it would.
+fn unsafe_name(name: &str) -> Option<&'static str> {
+    let b = name.as_bytes();
+    if name.contains('\u{FFFD}') {
+        Some("is not valid UTF-8")
+    } else if name.chars().any(char::is_control) {
+        Some("contains control characters")
+    } else if name.starts_with('/') || name.starts_with('\\') {
+        Some("is absolute")
+    } else if b.len() >= 2 && b[1] == b':' && b[0].is_ascii_alphabetic() {
+        Some("starts with a drive letter")
+    } else if name.split(['/', '\\']).any(|c| c == "..") {
+        Some("climbs out of the archive with ..")
+    } else if name.contains('\\') {
+        Some("uses backslashes")
+    } else {
+        None
     }
 }
 

@@ -181,16 +181,21 @@ pub fn process(input: &Input, options: &BatchOptions) -> Result<Box<Processed>, 
             None,
             ErrorKind::Io(io::Error::other(why.clone())),
         )),
-        Input::Archive(path) => catch_unwind(AssertUnwindSafe(|| process_archive(path, options)))
-            .unwrap_or_else(|payload| {
-                let what = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown".into());
-                Err(Error::new(label, None, ErrorKind::Internal(what)))
-            }),
+        Input::Archive(path) => isolate(&label, || process_archive(path, options)),
     }
+}
+
+/// Runs `work`, turning a panic inside it into an [`ErrorKind::Internal`] error
+/// for `label`, so one archive's crash never takes a batch down.
+pub fn isolate<T>(label: &str, work: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    catch_unwind(AssertUnwindSafe(work)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown".into());
+        Err(Error::new(label, None, ErrorKind::Internal(what)))
+    })
 }
 
 fn process_archive(path: &Path, options: &BatchOptions) -> Result<Box<Processed>, Error> {

@@ -422,6 +422,10 @@ pub enum DriftKind {
     Unknown,
     /// A known key whose value has the wrong type or an impossible value; it was not used.
     Malformed,
+    /// A member name that would escape a folder if it were used as a path (`../`,
+    /// absolute, backslashes, drive letters), or that is not valid UTF-8. Names
+    /// are never used as paths; the finding says the archive was crafted or damaged.
+    UnsafeName,
 }
 
 impl Evidence {

@@ -71,6 +71,8 @@ pub enum FindingCode {
     UnknownEvidence,
     /// Known keys with values of the wrong type or impossible values.
     MalformedEvidence,
+    /// A member name that would be unsafe as a path, or not UTF-8.
+    UnsafeMemberName,
 }
 
 impl FindingCode {
@@ -92,6 +94,7 @@ impl FindingCode {
             FindingCode::NoVerificationDate => "NoVerificationDate",
             FindingCode::UnknownEvidence => "UnknownEvidence",
             FindingCode::MalformedEvidence => "MalformedEvidence",
+            FindingCode::UnsafeMemberName => "UnsafeMemberName",
         }
     }
 }
@@ -168,6 +171,7 @@ pub(crate) fn collect(
         let (severity, code) = match d.kind {
             DriftKind::Unknown => (Severity::Info, FindingCode::UnknownEvidence),
             DriftKind::Malformed => (Severity::Warning, FindingCode::MalformedEvidence),
+            DriftKind::UnsafeName => (Severity::Warning, FindingCode::UnsafeMemberName),
         };
         out.push(Finding::new(
             severity,

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use zip::write::SimpleFileOptions;
 
 pub mod corpus;
+pub mod hostile;
 
 /// The JSON shape the OCR evidence is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

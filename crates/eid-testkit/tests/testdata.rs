@@ -25,10 +25,19 @@ fn committed_testdata_is_what_the_generator_writes() {
             }
         }
     }
+    for (name, bytes) in eid_testkit::hostile::small_set() {
+        if std::fs::read(root.join("hostile").join(name))
+            .ok()
+            .as_deref()
+            != Some(bytes.as_slice())
+        {
+            stale.push(format!("hostile/{name}"));
+        }
+    }
     let _ = std::fs::remove_dir_all(&fresh);
     assert!(
         stale.is_empty(),
-        "testdata/ is stale for {stale:?}: run `cargo run -p eid-testkit -- testdata testdata`"
+        "testdata/ is stale for {stale:?}: run `cargo run -p eid-testkit -- testdata testdata` and `cargo run -p eid-testkit -- hostile testdata/hostile`"
     );
 }
 

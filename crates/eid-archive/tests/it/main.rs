@@ -6,5 +6,6 @@
 mod crops;
 mod decision;
 mod findings;
+mod hostile;
 mod reader;
 mod support;

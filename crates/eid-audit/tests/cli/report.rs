@@ -1,4 +1,4 @@
-use super::{eid_audit, root, stderr, stdout};
+use super::{eid_audit, root, stderr, stdout, testdata};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -94,7 +94,10 @@ fn a_batch_with_broken_archives_has_one_row_per_input_and_exit_2() {
 #[test]
 fn the_summary_matches_the_files() {
     let dir = tempfile::tempdir().unwrap();
-    let o = report(&["testdata", "--out", dir.path().to_str().unwrap()]);
+    let files = testdata();
+    let mut args: Vec<&str> = files.iter().map(String::as_str).collect();
+    args.extend(["--out", dir.path().to_str().unwrap()]);
+    let o = report(&args);
     assert_eq!(
         o.status.code(),
         Some(1),
@@ -154,7 +157,9 @@ fn personal_data_modes() {
     std::fs::write(&key, "a-secret-key-of-enough-length\n").unwrap();
     for mode in ["omit", "mask", "hmac", "full"] {
         let out = tmp.path().join(mode);
-        let mut args = vec!["testdata", "--out", out.to_str().unwrap(), "--pii", mode];
+        let files = testdata();
+        let mut args: Vec<&str> = files.iter().map(String::as_str).collect();
+        args.extend(["--out", out.to_str().unwrap(), "--pii", mode]);
         if mode == "hmac" {
             args.extend(["--pii-key-file", key.to_str().unwrap()]);
         }
@@ -208,7 +213,13 @@ fn personal_data_modes() {
 fn hmac_needs_a_key_and_never_takes_it_as_a_flag_value() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("o");
-    let o = report(&["testdata", "--out", out.to_str().unwrap(), "--pii", "hmac"]);
+    let o = report(&[
+        "testdata/accepted.zip",
+        "--out",
+        out.to_str().unwrap(),
+        "--pii",
+        "hmac",
+    ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("--pii hmac needs a key"),
@@ -219,7 +230,7 @@ fn hmac_needs_a_key_and_never_takes_it_as_a_flag_value() {
     let o = Command::new(env!("CARGO_BIN_EXE_eid-audit"))
         .args([
             "report",
-            "testdata",
+            "testdata/accepted.zip",
             "--out",
             out.to_str().unwrap(),
             "--pii",
@@ -229,7 +240,7 @@ fn hmac_needs_a_key_and_never_takes_it_as_a_flag_value() {
         .current_dir(root())
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]

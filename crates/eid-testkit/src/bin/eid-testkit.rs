@@ -3,7 +3,7 @@
 use eid_testkit::corpus::{self, CorpusOptions};
 use std::path::{Path, PathBuf};
 
-const USAGE: &str = "usage: eid-testkit testdata DIR\n       eid-testkit corpus DIR --count N [--seed S] [--realistic] [--broken-every N]";
+const USAGE: &str = "usage: eid-testkit testdata DIR\n       eid-testkit hostile DIR\n       eid-testkit corpus DIR --count N [--seed S] [--realistic] [--broken-every N]";
 
 fn corpus(dir: &Path, args: &[String]) -> ExitCode {
     let mut options = CorpusOptions {
@@ -79,6 +79,21 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         [cmd, dir, rest @ ..] if cmd == "corpus" => corpus(Path::new(dir), rest),
+        [cmd, dir] if cmd == "hostile" => {
+            let dir = Path::new(dir);
+            if let Err(e) = std::fs::create_dir_all(dir) {
+                eprintln!("{}: {e}", dir.display());
+                return ExitCode::from(2);
+            }
+            for (name, bytes) in eid_testkit::hostile::small_set() {
+                if let Err(e) = std::fs::write(dir.join(name), bytes) {
+                    eprintln!("{}: {e}", dir.join(name).display());
+                    return ExitCode::from(2);
+                }
+                println!("{}", dir.join(name).display());
+            }
+            ExitCode::SUCCESS
+        }
         _ => {
             eprintln!("{USAGE}");
             ExitCode::from(2)

@@ -1,0 +1,343 @@
+//! Every hostile archive, with its exact outcome. The small ones are the
+//! committed `testdata/hostile/` set; the large ones are built here.
+//!
+//! Policy for ambiguous archives: duplicate member names, entries that share
+//! bytes, two members of the same evidence kind, two images of one depiction,
+//! and process records that disagree are **errors** (`ErrorKind::Ambiguous`),
+//! never a silent pick of one reading.
+
+use eid_archive::batch::{self, BatchOptions, Input};
+use eid_archive::evidence::{Depiction, DriftKind};
+use eid_archive::{Archive, Audit, ErrorKind, FindingCode, Limits, Policy};
+use eid_testkit::hostile;
+use std::path::Path;
+
+fn hostile_file(name: &str) -> Vec<u8> {
+    std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../testdata/hostile")
+            .join(name),
+    )
+    .unwrap()
+}
+
+fn open(name: &str) -> Result<Archive, eid_archive::Error> {
+    Archive::from_bytes(name, hostile_file(name), None, &Limits::default())
+}
+
+fn audit(name: &str) -> Audit {
+    Audit::of_archive(&open(name).unwrap(), &Policy::default()).unwrap()
+}
+
+fn codes(a: &Audit, code: FindingCode) -> Vec<String> {
+    a.verdict
+        .findings
+        .iter()
+        .filter(|f| f.code == code)
+        .map(|f| f.subject.clone())
+        .collect()
+}
+
+#[test]
+fn the_committed_set_is_complete() {
+    let names: Vec<&str> = hostile::small_set().iter().map(|(n, _)| *n).collect();
+    assert_eq!(names.len(), 14);
+    for n in names {
+        assert!(!hostile_file(n).is_empty() || n == "empty.zip", "{n}");
+    }
+}
+
+#[test]
+fn refused_archives_name_the_problem() {
+    type IsKind = fn(&ErrorKind) -> bool;
+    let cases: &[(&str, IsKind, &str)] = &[
+        (
+            "duplicate-names.zip",
+            |k| matches!(k, ErrorKind::Ambiguous(_)),
+            "duplicate-names.zip: ambiguous archive: two members have the same name",
+        ),
+        (
+            "overlapping-entries.zip",
+            |k| matches!(k, ErrorKind::Ambiguous(_)),
+            "overlapping-entries.zip: ambiguous archive: members share bytes",
+        ),
+        (
+            "encrypted-member.zip",
+            |k| matches!(k, ErrorKind::Encrypted),
+            "encrypted-member.zip: eid-ocr.json: member is encrypted",
+        ),
+        (
+            "truncated.zip",
+            |k| matches!(k, ErrorKind::Zip(_)),
+            "truncated.zip: not a readable zip archive",
+        ),
+        (
+            "empty.zip",
+            |k| matches!(k, ErrorKind::Zip(_)),
+            "empty.zip: not a readable zip archive",
+        ),
+        (
+            "not-a-zip.zip",
+            |k| matches!(k, ErrorKind::Zip(_)),
+            "not-a-zip.zip: not a readable zip archive",
+        ),
+        (
+            "json-nested-200000.zip",
+            |k| matches!(k, ErrorKind::JsonTooDeep { limit: 128 }),
+            "json-nested-200000.zip: eid-ocr.json: JSON nested deeper than 128 levels",
+        ),
+        (
+            "json-cut-off.zip",
+            |k| matches!(k, ErrorKind::Json(_)),
+            "json-cut-off.zip: eid-ocr.json: invalid JSON: EOF while parsing",
+        ),
+    ];
+    for (name, kind, text) in cases {
+        let e = open(name).unwrap_err();
+        assert!(kind(&e.kind), "{name}: {e}");
+        assert!(e.to_string().starts_with(text), "{name}: {e}");
+        assert_eq!(e.to_string().lines().count(), 1);
+        assert!(
+            e.digest.is_some(),
+            "{name}: even a refused archive is fingerprinted"
+        );
+    }
+}
+
+#[test]
+fn unsafe_and_non_utf8_names_are_listed_and_reported_never_used() {
+    let a = audit("unsafe-member-names.zip");
+    assert_eq!(
+        codes(&a, FindingCode::UnsafeMemberName),
+        vec![
+            "../../../etc/cron.d/x",
+            "/abs/path/file.txt",
+            "C:\\windows\\evil.txt"
+        ]
+    );
+    assert_eq!(
+        a.verdict.decision.status,
+        eid_archive::Status::Accepted,
+        "the evidence itself is intact"
+    );
+    let a = audit("non-utf8-names.zip");
+    let unsafe_names = codes(&a, FindingCode::UnsafeMemberName);
+    assert_eq!(unsafe_names.len(), 1);
+    assert!(unsafe_names[0].starts_with("name") && unsafe_names[0].contains('\u{FFFD}'));
+}
+
+#[test]
+fn wrong_types_are_malformed_evidence_and_unreadable_checks_cannot_pass() {
+    let a = audit("json-wrong-types.zip");
+    let malformed = codes(&a, FindingCode::MalformedEvidence);
+    for subject in [
+        "eid-ocr.json: similarityScore",
+        "eid-ocr.json: livenessDetected",
+        "eid-ocr.json: securityChecks.nonExpired",
+        "eid-ocr.json: securityChecks.notUnderage.valid",
+        "eid-ocr.json: features[0].found",
+        "eid-ocr.json: features[1].bbox.y",
+        "eid-ocr.json: features[1].bbox.width",
+        "eid-ocr.json: features[1].bbox.height",
+        "eid-ocr.json: features[2].name",
+        "eid-ocr.json: features[4]",
+        "eid-ocr.json: documentNumber",
+        "eid-ocr.json: dateOfExpiry",
+    ] {
+        assert!(
+            malformed.iter().any(|m| m == subject),
+            "missing {subject} in {malformed:#?}"
+        );
+    }
+    let reasons: Vec<String> = a
+        .verdict
+        .decision
+        .reasons
+        .iter()
+        .map(|r| r.to_string())
+        .collect();
+    assert_eq!(
+        reasons,
+        vec![
+            "SecurityCheckUnreadable/nonExpired",
+            "SecurityCheckUnreadable/notUnderage",
+            "SecurityCheckUnreadable/dataIntegrity",
+            "SimilarityNotHigh/missing"
+        ]
+    );
+    assert_eq!(a.verdict.agrees, Some(false));
+}
+
+#[test]
+fn a_giant_png_header_is_a_finding_and_never_decoded() {
+    let a = audit("png-40000x40000.zip");
+    let f: Vec<_> = a
+        .verdict
+        .findings
+        .iter()
+        .filter(|f| f.code == FindingCode::UndecodableMedia)
+        .collect();
+    assert_eq!(f.len(), 1);
+    assert!(f[0].message.contains("40000×40000"), "{}", f[0].message);
+    assert_eq!(
+        a.evidence.media_of(Depiction::Front).unwrap().dimensions,
+        None
+    );
+}
+
+#[test]
+fn a_truncated_jpeg_is_found_when_it_is_decoded() {
+    let mut archive = open("truncated-jpeg.zip").unwrap();
+    let cut = eid_archive::crops::cut(&mut archive, "p", &Default::default());
+    assert_eq!(cut.findings.len(), 1);
+    assert!(
+        cut.findings[0].message.contains("truncated JPEG"),
+        "{}",
+        cut.findings[0].message
+    );
+}
+
+#[test]
+fn a_video_declaring_a_gigabyte_is_listed_never_inflated() {
+    let mut archive = open("video-declares-1gb.zip").unwrap();
+    let video = archive.evidence().media_of(Depiction::Video).unwrap();
+    assert_eq!(video.bytes, 1 << 30);
+    let index = archive
+        .members()
+        .iter()
+        .position(|m| m.name == "video.mp4")
+        .unwrap();
+    // Hashing it (--hash-members) reads what is there and finds the lie.
+    let e = archive.member_sha256(index).unwrap_err();
+    assert!(
+        matches!(&e.kind, ErrorKind::Corrupt(m) if m.contains("smaller than")),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_honest_zip_bomb_is_refused_by_its_declared_size() {
+    let bomb = hostile::honest_bomb((1 << 30) + (1 << 20));
+    assert!(bomb.len() < 16 << 20, "the bomb is small: {}", bomb.len());
+    let e = Archive::from_bytes("bomb.zip", bomb, None, &Limits::default()).unwrap_err();
+    assert!(
+        matches!(
+            e.kind,
+            ErrorKind::TooLarge {
+                what: "declared size of a JSON member",
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert_eq!(e.member.as_deref(), Some("eid-ocr.json"));
+}
+
+#[test]
+fn a_member_that_understates_its_size_stops_at_the_declared_size() {
+    let liar = hostile::lying_member(300 << 20);
+    let e = Archive::from_bytes("liar.zip", liar, None, &Limits::default()).unwrap_err();
+    assert!(
+        matches!(&e.kind, ErrorKind::Corrupt(m) if m.contains("larger than its declared")),
+        "{e}"
+    );
+}
+
+#[test]
+fn more_members_than_the_limit() {
+    let e = Archive::from_bytes(
+        "many.zip",
+        hostile::many_members(10_001),
+        None,
+        &Limits::default(),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            e.kind,
+            ErrorKind::TooManyMembers {
+                count: 10_001,
+                limit: 10_000
+            }
+        ),
+        "{e}"
+    );
+    assert!(
+        Archive::from_bytes(
+            "ok.zip",
+            hostile::many_members(100),
+            None,
+            &Limits::default()
+        )
+        .is_ok()
+    );
+}
+
+#[test]
+fn a_batch_of_hostile_and_good_archives_reports_every_good_one_correctly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
+    let inputs = batch::discover(std::slice::from_ref(&root), &mut std::io::empty());
+    assert_eq!(inputs.len(), 12 + 14);
+    let mut statuses = Vec::new();
+    batch::run(
+        inputs,
+        &BatchOptions {
+            jobs: 2,
+            ..Default::default()
+        },
+        |o| {
+            let name = o
+                .input
+                .path()
+                .strip_prefix(&root)
+                .unwrap()
+                .display()
+                .to_string();
+            let result = match &o.result {
+                Ok(p) => p.audit.verdict.decision.status.as_str().to_owned(),
+                Err(e) => format!("error {}", e.code()),
+            };
+            statuses.push((name, result));
+            true
+        },
+    )
+    .unwrap();
+    let get = |n: &str| {
+        statuses
+            .iter()
+            .find(|(name, _)| name == n)
+            .map(|(_, s)| s.as_str())
+            .unwrap()
+    };
+    assert_eq!(get("accepted.zip"), "accepted");
+    assert_eq!(get("inconclusive.zip"), "inconclusive");
+    assert_eq!(get("failed.zip"), "failed");
+    assert_eq!(get("recorded-accepted-contradicted.zip"), "rejected");
+    assert_eq!(get("hostile/duplicate-names.zip"), "error Ambiguous");
+    assert_eq!(get("hostile/json-nested-200000.zip"), "error JsonTooDeep");
+    assert_eq!(get("hostile/encrypted-member.zip"), "error Encrypted");
+    assert_eq!(get("hostile/json-wrong-types.zip"), "rejected");
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|(_, s)| s.starts_with("error"))
+            .count(),
+        8
+    );
+    let _ = (Input::Archive(root), DriftKind::Unknown);
+}
+
+#[test]
+fn a_panic_inside_one_archive_becomes_its_error() {
+    let r = batch::isolate("boom.zip", || -> Result<u8, eid_archive::Error> {
+        panic!("decoder exploded")
+    });
+    let e = r.unwrap_err();
+    assert!(matches!(e.kind, ErrorKind::Internal(_)));
+    assert_eq!(
+        e.to_string(),
+        "boom.zip: internal error while reading this archive (please report it): decoder exploded"
+    );
+    let ok = batch::isolate("fine.zip", || -> Result<u8, eid_archive::Error> { Ok(3) });
+    assert_eq!(ok.unwrap(), 3);
+}
