@@ -216,6 +216,8 @@ pub fn automatic(evidence: &Evidence, policy: &Policy) -> Result<Decision, Canno
 
     // Rule 2. One entry per check name: `liveness` and `livenessDetected` are one check,
     // and if any of its entries is not valid, the check is not.
+    // The subject is the smallest name written for the check, so the verdict
+    // does not depend on the order the provider wrote its checks in.
     let mut checks: BTreeMap<&str, (&str, Option<bool>)> = BTreeMap::new();
     let mut order = Vec::new();
     for c in &ocr.checks {
@@ -228,7 +230,8 @@ pub fn automatic(evidence: &Evidence, policy: &Policy) -> Result<Decision, Canno
                 order.push(key);
                 checks.insert(key, (c.name.as_str(), c.valid));
             }
-            Some((_, v)) => {
+            Some((name, v)) => {
+                *name = (*name).min(c.name.as_str());
                 *v = match (*v, c.valid) {
                     (Some(false), _) | (_, Some(false)) => Some(false),
                     (Some(true), Some(true)) => Some(true),

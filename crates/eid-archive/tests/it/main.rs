@@ -7,5 +7,6 @@ mod crops;
 mod decision;
 mod findings;
 mod hostile;
+mod properties;
 mod reader;
 mod support;
