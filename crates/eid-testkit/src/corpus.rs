@@ -218,47 +218,16 @@ pub fn case(i: usize, options: &CorpusOptions) -> (Case, &'static str, &'static 
 }
 
 /// Writes a corpus into `dir` (in folders of 1,000) and its `manifest.csv`.
+/// Archives are built in parallel; the bytes do not depend on the thread count.
 pub fn generate(dir: &Path, options: &CorpusOptions) -> io::Result<Vec<Entry>> {
-    let mut entries = Vec::with_capacity(options.count);
-    for i in 0..options.count {
-        let folder = format!("{:03}", i / 1000);
-        let sub: PathBuf = dir.join(&folder);
-        std::fs::create_dir_all(&sub)?;
-        let file = format!("{folder}/{i:07}.zip");
-        if options
-            .broken_every
-            .is_some_and(|n| n > 0 && i % n == n - 1)
-        {
-            let bytes = if i % 2 == 0 {
-                let mut z = case(i, options).0.to_zip();
-                z.truncate(z.len() / 2);
-                z
-            } else {
-                b"not a zip archive at all".to_vec()
-            };
-            std::fs::write(dir.join(&file), bytes)?;
-            entries.push(Entry {
-                file,
-                kind: "broken",
-                expected_status: "error",
-                recorded_status: String::new(),
-            });
-            continue;
-        }
-        let (c, kind, expected) = case(i, options);
-        c.write_to(&sub)?;
-        let recorded = if c.process == ProcessPlacement::None && c.dialect == Dialect::Assure {
-            String::new()
-        } else {
-            c.status.clone()
-        };
-        entries.push(Entry {
-            file,
-            kind,
-            expected_status: expected,
-            recorded_status: recorded,
-        });
+    use rayon::prelude::*;
+    for folder in 0..options.count.div_ceil(1000) {
+        std::fs::create_dir_all(dir.join(format!("{folder:03}")))?;
     }
+    let entries = (0..options.count)
+        .into_par_iter()
+        .map(|i| write_one(dir, i, options))
+        .collect::<io::Result<Vec<Entry>>>()?;
     let mut manifest = String::from("file,kind,expected_status,recorded_status\n");
     for e in &entries {
         let _ = writeln!(
@@ -269,4 +238,42 @@ pub fn generate(dir: &Path, options: &CorpusOptions) -> io::Result<Vec<Entry>> {
     }
     std::fs::write(dir.join("manifest.csv"), manifest)?;
     Ok(entries)
+}
+
+fn write_one(dir: &Path, i: usize, options: &CorpusOptions) -> io::Result<Entry> {
+    let folder = format!("{:03}", i / 1000);
+    let sub: PathBuf = dir.join(&folder);
+    let file = format!("{folder}/{i:07}.zip");
+    if options
+        .broken_every
+        .is_some_and(|n| n > 0 && i % n == n - 1)
+    {
+        let bytes = if i.is_multiple_of(2) {
+            let mut z = case(i, options).0.to_zip();
+            z.truncate(z.len() / 2);
+            z
+        } else {
+            b"not a zip archive at all".to_vec()
+        };
+        std::fs::write(dir.join(&file), bytes)?;
+        return Ok(Entry {
+            file,
+            kind: "broken",
+            expected_status: "error",
+            recorded_status: String::new(),
+        });
+    }
+    let (c, kind, expected) = case(i, options);
+    c.write_to(&sub)?;
+    let recorded = if c.process == ProcessPlacement::None && c.dialect == Dialect::Assure {
+        String::new()
+    } else {
+        c.status.clone()
+    };
+    Ok(Entry {
+        file,
+        kind,
+        expected_status: expected,
+        recorded_status: recorded,
+    })
 }

@@ -562,9 +562,9 @@ impl Case {
                 (f.name.to_lowercase(), Value::Object(o))
             })
             .collect();
-        let selfie = self
-            .selfie
-            .map(|(w, h)| base64(&self.encode(&selfie_image(w, h))));
+        let selfie = self.selfie.map(|(w, h)| {
+            base64(&self.encode(&selfie_image(w, h, self.textured, self.noise_seed())))
+        });
         let mut face = Map::new();
         if let Some(s) = &self.similarity {
             face.insert("similarityLevel".into(), json!(s));
@@ -715,7 +715,7 @@ impl Case {
     /// The image of one side with every found feature's box painted in its colour.
     pub fn side_image(&self, back: bool) -> Option<RgbImage> {
         let (w, h) = if back { self.back? } else { self.front? };
-        let mut img = document_background(w, h, self.textured, back);
+        let mut img = document_background(w, h, self.textured, back, self.noise_seed());
         for f in &self.features {
             let on_back = f.side.eq_ignore_ascii_case("back");
             if !f.found || on_back != back {
@@ -726,6 +726,13 @@ impl Case {
             }
         }
         Some(img)
+    }
+
+    /// Seeds the texture noise, so every archive's photos differ.
+    fn noise_seed(&self) -> u32 {
+        self.process_id.bytes().fold(0x811c_9dc5u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        })
     }
 
     /// The members of the archive, in the order written: `(name, bytes)`.
@@ -769,13 +776,13 @@ impl Case {
         if let (Some((w, h)), Dialect::Assure) = (self.selfie, self.dialect) {
             out.push((
                 self.member_name(&format!("selfie.{ext}")),
-                self.encode(&selfie_image(w, h)),
+                self.encode(&selfie_image(w, h, self.textured, self.noise_seed())),
             ));
         }
         if self.portrait && self.fail_reason.is_none() {
             out.push((
                 self.member_name(&format!("portrait.{ext}")),
-                self.encode(&selfie_image(120, 150)),
+                self.encode(&selfie_image(120, 150, false, 0)),
             ));
         }
         if self.video {
@@ -845,8 +852,8 @@ pub fn feature_colour(name: &str) -> [u8; 3] {
     [to(r), to(g), to(b)]
 }
 
-fn document_background(w: u32, h: u32, textured: bool, back: bool) -> RgbImage {
-    let mut state: u32 = if back { 0x1234_5678 } else { 0x9e37_79b9 };
+fn document_background(w: u32, h: u32, textured: bool, back: bool, seed: u32) -> RgbImage {
+    let mut state: u32 = (if back { 0x1234_5678 } else { 0x9e37_79b9 }) ^ seed | 1;
     RgbImage::from_fn(w, h, |x, y| {
         let base = if back {
             [214u8, 222, 228]
@@ -859,7 +866,8 @@ fn document_background(w: u32, h: u32, textured: bool, back: bool) -> RgbImage {
             state ^= state << 13;
             state ^= state >> 17;
             state ^= state << 5;
-            (state % 48) as u8
+            // Sensor-like noise: enough entropy that a JPEG weighs what a photo does.
+            (state % 12) as u8
         } else {
             0
         };
@@ -876,17 +884,27 @@ fn paint_box(img: &mut RgbImage, (x, y, w, h): (i64, i64, i64, i64), colour: [u8
     }
 }
 
-fn selfie_image(w: u32, h: u32) -> RgbImage {
+fn selfie_image(w: u32, h: u32, textured: bool, seed: u32) -> RgbImage {
     let (cx, cy) = (w as f32 / 2.0, h as f32 * 0.45);
     let (rx, ry) = (w as f32 * 0.3, h as f32 * 0.32);
+    let mut state = seed | 1;
     RgbImage::from_fn(w, h, |x, y| {
         let dx = (x as f32 - cx) / rx;
         let dy = (y as f32 - cy) / ry;
-        if dx * dx + dy * dy <= 1.0 {
-            Rgb([224, 182, 150])
+        let base = if dx * dx + dy * dy <= 1.0 {
+            [224u8, 182, 150]
         } else {
-            Rgb([90, 110, 140])
-        }
+            [90u8, 110, 140]
+        };
+        let noise = if textured {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state % 24) as u8
+        } else {
+            0
+        };
+        Rgb(base.map(|c| c.saturating_sub(noise)))
     })
 }
 

@@ -6,6 +6,7 @@
 mod crops;
 mod decision;
 mod findings;
+mod fuzz_replay;
 mod hostile;
 mod properties;
 mod reader;

@@ -1,13 +1,31 @@
 //! Properties of the decision engine over generated evidence.
 
 use eid_archive::evidence::{
-    Dialect, Evidence, FailReason, Feature, ManualApproval, Ocr, ProcessRecord, RejectionReason, SecurityCheck, Source,
+    Dialect, Evidence, FailReason, Feature, ManualApproval, Ocr, ProcessRecord, RejectionReason,
+    SecurityCheck, Source,
 };
 use eid_archive::{Policy, Status, judge};
 use proptest::prelude::*;
 
-const CHECK_NAMES: &[&str] = &["nonExpired", "notUnderage", "dataIntegrity", "liveness", "livenessDetected", "notBWCopy", "futureCheck"];
-const SIMILARITY: &[Option<&str>] = &[Some("high"), Some("HIGH"), Some("medium"), Some("low"), Some("verylow"), Some("veryLow"), Some("excellent"), None];
+const CHECK_NAMES: &[&str] = &[
+    "nonExpired",
+    "notUnderage",
+    "dataIntegrity",
+    "liveness",
+    "livenessDetected",
+    "notBWCopy",
+    "futureCheck",
+];
+const SIMILARITY: &[Option<&str>] = &[
+    Some("high"),
+    Some("HIGH"),
+    Some("medium"),
+    Some("low"),
+    Some("verylow"),
+    Some("veryLow"),
+    Some("excellent"),
+    None,
+];
 const FEATURES: &[&str] = &["Header", "OVI 1", "OVI 2", "Photo", "Signature"];
 const TYPES: &[&str] = &["substantial", "substantialFullyAuto", "high", "attended"];
 

@@ -1,0 +1,105 @@
+//! Each stage of the per-archive pipeline on its own, through the public API,
+//! and the whole pipeline, on one realistic archive (1280 × 808 front and back,
+//! 720 × 960 selfie). `cargo bench -p eid-bench`.
+
+// A bench that cannot set up should stop loudly.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use eid_archive::batch::{self, BatchOptions, Input};
+use eid_archive::evidence::Depiction;
+use eid_archive::report::{Pii, Rows};
+use eid_archive::{Archive, Limits, Policy, crops, judge, media};
+use eid_testkit::corpus::{CorpusOptions, case};
+use sha2::{Digest, Sha256};
+use std::hint::black_box;
+
+fn realistic_zip() -> Vec<u8> {
+    let options = CorpusOptions {
+        count: 1,
+        seed: 1,
+        realistic: true,
+        broken_every: None,
+    };
+    // Input 2 of seed 1 is accepted with a back side.
+    let (mut c, _, _) = case(2, &options);
+    c.back = c.front;
+    c.to_zip()
+}
+
+fn stages(c: &mut Criterion) {
+    let zip = realistic_zip();
+    let limits = Limits::default();
+    let policy = Policy::default();
+    let mut g = c.benchmark_group("stage");
+    g.throughput(Throughput::Bytes(zip.len() as u64));
+    g.bench_function("sha256 of the archive (floor)", |b| {
+        b.iter(|| Sha256::digest(black_box(&zip)))
+    });
+    g.bench_function("open, classify and read evidence", |b| {
+        b.iter(|| Archive::from_bytes("a.zip", black_box(zip.clone()), None, &limits).unwrap())
+    });
+    let mut archive = Archive::from_bytes("a.zip", zip.clone(), None, &limits).unwrap();
+    g.bench_function("decide", |b| {
+        b.iter(|| judge(black_box(archive.evidence()), &policy).unwrap())
+    });
+    let front = archive.image_bytes(Depiction::Front).unwrap().unwrap();
+    g.bench_function("decode the front image", |b| {
+        b.iter(|| media::decode(black_box(&front), &limits).unwrap())
+    });
+    g.bench_function("crops of every feature and annotated sides", |b| {
+        b.iter(|| crops::cut(&mut archive, "p", &Default::default()))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let cut = crops::cut(&mut archive, "p", &Default::default());
+    g.bench_function("write the crops as PNG", |b| {
+        b.iter(|| cut.write(dir.path()).unwrap())
+    });
+    let path = dir.path().join("a.zip");
+    std::fs::write(&path, &zip).unwrap();
+    let outcome = batch::Outcome {
+        index: 0,
+        input: Input::Archive(path.clone()),
+        result: batch::process(&Input::Archive(path.clone()), &BatchOptions::default()),
+    };
+    g.bench_function("CSV rows", |b| {
+        b.iter(|| {
+            let rows = Rows::of(&outcome, &Pii::Omit, "default", "crops/");
+            let mut w = csv::Writer::from_writer(Vec::with_capacity(4096));
+            w.serialize(&rows.archive).unwrap();
+            for r in &rows.checks {
+                w.serialize(r).unwrap();
+            }
+            for r in &rows.features {
+                w.serialize(r).unwrap();
+            }
+            for r in &rows.members {
+                w.serialize(r).unwrap();
+            }
+            w.into_inner().unwrap()
+        })
+    });
+    g.finish();
+
+    let mut p = c.benchmark_group("pipeline");
+    p.throughput(Throughput::Bytes(zip.len() as u64));
+    let plain = BatchOptions::default();
+    p.bench_function("one archive from disk", |b| {
+        b.iter(|| batch::process(&Input::Archive(path.clone()), &plain).unwrap())
+    });
+    let with_crops = BatchOptions {
+        crops_dir: Some(dir.path().join("crops")),
+        ..BatchOptions::default()
+    };
+    p.bench_function("one archive from disk, with crops", |b| {
+        b.iter(|| batch::process(&Input::Archive(path.clone()), &with_crops).unwrap())
+    });
+    p.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default().sample_size(20);
+    targets = stages
+}
+criterion_main!(benches);

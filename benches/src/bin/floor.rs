@@ -1,0 +1,102 @@
+//! The hardware floor for a corpus, measured with the same thread count as a run:
+//!
+//! - `floor hash PATH... [--jobs N]`: read every archive and SHA-256 it, nothing else.
+//! - `floor decode PATH... [--jobs N]`: inflate and decode every archive's front image, nothing else.
+//!
+//! Prints one line: what, archives, bytes, seconds, archives/s, MB/s.
+
+use eid_archive::Limits;
+use eid_archive::batch::{Input, discover};
+use rayon::prelude::*;
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+fn main() -> ExitCode {
+    let mut args = std::env::args().skip(1);
+    let Some(what) = args.next() else {
+        eprintln!("usage: floor hash|decode PATH... [--jobs N]");
+        return ExitCode::from(2);
+    };
+    let mut paths = Vec::new();
+    let mut jobs = 0usize;
+    while let Some(a) = args.next() {
+        if a == "--jobs" {
+            jobs = args.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+        } else {
+            paths.push(PathBuf::from(a));
+        }
+    }
+    let inputs: Vec<PathBuf> = discover(&paths, &mut std::io::empty())
+        .into_iter()
+        .filter_map(|i| match i {
+            Input::Archive(p) => Some(p),
+            Input::Unreadable(..) => None,
+        })
+        .collect();
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(jobs)
+        .build()
+        .expect("thread pool");
+    let started = Instant::now();
+    let bytes: u64 = match what.as_str() {
+        "hash" => pool.install(|| inputs.par_iter().map(hash).sum()),
+        "decode" => pool.install(|| inputs.par_iter().map(decode_front).sum()),
+        other => {
+            eprintln!("unknown floor {other:?}: hash or decode");
+            return ExitCode::from(2);
+        }
+    };
+    let s = started.elapsed().as_secs_f64();
+    println!(
+        "{what}\t{}\t{bytes}\t{s:.3}\t{:.1}\t{:.1}",
+        inputs.len(),
+        inputs.len() as f64 / s,
+        bytes as f64 / 1e6 / s
+    );
+    ExitCode::SUCCESS
+}
+
+/// Reads the file in 1 MiB chunks through SHA-256, as the report does.
+fn hash(path: &PathBuf) -> u64 {
+    let Ok(mut f) = std::fs::File::open(path) else {
+        return 0;
+    };
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    while let Ok(k) = f.read(&mut buf) {
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+    std::hint::black_box(h.finalize());
+    n
+}
+
+/// Inflates and decodes the front image only; returns the archive's size.
+fn decode_front(path: &PathBuf) -> u64 {
+    let Ok(bytes) = std::fs::read(path) else {
+        return 0;
+    };
+    let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(&bytes)) else {
+        return 0;
+    };
+    let names: Vec<String> = zip.file_names().filter_map(Result::ok).map(|n| n.into_owned()).collect();
+    for name in names {
+        let lower = name.to_ascii_lowercase();
+        let base = lower.rsplit('/').next().unwrap_or(&lower);
+        if base.starts_with("front.") {
+            let mut data = Vec::new();
+            if let Ok(mut f) = zip.by_name(&name) {
+                let _ = f.read_to_end(&mut data);
+            }
+            let _ = std::hint::black_box(eid_archive::media::decode(&data, &Limits::default()));
+        }
+    }
+    bytes.len() as u64
+}

@@ -1,0 +1,39 @@
+//! Replays inputs kept from fuzzing (`fuzz/regressions/`) through the same
+//! path as the fuzz target: each must give a verdict or a one-line error that
+//! names the archive, never a panic.
+
+use eid_archive::{Archive, Limits, Policy, crops, judge};
+use std::path::Path;
+
+#[test]
+fn kept_fuzz_inputs_never_panic() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/archive");
+    let mut n = 0;
+    let mut opened = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let bytes = std::fs::read(e.unwrap().path()).unwrap();
+        let limits = Limits {
+            max_image_dimension: 2048,
+            max_total_bytes: 64 << 20,
+            ..Limits::default()
+        };
+        match Archive::from_bytes("fuzz.zip", bytes, None, &limits) {
+            Ok(mut archive) => {
+                opened += 1;
+                let _ = judge(archive.evidence(), &Policy::default());
+                let _ = crops::cut(&mut archive, "fuzz", &Default::default());
+            }
+            Err(e) => {
+                let text = e.to_string();
+                assert!(text.starts_with("fuzz.zip: "), "{text}");
+                assert_eq!(text.lines().count(), 1, "{text}");
+            }
+        }
+        n += 1;
+    }
+    assert!(n >= 30, "{n} inputs kept");
+    assert!(
+        opened > 0 && opened < n,
+        "a mix of readable and refused inputs: {opened} of {n}"
+    );
+}
