@@ -86,7 +86,11 @@ fn decode_front(path: &PathBuf) -> u64 {
     let Ok(mut zip) = zip::ZipArchive::new(std::io::Cursor::new(&bytes)) else {
         return 0;
     };
-    let names: Vec<String> = zip.file_names().filter_map(Result::ok).map(|n| n.into_owned()).collect();
+    let names: Vec<String> = zip
+        .file_names()
+        .filter_map(Result::ok)
+        .map(|n| n.into_owned())
+        .collect();
     for name in names {
         let lower = name.to_ascii_lowercase();
         let base = lower.rsplit('/').next().unwrap_or(&lower);
