@@ -19,9 +19,10 @@ use zip::ZipArchive;
 /// them; larger ones are hashed in a streaming pass and then read from disk.
 const IN_MEMORY_MAX: u64 = 256 << 20;
 
-/// How much of an image member is inflated to find its header before the whole
-/// member is read. JPEG headers sit after EXIF blocks of up to 64 KiB.
-const IMAGE_HEADER_PREFIX: u64 = 80 << 10;
+/// How much of an image member is inflated to find its header, widening only
+/// when the header is not in it: most headers sit in the first few KiB; JPEG
+/// EXIF blocks (with thumbnails) can push them past 64 KiB; then all is read.
+const IMAGE_HEADER_WINDOWS: [u64; 2] = [4 << 10, 80 << 10];
 
 /// What a member of the archive is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -102,7 +103,8 @@ pub struct Archive {
     inflated: u64,
     members: Vec<Member>,
     evidence: Evidence,
-    embedded: Vec<(Depiction, Vec<u8>)>,
+    /// Base64 images from native JSON, decoded only when a crop needs the pixels.
+    embedded: Vec<(Depiction, String)>,
 }
 
 impl std::fmt::Debug for Archive {
@@ -585,7 +587,19 @@ impl Archive {
                 continue;
             }
             let source = Source::Embedded(img.path.clone());
-            let Some(bytes) = native::decode_base64(&img.base64) else {
+            // The header sits at the start: decode a prefix, widening only when needed.
+            let mut probe = None;
+            for chars in [8 << 10, 108 << 10, usize::MAX] {
+                let text = img.base64.get(..chars.min(img.base64.len())).unwrap_or(&img.base64);
+                let whole = text.len() == img.base64.len();
+                let Some(bytes) = native::decode_base64(text) else { break };
+                let p = media::probe(&bytes, None, &self.limits);
+                if p.header_read || whole {
+                    probe = Some(p);
+                    break;
+                }
+            }
+            let Some(probe) = probe else {
                 drift.push(Drift {
                     subject: img.path,
                     kind: DriftKind::Malformed,
@@ -593,16 +607,15 @@ impl Archive {
                 });
                 continue;
             };
-            let (format, dimensions, problem) = media::probe(&bytes, None, &self.limits);
             media.push(Media {
                 source,
                 depiction: img.depiction,
-                format: format.unwrap_or(MediaFormat::Jpeg),
-                bytes: bytes.len() as u64,
-                dimensions,
-                problem,
+                format: probe.format.unwrap_or(MediaFormat::Jpeg),
+                bytes: native::decoded_len(&img.base64),
+                dimensions: probe.dimensions,
+                problem: probe.problem,
             });
-            self.embedded.push((img.depiction, bytes));
+            self.embedded.push((img.depiction, img.base64));
         }
 
         evidence.media = media;
@@ -674,23 +687,25 @@ impl Archive {
                 },
             ));
         }
-        let mut bytes = self.read_prefix(index, IMAGE_HEADER_PREFIX)?;
-        let (mut format, mut dimensions, mut problem) = media::probe(&bytes, named, &self.limits);
-        let mut total = bytes.len() as u64;
-        if dimensions.is_none() && bytes.len() as u64 == IMAGE_HEADER_PREFIX {
-            // The header lies beyond the prefix (large metadata blocks): read it all.
-            bytes = self.read_member(
-                index,
-                self.limits.max_image_bytes,
-                "declared size of an image member",
-            )?;
-            total = bytes.len() as u64;
-            (format, dimensions, problem) = media::probe(&bytes, named, &self.limits);
-        } else if (bytes.len() as u64) < IMAGE_HEADER_PREFIX {
-            total = bytes.len() as u64;
-        } else {
-            total = m.size.max(total);
+        let mut probe = None;
+        for window in IMAGE_HEADER_WINDOWS {
+            let bytes = self.read_prefix(index, window)?;
+            let complete = (bytes.len() as u64) < window;
+            let p = media::probe(&bytes, named, &self.limits);
+            if p.header_read || complete {
+                let size = if complete { bytes.len() as u64 } else { m.size };
+                probe = Some((p, size));
+                break;
+            }
         }
+        let (probe, total) = match probe {
+            Some(found) => found,
+            None => {
+                let bytes = self.read_member(index, self.limits.max_image_bytes, "declared size of an image member")?;
+                (media::probe(&bytes, named, &self.limits), bytes.len() as u64)
+            }
+        };
+        let (format, dimensions, problem) = (probe.format, probe.dimensions, probe.problem);
         Ok(Media {
             source,
             depiction,
@@ -805,7 +820,7 @@ impl Archive {
                 .embedded
                 .iter()
                 .find(|(d, _)| *d == depiction)
-                .map(|(_, b)| b.clone())),
+                .and_then(|(_, text)| native::decode_base64(text))),
             None => Ok(None),
         }
     }

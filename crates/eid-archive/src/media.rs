@@ -8,60 +8,54 @@ use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use std::io::Cursor;
 
+/// What an image header says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    /// The format found in the bytes (`None` if not JPEG or PNG).
+    pub format: Option<MediaFormat>,
+    /// The dimensions, when the header was read and they are within the limits.
+    pub dimensions: Option<Dimensions>,
+    /// Why the image cannot be used, or what is odd about it.
+    pub problem: Option<String>,
+    /// True when the header was read (whatever it said); false when more bytes may help.
+    pub header_read: bool,
+}
+
 /// Reads the format and dimensions from an image's header, never its pixels.
-///
-/// Returns the format found in the bytes (`None` if unknown), the dimensions if
-/// the header could be read and they are within the limits, and otherwise the
-/// problem in words.
-pub fn probe(
-    bytes: &[u8],
-    named: Option<MediaFormat>,
-    limits: &Limits,
-) -> (Option<MediaFormat>, Option<Dimensions>, Option<String>) {
+pub fn probe(bytes: &[u8], named: Option<MediaFormat>, limits: &Limits) -> Probe {
     let found = match image::guess_format(bytes) {
         Ok(ImageFormat::Jpeg) => MediaFormat::Jpeg,
         Ok(ImageFormat::Png) => MediaFormat::Png,
         Ok(other) => {
-            return (
-                None,
-                None,
-                Some(format!("{other:?} data, not a JPEG or PNG")),
-            );
+            let problem = Some(format!("{other:?} data, not a JPEG or PNG"));
+            return Probe { format: None, dimensions: None, problem, header_read: true };
         }
         Err(_) => {
-            return (
-                None,
-                None,
-                Some("not an image the reader knows (no JPEG or PNG signature)".into()),
-            );
+            let problem = Some("not an image the reader knows (no JPEG or PNG signature)".into());
+            return Probe { format: None, dimensions: None, problem, header_read: true };
         }
     };
     let reader = ImageReader::with_format(Cursor::new(bytes), to_image_format(found));
     match reader.into_dimensions() {
         Ok((width, height)) => {
-            let mut problem = None;
-            if width > limits.max_image_dimension || height > limits.max_image_dimension {
-                problem = Some(format!(
-                    "header declares {width}×{height} px, over the {m}×{m} limit; not decoded",
-                    m = limits.max_image_dimension
-                ));
+            let max = limits.max_image_dimension;
+            let (dimensions, problem) = if width > max || height > max {
+                (None, Some(format!("header declares {width}×{height} px, over the {max}×{max} limit; not decoded")))
             } else if let Some(n) = named.filter(|n| *n != found) {
                 // Readable, so the dimensions are kept; the mislabel is still reported.
-                problem = Some(format!(
-                    "named as {} but holds {} data",
-                    fmt_name(n),
-                    fmt_name(found)
-                ));
-                return (Some(found), Some(Dimensions { width, height }), problem);
-            }
-            let dims = problem.is_none().then_some(Dimensions { width, height });
-            (Some(found), dims, problem)
+                let problem = format!("named as {} but holds {} data", fmt_name(n), fmt_name(found));
+                (Some(Dimensions { width, height }), Some(problem))
+            } else {
+                (Some(Dimensions { width, height }), None)
+            };
+            Probe { format: Some(found), dimensions, problem, header_read: true }
         }
-        Err(e) => (
-            Some(found),
-            None,
-            Some(format!("header cannot be read: {e}")),
-        ),
+        Err(e) => Probe {
+            format: Some(found),
+            dimensions: None,
+            problem: Some(format!("header cannot be read: {e}")),
+            header_read: false,
+        },
     }
 }
 

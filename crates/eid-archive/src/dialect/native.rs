@@ -227,41 +227,77 @@ fn date_text(v: &Value, path: &str, cx: &mut Cx<'_>) -> Option<String> {
     }
 }
 
+/// The base64 alphabet's values (standard and URL-safe); 64 marks white space
+/// (skipped), 65 padding (the end), 255 anything else.
+const BASE64: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut i = 0;
+    while i < 26 {
+        t[b'A' as usize + i] = i as u8;
+        t[b'a' as usize + i] = 26 + i as u8;
+        i += 1;
+    }
+    let mut d = 0;
+    while d < 10 {
+        t[b'0' as usize + d] = 52 + d as u8;
+        d += 1;
+    }
+    t[b'+' as usize] = 62;
+    t[b'-' as usize] = 62;
+    t[b'/' as usize] = 63;
+    t[b'_' as usize] = 63;
+    t[b' ' as usize] = 64;
+    t[b'\n' as usize] = 64;
+    t[b'\r' as usize] = 64;
+    t[b'\t' as usize] = 64;
+    t[b'=' as usize] = 65;
+    t
+};
+
+fn strip_data_url(text: &str) -> &str {
+    match text.find(";base64,") {
+        Some(i) if text.starts_with("data:") => &text[i + 8..],
+        _ => text,
+    }
+}
+
 /// Decodes standard or URL-safe base64, with or without padding, ignoring
 /// white space and a `data:...;base64,` prefix. `None` on anything else.
 pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let text = match text.find(";base64,") {
-        Some(i) if text.starts_with("data:") => &text[i + 8..],
-        _ => text,
-    };
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let text = strip_data_url(text);
+    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 3);
     let mut acc: u32 = 0;
     let mut bits = 0u32;
-    for c in text.bytes() {
-        let v = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' => break,
-            b' ' | b'\n' | b'\r' | b'\t' => continue,
+    for &c in text.as_bytes() {
+        let v = BASE64[usize::from(c)];
+        match v {
+            0..=63 => {
+                acc = (acc << 6) | u32::from(v);
+                bits += 6;
+                if bits >= 8 {
+                    bits -= 8;
+                    out.push((acc >> bits) as u8);
+                    acc &= (1 << bits) - 1;
+                }
+            }
+            64 => {}
+            65 => break,
             _ => return None,
-        };
-        acc = (acc << 6) | u32::from(v);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
         }
     }
     Some(out)
 }
 
+/// The decoded size of base64 text, without decoding it.
+pub(crate) fn decoded_len(text: &str) -> u64 {
+    let text = strip_data_url(text);
+    let symbols = text.bytes().filter(|c| BASE64[usize::from(*c)] < 64).count() as u64;
+    symbols * 6 / 8
+}
+
 #[cfg(test)]
 mod tests {
-    use super::decode_base64;
+    use super::{decode_base64, decoded_len};
 
     #[test]
     fn base64_variants() {
@@ -272,5 +308,7 @@ mod tests {
             Some(&b"hi"[..])
         );
         assert_eq!(decode_base64("a?b"), None);
+        assert_eq!(decoded_len("aGVsbG8="), 5);
+        assert_eq!(decode_base64("aGVs\nbG8=").as_deref(), Some(&b"hello"[..]));
     }
 }
