@@ -22,7 +22,7 @@ const IN_MEMORY_MAX: u64 = 256 << 20;
 /// How much of an image member is inflated to find its header, widening only
 /// when the header is not in it: most headers sit in the first few KiB; JPEG
 /// EXIF blocks (with thumbnails) can push them past 64 KiB; then all is read.
-const IMAGE_HEADER_WINDOWS: [u64; 2] = [4 << 10, 80 << 10];
+const IMAGE_HEADER_WINDOWS: [u64; 2] = [1 << 10, 80 << 10];
 
 /// What a member of the archive is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -167,19 +167,26 @@ impl Archive {
         let mut file = File::open(path).map_err(io_err)?;
         let len = file.metadata().map_err(io_err)?.len();
         let mut hasher = Sha256::new();
-        let mut chunk = vec![0u8; 1 << 20];
         let bytes = if len <= IN_MEMORY_MAX {
-            let mut data = Vec::with_capacity(len as usize);
+            // Read straight into the buffer, hashing each piece as it lands:
+            // one pass over the file, no copy.
+            let mut data = vec![0u8; len as usize + 1];
+            let mut filled = 0;
             loop {
-                let n = file.read(&mut chunk).map_err(io_err)?;
+                if filled == data.len() {
+                    data.resize(filled + (1 << 20), 0); // the file grew while being read
+                }
+                let n = file.read(&mut data[filled..]).map_err(io_err)?;
                 if n == 0 {
                     break;
                 }
-                hasher.update(&chunk[..n]);
-                data.extend_from_slice(&chunk[..n]);
+                hasher.update(&data[filled..filled + n]);
+                filled += n;
             }
+            data.truncate(filled);
             Bytes::Memory(Cursor::new(data))
         } else {
+            let mut chunk = vec![0u8; 1 << 20];
             loop {
                 let n = file.read(&mut chunk).map_err(io_err)?;
                 if n == 0 {
@@ -590,9 +597,14 @@ impl Archive {
             // The header sits at the start: decode a prefix, widening only when needed.
             let mut probe = None;
             for chars in [8 << 10, 108 << 10, usize::MAX] {
-                let text = img.base64.get(..chars.min(img.base64.len())).unwrap_or(&img.base64);
+                let text = img
+                    .base64
+                    .get(..chars.min(img.base64.len()))
+                    .unwrap_or(&img.base64);
                 let whole = text.len() == img.base64.len();
-                let Some(bytes) = native::decode_base64(text) else { break };
+                let Some(bytes) = native::decode_base64(text) else {
+                    break;
+                };
                 let p = media::probe(&bytes, None, &self.limits);
                 if p.header_read || whole {
                     probe = Some(p);
@@ -701,8 +713,15 @@ impl Archive {
         let (probe, total) = match probe {
             Some(found) => found,
             None => {
-                let bytes = self.read_member(index, self.limits.max_image_bytes, "declared size of an image member")?;
-                (media::probe(&bytes, named, &self.limits), bytes.len() as u64)
+                let bytes = self.read_member(
+                    index,
+                    self.limits.max_image_bytes,
+                    "declared size of an image member",
+                )?;
+                (
+                    media::probe(&bytes, named, &self.limits),
+                    bytes.len() as u64,
+                )
             }
         };
         let (format, dimensions, problem) = (probe.format, probe.dimensions, probe.problem);

@@ -243,6 +243,8 @@ pub fn run(
     let next = AtomicUsize::new(0);
     let stop = AtomicBool::new(false);
     let written = (Mutex::new(0usize), Condvar::new());
+    // Workers blocked on the window; the writer wakes them only when there are some.
+    let waiting = AtomicUsize::new(0);
     let (tx, rx) = mpsc::channel::<(usize, Result<Box<Processed>, Error>)>();
     let inputs_ref = &inputs;
 
@@ -251,7 +253,7 @@ pub fn run(
             pool.scope(|ps| {
                 for _ in 0..jobs {
                     let tx = tx.clone();
-                    let (next, stop, written) = (&next, &stop, &written);
+                    let (next, stop, written, waiting) = (&next, &stop, &written, &waiting);
                     ps.spawn(move |_| {
                         loop {
                             let i = next.fetch_add(1, Ordering::SeqCst);
@@ -262,7 +264,9 @@ pub fn run(
                                 let (lock, cv) = written;
                                 let mut done = lock.lock().unwrap_or_else(|p| p.into_inner());
                                 while i >= *done + window && !stop.load(Ordering::SeqCst) {
+                                    waiting.fetch_add(1, Ordering::SeqCst);
                                     done = cv.wait(done).unwrap_or_else(|p| p.into_inner());
+                                    waiting.fetch_sub(1, Ordering::SeqCst);
                                 }
                             }
                             if stop.load(Ordering::SeqCst) {
@@ -292,7 +296,9 @@ pub fn run(
                 want += 1;
                 let (lock, cv) = &written;
                 *lock.lock().unwrap_or_else(|p| p.into_inner()) = want;
-                cv.notify_all();
+                if waiting.load(Ordering::SeqCst) > 0 {
+                    cv.notify_all();
+                }
                 if !go_on {
                     stop.store(true, Ordering::SeqCst);
                     cv.notify_all();

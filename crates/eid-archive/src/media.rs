@@ -28,27 +28,63 @@ pub fn probe(bytes: &[u8], named: Option<MediaFormat>, limits: &Limits) -> Probe
         Ok(ImageFormat::Png) => MediaFormat::Png,
         Ok(other) => {
             let problem = Some(format!("{other:?} data, not a JPEG or PNG"));
-            return Probe { format: None, dimensions: None, problem, header_read: true };
+            return Probe {
+                format: None,
+                dimensions: None,
+                problem,
+                header_read: true,
+            };
         }
         Err(_) => {
             let problem = Some("not an image the reader knows (no JPEG or PNG signature)".into());
-            return Probe { format: None, dimensions: None, problem, header_read: true };
+            return Probe {
+                format: None,
+                dimensions: None,
+                problem,
+                header_read: true,
+            };
         }
     };
-    let reader = ImageReader::with_format(Cursor::new(bytes), to_image_format(found));
-    match reader.into_dimensions() {
+    // A direct read of the frame header is much cheaper than the decoder's
+    // header pass (which also builds Huffman tables); the decoder stays the
+    // fallback and the authority on anything unusual.
+    let quick = match found {
+        MediaFormat::Jpeg => jpeg_frame_size(bytes),
+        _ => png_ihdr_size(bytes),
+    };
+    let dims = match quick {
+        Some(d) => Ok(d),
+        None => {
+            ImageReader::with_format(Cursor::new(bytes), to_image_format(found)).into_dimensions()
+        }
+    };
+    match dims {
         Ok((width, height)) => {
             let max = limits.max_image_dimension;
             let (dimensions, problem) = if width > max || height > max {
-                (None, Some(format!("header declares {width}×{height} px, over the {max}×{max} limit; not decoded")))
+                (
+                    None,
+                    Some(format!(
+                        "header declares {width}×{height} px, over the {max}×{max} limit; not decoded"
+                    )),
+                )
             } else if let Some(n) = named.filter(|n| *n != found) {
                 // Readable, so the dimensions are kept; the mislabel is still reported.
-                let problem = format!("named as {} but holds {} data", fmt_name(n), fmt_name(found));
+                let problem = format!(
+                    "named as {} but holds {} data",
+                    fmt_name(n),
+                    fmt_name(found)
+                );
                 (Some(Dimensions { width, height }), Some(problem))
             } else {
                 (Some(Dimensions { width, height }), None)
             };
-            Probe { format: Some(found), dimensions, problem, header_read: true }
+            Probe {
+                format: Some(found),
+                dimensions,
+                problem,
+                header_read: true,
+            }
         }
         Err(e) => Probe {
             format: Some(found),
@@ -57,6 +93,56 @@ pub fn probe(bytes: &[u8], named: Option<MediaFormat>, limits: &Limits) -> Probe
             header_read: false,
         },
     }
+}
+
+/// Width and height from a JPEG's start-of-frame segment, walking the marker
+/// segments from the start. `None` when the bytes end first or anything is
+/// unexpected (the decoder then decides).
+fn jpeg_frame_size(b: &[u8]) -> Option<(u32, u32)> {
+    let mut i = 2; // after SOI
+    while i + 4 <= b.len() {
+        if b[i] != 0xFF {
+            return None;
+        }
+        let marker = b[i + 1];
+        match marker {
+            0xFF => {
+                i += 1; // fill byte
+                continue;
+            }
+            0xD0..=0xD9 | 0x01 => {
+                i += 2; // markers without a length
+                continue;
+            }
+            _ => {}
+        }
+        let len = usize::from(u16::from_be_bytes([b[i + 2], b[i + 3]]));
+        if len < 2 {
+            return None;
+        }
+        // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC).
+        if (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
+            let f = b.get(i + 4..i + 9)?;
+            let height = u32::from(u16::from_be_bytes([f[1], f[2]]));
+            let width = u32::from(u16::from_be_bytes([f[3], f[4]]));
+            return (width > 0 && height > 0).then_some((width, height));
+        }
+        if marker == 0xDA {
+            return None; // scan data before any frame header
+        }
+        i += 2 + len;
+    }
+    None
+}
+
+/// Width and height from a PNG's IHDR, the first chunk.
+fn png_ihdr_size(b: &[u8]) -> Option<(u32, u32)> {
+    if b.len() < 24 || &b[12..16] != b"IHDR" {
+        return None;
+    }
+    let width = u32::from_be_bytes([b[16], b[17], b[18], b[19]]);
+    let height = u32::from_be_bytes([b[20], b[21], b[22], b[23]]);
+    (width > 0 && height > 0).then_some((width, height))
 }
 
 fn fmt_name(f: MediaFormat) -> &'static str {
@@ -157,5 +243,62 @@ fn refusal(e: &image::ImageError) -> String {
     match e {
         image::ImageError::Limits(l) => format!("refused by the decoding limits: {l}"),
         other => format!("header cannot be read: {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::{ImageEncoder, RgbImage};
+
+    fn encode(img: &RgbImage, png: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        if png {
+            image::codecs::png::PngEncoder::new(&mut out)
+                .write_image(
+                    img.as_raw(),
+                    img.width(),
+                    img.height(),
+                    image::ExtendedColorType::Rgb8,
+                )
+                .unwrap();
+        } else {
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
+                .write_image(
+                    img.as_raw(),
+                    img.width(),
+                    img.height(),
+                    image::ExtendedColorType::Rgb8,
+                )
+                .unwrap();
+        }
+        out
+    }
+
+    #[test]
+    fn quick_header_reads_agree_with_the_decoder() {
+        for (w, h) in [(1, 1), (17, 9), (640, 404), (1280, 808)] {
+            let img = RgbImage::new(w, h);
+            let jpeg = encode(&img, false);
+            assert_eq!(jpeg_frame_size(&jpeg), Some((w, h)));
+            let png = encode(&img, true);
+            assert_eq!(png_ihdr_size(&png), Some((w, h)));
+            let p = probe(
+                &jpeg[..jpeg.len().min(1024)],
+                Some(MediaFormat::Jpeg),
+                &Limits::default(),
+            );
+            assert_eq!(
+                p.dimensions,
+                Some(Dimensions {
+                    width: w,
+                    height: h
+                })
+            );
+        }
+        // cut before the frame header: ask for more bytes
+        let jpeg = encode(&RgbImage::new(8, 8), false);
+        assert_eq!(jpeg_frame_size(&jpeg[..20]), None);
+        assert_eq!(png_ihdr_size(b"short"), None);
     }
 }

@@ -255,9 +255,14 @@ const BASE64: [u8; 256] = {
 };
 
 fn strip_data_url(text: &str) -> &str {
-    match text.find(";base64,") {
-        Some(i) if text.starts_with("data:") => &text[i + 8..],
-        _ => text,
+    // Only a data URL has a prefix; its header is short, so search only there.
+    if !text.starts_with("data:") {
+        return text;
+    }
+    let head = &text.as_bytes()[..text.len().min(256)];
+    match head.windows(8).position(|w| w == b";base64,") {
+        Some(i) => &text[i + 8..],
+        None => text,
     }
 }
 
@@ -291,7 +296,10 @@ pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
 /// The decoded size of base64 text, without decoding it.
 pub(crate) fn decoded_len(text: &str) -> u64 {
     let text = strip_data_url(text);
-    let symbols = text.bytes().filter(|c| BASE64[usize::from(*c)] < 64).count() as u64;
+    let symbols = text
+        .bytes()
+        .filter(|c| BASE64[usize::from(*c)] < 64)
+        .count() as u64;
     symbols * 6 / 8
 }
 
