@@ -16,33 +16,32 @@ cargo build --release --locked -p eid-audit -p eid-testkit -p eid-bench >&2
 if [ ! -f "$corpus/manifest.csv" ]; then
   "$bin/eid-testkit" corpus "$corpus" --count "$count" --realistic >&2
 fi
-bytes=$(find "$corpus" -name '*.zip' -printf '%s\n' | awk '{s+=$1} END {print s}')
-cat $(find "$corpus" -name '*.zip') > /dev/null # warm the page cache: every run reads from memory
+bytes=$(find "$corpus/" -name '*.zip' -printf '%s\n' | awk '{s+=$1} END {print s}')
+cat $(find "$corpus/" -name '*.zip') > /dev/null # warm the page cache: every run reads from memory
 
-# median of three wall-clock runs of a command, in seconds
-median3() {
-  for _ in 1 2 3; do
-    /usr/bin/time -f %e "$@" 2>&1 >/dev/null | tail -n1
-  done | sort -n | sed -n 2p
+# Wall-clock seconds of one `report` run with the given options. The previous
+# output is removed (and flushed) first, outside the timing.
+timed_report() {
+  rm -rf "$out"; sync
+  { /usr/bin/time -f %e "$bin/eid-audit" report "$corpus" --out "$out" "$@" >/dev/null || true; } 2>&1 | tail -n1
 }
-report() { rm -rf "$out"; "$bin/eid-audit" report "$corpus" --out "$out" "$@" || [ $? -eq 1 ]; }
+# median of three runs
+median3() { for _ in 1 2 3; do timed_report "$@"; done | sort -n | sed -n 2p; }
 floor() { "$bin/floor" "$@" | cut -f4; }
 
 hash2=$(floor hash "$corpus" --jobs 2); hash1=$(floor hash "$corpus" --jobs 1)
-openssl2=$( { /usr/bin/time -f %e sh -c "find '$corpus' -name '*.zip' -print0 | xargs -0 -P2 -n $((count / 2 + 1)) openssl dgst -sha256 > /dev/null"; } 2>&1 | tail -n1)
-export -f report; export bin corpus out
-r2=$(median3 bash -c 'report --jobs 2'); r1=$(median3 bash -c 'report --jobs 1')
+openssl2=$( { /usr/bin/time -f %e sh -c "find '$corpus/' -name '*.zip' -print0 | xargs -0 -P2 -n $((count / 2 + 1)) openssl dgst -sha256 > /dev/null"; } 2>&1 | tail -n1)
+r2=$(median3 --jobs 2); r1=$(median3 --jobs 1)
 dec2=$(floor decode "$corpus" --jobs 2); dec1=$(floor decode "$corpus" --jobs 1)
-c2=$( { /usr/bin/time -f %e bash -c 'report --jobs 2 --crops'; } 2>&1 >/dev/null | tail -n1)
-c1=$( { /usr/bin/time -f %e bash -c 'report --jobs 1 --crops'; } 2>&1 >/dev/null | tail -n1)
+c2=$(timed_report --jobs 2 --crops); c1=$(timed_report --jobs 1 --crops)
 crops_bytes=$(du -sb "$out/crops" | cut -f1)
 
-rss() { rm -rf "$out"; /usr/bin/time -f %M "$bin/eid-audit" report "$@" --out "$out" --jobs 2 2>&1 >/dev/null | tail -n1; }
+rss() { rm -rf "$out"; sync; { /usr/bin/time -f %M "$bin/eid-audit" report "$@" --out "$out" --jobs 2 >/dev/null || true; } 2>&1 | tail -n1; }
 rss_n=$(rss "$corpus")
-# Ten hard links to every archive: ten times the inputs, the same bytes on disk.
+# Ten symbolic links to every archive: ten times the inputs, the same bytes on disk.
 big=target/corpus-x10
 if [ ! -d "$big" ]; then
-  for k in 0 1 2 3 4 5 6 7 8 9; do mkdir -p "$big/$k"; cp -al "$corpus"/. "$big/$k/"; done
+  for k in 0 1 2 3 4 5 6 7 8 9; do mkdir -p "$big/$k"; cp -as "$(realpath "$corpus")"/. "$big/$k/"; done
 fi
 rss_10n=$(rss "$big")
 

@@ -153,18 +153,19 @@ pub fn cut(archive: &mut Archive, process_id: &str, options: &CropOptions) -> Cr
         });
     }
 
-    for (side, result) in &decoded {
-        let Ok((image, orientation)) = result else {
+    // Every crop is cut by now: the decoded images become the annotated ones
+    // in place, without a copy.
+    for (side, result) in decoded {
+        let Ok((mut copy, orientation)) = result else {
             continue;
         };
-        let mut copy = image.clone();
-        for (name, bbox, found) in boxes.get(side).map(Vec::as_slice).unwrap_or(&[]) {
+        for (name, bbox, found) in boxes.get(&side).map(Vec::as_slice).unwrap_or(&[]) {
             draw_box(&mut copy, *bbox, name, *found);
         }
-        let copy = orient(copy, *orientation, options);
+        let copy = orient(copy, orientation, options);
         let file = format!("{}-annotated.png", side.as_str());
         crops.annotated.push(Annotated {
-            side: *side,
+            side,
             file: file.clone(),
             width: copy.width(),
             height: copy.height(),
@@ -512,7 +513,7 @@ pub fn write_png(path: &Path, image: &RgbImage) -> io::Result<()> {
     use image::codecs::png::{CompressionType, FilterType, PngEncoder};
     let file = OpenOptions::new().write(true).create_new(true).open(path)?;
     let mut w = BufWriter::new(file);
-    PngEncoder::new_with_quality(&mut w, CompressionType::Fast, FilterType::Sub)
+    PngEncoder::new_with_quality(&mut w, CompressionType::Fast, FilterType::Adaptive)
         .write_image(
             image.as_raw(),
             image.width(),
