@@ -81,6 +81,21 @@ impl FeatureSpec {
         }
     }
 
+    /// The feature as both dialects write it; the box only when found.
+    pub fn to_json(&self) -> Value {
+        let mut o = Map::new();
+        o.insert("name".into(), json!(self.name));
+        o.insert("found".into(), json!(self.found));
+        if let (true, Some((x, y, w, h))) = (self.found, self.bbox) {
+            o.insert(
+                "bbox".into(),
+                json!({ "x": x, "y": y, "width": w, "height": h }),
+            );
+        }
+        o.insert("side".into(), json!(self.side));
+        Value::Object(o)
+    }
+
     /// The same feature on another side.
     pub fn on(mut self, side: &str) -> Self {
         self.side = side.into();
@@ -514,23 +529,7 @@ impl Case {
             .map(|(n, v)| (n.clone(), json!({ "valid": v })))
             .collect();
         m.insert("securityChecks".into(), Value::Object(checks));
-        let features: Vec<Value> = self
-            .features
-            .iter()
-            .map(|f| {
-                let mut o = Map::new();
-                o.insert("name".into(), json!(f.name));
-                o.insert("found".into(), json!(f.found));
-                if let (true, Some((x, y, w, h))) = (f.found, f.bbox) {
-                    o.insert(
-                        "bbox".into(),
-                        json!({ "x": x, "y": y, "width": w, "height": h }),
-                    );
-                }
-                o.insert("side".into(), json!(f.side));
-                Value::Object(o)
-            })
-            .collect();
+        let features: Vec<Value> = self.features.iter().map(FeatureSpec::to_json).collect();
         m.insert("features".into(), Value::Array(features));
         for (k, v) in &self.extra_ocr {
             m.insert(k.clone(), v.clone());
@@ -545,22 +544,11 @@ impl Case {
             .iter()
             .map(|(n, v)| (n.clone(), json!({ "name": n, "passed": v })))
             .collect();
+        // The native entity keys its features by name.
         let features: Map<String, Value> = self
             .features
             .iter()
-            .map(|f| {
-                let mut o = Map::new();
-                o.insert("name".into(), json!(f.name));
-                o.insert("found".into(), json!(f.found));
-                if let (true, Some((x, y, w, h))) = (f.found, f.bbox) {
-                    o.insert(
-                        "bbox".into(),
-                        json!({ "x": x, "y": y, "width": w, "height": h }),
-                    );
-                }
-                o.insert("side".into(), json!(f.side));
-                (f.name.to_lowercase(), Value::Object(o))
-            })
+            .map(|f| (f.name.to_lowercase(), f.to_json()))
             .collect();
         let selfie = self.selfie.map(|(w, h)| {
             base64(&self.encode(&selfie_image(w, h, self.textured, self.noise_seed())))

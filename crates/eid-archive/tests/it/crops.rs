@@ -232,45 +232,9 @@ fn a_symbolic_link_in_the_way_is_refused() {
     );
 }
 
-/// A PNG whose IHDR claims `w` × `h`, with a few bytes of image data.
-fn png_header_only(w: u32, h: u32) -> Vec<u8> {
-    let mut ihdr = b"IHDR".to_vec();
-    ihdr.extend_from_slice(&w.to_be_bytes());
-    ihdr.extend_from_slice(&h.to_be_bytes());
-    ihdr.extend_from_slice(&[8, 2, 0, 0, 0]);
-    let crc = crc32(&ihdr);
-    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
-    png.extend_from_slice(&13u32.to_be_bytes());
-    png.extend_from_slice(&ihdr);
-    png.extend_from_slice(&crc.to_be_bytes());
-    let idat = b"IDAT\x78\x9c\x03\x00\x00\x00\x00\x01";
-    png.extend_from_slice(&((idat.len() - 4) as u32).to_be_bytes());
-    png.extend_from_slice(idat);
-    png.extend_from_slice(&crc32(idat).to_be_bytes());
-    png.extend_from_slice(&[0, 0, 0, 0]);
-    png.extend_from_slice(b"IEND");
-    png.extend_from_slice(&crc32(b"IEND").to_be_bytes());
-    png
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut c = 0xFFFF_FFFFu32;
-    for b in bytes {
-        c ^= u32::from(*b);
-        for _ in 0..8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-        }
-    }
-    !c
-}
-
 #[test]
 fn a_giant_image_header_is_refused_without_allocating_it() {
-    let png = png_header_only(40_000, 40_000);
+    let png = eid_testkit::hostile::png_header_only(40_000, 40_000);
     let err = eid_archive::media::decode(&png, &Limits::default()).unwrap_err();
     assert!(err.contains("40000×40000"), "{err}");
 
