@@ -4,6 +4,7 @@
 use super::{JudgeArgs, Outcome};
 use crate::table::Table;
 use eid_archive::crops::{self, CropOptions, CropOutcome};
+use eid_archive::evidence::Depiction;
 use eid_archive::{Audit, open_archive};
 use std::fmt::Write;
 use std::path::PathBuf;
@@ -105,6 +106,21 @@ pub fn render(audit: &Audit, cut: &crops::Crops, files: usize, folder: &str) -> 
             f.bbox.map_or_else(|| "-".into(), |b| b.to_string()),
             result,
         ]);
+    }
+    // Portraits, selfies and videos are evidence too: listed, never cropped.
+    for m in &audit.evidence.media {
+        if matches!(
+            m.depiction,
+            Depiction::Selfie | Depiction::Portrait | Depiction::Video
+        ) {
+            t.row([
+                format!("({})", m.depiction.as_str()),
+                "-".into(),
+                m.dimensions
+                    .map_or_else(|| "-".into(), |d| format!("{}×{}", d.width, d.height)),
+                format!("not cropped: {}", m.source),
+            ]);
+        }
     }
     out.push_str(&t.render_indented());
     for f in &cut.findings {

@@ -3,7 +3,7 @@
 use eid_testkit::corpus::{self, CorpusOptions};
 use std::path::{Path, PathBuf};
 
-const USAGE: &str = "usage: eid-testkit testdata DIR\n       eid-testkit hostile DIR\n       eid-testkit corpus DIR --count N [--seed S] [--realistic] [--broken-every N]";
+const USAGE: &str = "usage: eid-testkit testdata DIR\n       eid-testkit hostile DIR [--large]\n       eid-testkit corpus DIR --count N [--seed S] [--realistic] [--broken-every N]";
 
 fn corpus(dir: &Path, args: &[String]) -> ExitCode {
     let mut options = CorpusOptions {
@@ -79,13 +79,29 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         [cmd, dir, rest @ ..] if cmd == "corpus" => corpus(Path::new(dir), rest),
-        [cmd, dir] if cmd == "hostile" => {
+        [cmd, dir, rest @ ..] if cmd == "hostile" && (rest.is_empty() || rest == ["--large"]) => {
             let dir = Path::new(dir);
             if let Err(e) = std::fs::create_dir_all(dir) {
                 eprintln!("{}: {e}", dir.display());
                 return ExitCode::from(2);
             }
-            for (name, bytes) in eid_testkit::hostile::small_set() {
+            let mut set = eid_testkit::hostile::small_set();
+            if !rest.is_empty() {
+                // Too big to commit: an honest bomb (> 1 GiB inflated), a liar and a crowd.
+                set.push((
+                    "zip-bomb-1gib.zip",
+                    eid_testkit::hostile::honest_bomb((1 << 30) + (1 << 20)),
+                ));
+                set.push((
+                    "declares-100-inflates-300mb.zip",
+                    eid_testkit::hostile::lying_member(300 << 20),
+                ));
+                set.push((
+                    "members-10001.zip",
+                    eid_testkit::hostile::many_members(10_001),
+                ));
+            }
+            for (name, bytes) in set {
                 if let Err(e) = std::fs::write(dir.join(name), bytes) {
                     eprintln!("{}: {e}", dir.join(name).display());
                     return ExitCode::from(2);
