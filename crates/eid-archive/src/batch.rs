@@ -4,13 +4,13 @@
 
 use crate::crops::{self, CropOptions, Crops};
 use crate::{Audit, AuditOptions, Error, ErrorKind, open_archive};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::{self, BufRead};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::sync::{Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 
 /// One input: an archive path, or a folder that could not be walked.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -146,6 +146,32 @@ pub struct BatchOptions {
     pub crop_options: CropOptions,
     /// Hash every member (SHA-256) for the evidence manifest.
     pub hash_members: bool,
+    /// Crop folders handed out in this batch, so two archives with one process
+    /// id never write into the same folder.
+    pub claimed_folders: Arc<Mutex<HashSet<String>>>,
+}
+
+impl BatchOptions {
+    /// The crop folder for an archive: its process id, or, when another archive
+    /// of the batch already has that folder, the process id and the first 12 hex
+    /// digits of this archive's SHA-256.
+    pub fn claim_folder(&self, folder: &str, sha256: &str) -> String {
+        let mut claimed = self
+            .claimed_folders
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        if claimed.insert(folder.to_owned()) {
+            return folder.to_owned();
+        }
+        let base = format!("{folder}-{}", &sha256[..sha256.len().min(12)]);
+        let mut unique = base.clone();
+        let mut n = 2;
+        while !claimed.insert(unique.clone()) {
+            unique = format!("{base}-{n}");
+            n += 1;
+        }
+        unique
+    }
 }
 
 /// What one archive gave.
@@ -207,7 +233,8 @@ fn process_archive(path: &Path, options: &BatchOptions) -> Result<Box<Processed>
             .collect()
     });
     let crops = options.crops_dir.as_ref().map(|dir| {
-        let cut = crops::cut(&mut archive, &audit.process_id, &options.crop_options);
+        let mut cut = crops::cut(&mut archive, &audit.process_id, &options.crop_options);
+        cut.folder = options.claim_folder(&cut.folder, archive.sha256());
         cut.write(dir).map(|_| cut).map_err(|e| e.to_string())
     });
     Ok(Box::new(Processed {

@@ -111,6 +111,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             apply_exif_orientation: args.exif_orientation,
         },
         hash_members: args.hash_members,
+        ..BatchOptions::default()
     };
     let policy = options.audit.policy.name.clone();
 

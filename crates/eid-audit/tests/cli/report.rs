@@ -525,3 +525,54 @@ fn a_generated_corpus_is_reported_exactly_as_its_manifest_says() {
         assert!(!text.contains(p), "{p} leaked");
     }
 }
+
+#[test]
+fn two_archives_with_one_process_id_never_share_a_crops_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let input = tmp.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    let first = eid_testkit::Case::accepted();
+    let mut second = eid_testkit::Case::inconclusive();
+    second.process_id = first.process_id.clone();
+    std::fs::write(input.join("a.zip"), first.to_zip()).unwrap();
+    std::fs::write(input.join("b.zip"), second.to_zip()).unwrap();
+    let out = tmp.path().join("out");
+    let o = report(&[
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--crops",
+        "--jobs",
+        "2",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let folders: Vec<String> = std::fs::read_dir(out.join("crops"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(folders.len(), 2, "{folders:?}");
+    // every crop file named in features.csv exists, and each archive's crops are its own
+    let mut rdr = csv::Reader::from_path(out.join("features.csv")).unwrap();
+    let mut named = 0;
+    for r in rdr.records() {
+        let r = r.unwrap();
+        if !r[9].is_empty() {
+            assert!(out.join(&r[9]).is_file(), "{}", &r[9]);
+            named += 1;
+        }
+    }
+    assert_eq!(
+        named,
+        5 + 3,
+        "five crops of the accepted archive, three of the inconclusive one"
+    );
+    let total: usize = folders
+        .iter()
+        .map(|f| {
+            std::fs::read_dir(out.join("crops").join(f))
+                .unwrap()
+                .count()
+        })
+        .sum();
+    assert_eq!(total, named + 2, "plus one annotated front each");
+}
