@@ -513,7 +513,7 @@ pub fn write_png(path: &Path, image: &RgbImage) -> io::Result<()> {
     use image::codecs::png::{CompressionType, FilterType, PngEncoder};
     let file = OpenOptions::new().write(true).create_new(true).open(path)?;
     let mut w = BufWriter::new(file);
-    PngEncoder::new_with_quality(&mut w, CompressionType::Fast, FilterType::Adaptive)
+    PngEncoder::new_with_quality(&mut w, CompressionType::Fast, FilterType::Sub)
         .write_image(
             image.as_raw(),
             image.width(),
