@@ -1,14 +1,24 @@
 //! Resource limits, enforced before allocation and again while inflating.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::path::Path;
 
 /// Limits on what one archive may make the reader allocate or do.
 ///
 /// Sizes declared in zip headers are checked first, then enforced again while
 /// inflating, since headers can lie. Image dimensions are read from the image
 /// header and checked before any pixel buffer exists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+///
+/// A limits file (TOML) overrides any of them; unknown keys are refused:
+///
+/// ```
+/// let l = eid_archive::Limits::from_toml("max_members = 500\nmax_image_dimension = 8000")?;
+/// assert_eq!((l.max_members, l.max_image_dimension), (500, 8000));
+/// assert_eq!(l.max_json_depth, 128);
+/// # Ok::<(), String>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Limits {
     /// Members in the central directory.
     pub max_members: usize,
@@ -23,6 +33,27 @@ pub struct Limits {
     /// Nesting of arrays and objects in one JSON document. serde_json refuses
     /// more than 128 whatever this says, so larger values act as 128.
     pub max_json_depth: usize,
+}
+
+impl Limits {
+    /// Parses limits from TOML (`max_members`, `max_json_bytes`, `max_image_bytes`,
+    /// `max_image_dimension`, `max_total_bytes`, `max_json_depth`).
+    pub fn from_toml(text: &str) -> Result<Limits, String> {
+        toml::from_str(text).map_err(|e| {
+            e.to_string()
+                .lines()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .trim()
+                .to_owned()
+        })
+    }
+
+    /// Reads a limits file.
+    pub fn load(path: &Path) -> Result<Limits, String> {
+        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        Limits::from_toml(&text).map_err(|e| format!("limits {}: {e}", path.display()))
+    }
 }
 
 impl Default for Limits {

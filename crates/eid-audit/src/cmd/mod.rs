@@ -46,6 +46,10 @@ pub struct JudgeArgs {
     /// Decision policy (TOML); the default is DECISION.md.
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
+    /// Resource limits (TOML: max_members, max_json_bytes, max_image_bytes,
+    /// max_image_dimension, max_total_bytes, max_json_depth); see SECURITY.md.
+    #[arg(long, value_name = "FILE")]
+    limits: Option<PathBuf>,
 }
 
 impl JudgeArgs {
@@ -54,8 +58,12 @@ impl JudgeArgs {
             Some(p) => Policy::load(p)?,
             None => Policy::default(),
         };
+        let limits = match &self.limits {
+            Some(p) => Limits::load(p).map_err(anyhow::Error::msg)?,
+            None => Limits::default(),
+        };
         Ok(AuditOptions {
-            limits: Limits::default(),
+            limits,
             policy,
             process: process.map_or(ProcessSource::Auto, ProcessSource::File),
         })

@@ -203,3 +203,30 @@ fn an_explicit_process_record_wins_over_none() {
     assert_eq!(given.status.code(), Some(1));
     assert!(stdout(&given).contains("recorded inconclusive: DISAGREES"));
 }
+
+#[test]
+fn a_limits_file_tightens_the_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let limits = dir.path().join("limits.toml");
+    std::fs::write(&limits, "max_members = 3\n").unwrap();
+    let out = eid_audit(&[
+        "inspect",
+        "testdata/accepted.zip",
+        "--limits",
+        limits.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr(&out).trim_end(),
+        "testdata/accepted.zip: 5 members, over the limit of 3"
+    );
+    std::fs::write(&limits, "max_member = 3\n").unwrap();
+    let out = eid_audit(&[
+        "inspect",
+        "testdata/accepted.zip",
+        "--limits",
+        limits.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("max_member"), "{}", stderr(&out));
+}
