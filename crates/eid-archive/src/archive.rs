@@ -117,6 +117,16 @@ impl std::fmt::Debug for Archive {
     }
 }
 
+/// What the member walk found, before it is mapped into evidence.
+#[derive(Default)]
+struct Collected {
+    ocr_members: Vec<(usize, serde_json::Value, JsonKind)>,
+    manual_members: Vec<(usize, serde_json::Value)>,
+    process_members: Vec<(Source, serde_json::Value)>,
+    media: Vec<Media>,
+    drift: Vec<Drift>,
+}
+
 /// The process record beside an archive: the same file stem with `.json`.
 pub fn sidecar_path(archive: &Path) -> Option<PathBuf> {
     let candidate = archive.with_extension("json");
@@ -392,131 +402,26 @@ impl Archive {
         Ok(buf)
     }
 
+    /// Reads the evidence in four steps: classify every member, add the process
+    /// record given from outside, refuse ambiguous archives, then map the JSON
+    /// of each kind into the evidence model.
     fn read_evidence(&mut self, process_file: Option<ProcessFile>) -> Result<(), Error> {
-        let mut drift: Vec<Drift> = Vec::new();
-        let mut ocr_members: Vec<(usize, serde_json::Value, JsonKind)> = Vec::new();
-        let mut manual_members: Vec<(usize, serde_json::Value)> = Vec::new();
-        let mut process_members: Vec<(Source, serde_json::Value)> = Vec::new();
-        let mut media: Vec<Media> = Vec::new();
-
-        for i in 0..self.members.len() {
-            let m = self.members[i].clone();
-            if let Some(why) = unsafe_name(&m.name) {
-                drift.push(Drift {
-                    subject: m.name.clone(),
-                    kind: DriftKind::UnsafeName,
-                    message: format!("member name {why}; it is listed but never used as a path"),
-                });
-            }
-            match m.kind {
-                MemberKind::Directory => {}
-                MemberKind::Image(depiction) => media.push(self.read_image_member(i, depiction)?),
-                MemberKind::Video => media.push(Media {
-                    source: Source::Member(m.name.clone()),
-                    depiction: Depiction::Video,
-                    format: format_by_name(&m.name).unwrap_or(MediaFormat::Mp4),
-                    bytes: m.size,
-                    dimensions: None,
-                    problem: None,
-                }),
-                MemberKind::Json(_) | MemberKind::Other => {
-                    let Some(value) = self.read_data_member(i)? else {
-                        self.members[i].kind = MemberKind::Other;
-                        drift.push(Drift {
-                            subject: m.name.clone(),
-                            kind: DriftKind::Unknown,
-                            message: "member is neither JSON evidence nor media; not read".into(),
-                        });
-                        continue;
-                    };
-                    let kind = dialect::classify(&value);
-                    self.members[i].kind = MemberKind::Json(kind);
-                    match kind {
-                        JsonKind::OcrAssure | JsonKind::OcrNative => ocr_members.push((i, value, kind)),
-                        JsonKind::ManualApproval => manual_members.push((i, value)),
-                        JsonKind::ProcessRecord => process_members.push((Source::Member(m.name.clone()), value)),
-                        JsonKind::Unknown => drift.push(Drift {
-                            subject: m.name.clone(),
-                            kind: DriftKind::Unknown,
-                            message: "JSON member that is neither OCR evidence, a manual approval nor a process record"
-                                .into(),
-                        }),
-                    }
-                }
-            }
-        }
-
+        let mut c = self.collect()?;
         if let Some(pf) = process_file {
-            let value = parse_json(&pf.bytes, &self.limits)
-                .map_err(|kind| Error::new(self.label.clone(), Some(&pf.label), kind))?;
-            if dialect::classify(&value) != JsonKind::ProcessRecord {
-                return Err(Error::new(
-                    self.label.clone(),
-                    Some(&pf.label),
-                    ErrorKind::ProcessRecord(
-                        "not an Assure process record (needs processId and status)".into(),
-                    ),
-                ));
-            }
-            if let Some((inside, inner)) = process_members.first() {
-                let same = |k: &str| inner.get(k) == value.get(k);
-                if !same("processId") || !same("status") {
-                    return Err(self.err(
-                        None,
-                        ErrorKind::Ambiguous(format!(
-                            "process record {} and {} disagree on processId or status",
-                            inside, pf.label
-                        )),
-                    ));
-                }
-                // Same record: the one given from outside is used, the inner one is listed.
-                process_members.clear();
-            }
-            process_members.push((Source::File(pf.label), value));
+            self.add_process_file(&mut c, pf)?;
         }
-
-        self.check_unique(
-            &ocr_members.iter().map(|(i, ..)| *i).collect::<Vec<_>>(),
-            "OCR evidence",
-        )?;
-        self.check_unique(
-            &manual_members.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
-            "manual approvals",
-        )?;
-        if process_members.len() > 1 {
-            return Err(self.err(
-                None,
-                ErrorKind::Ambiguous("more than one process record".into()),
-            ));
-        }
-        for d in [
-            Depiction::Front,
-            Depiction::Back,
-            Depiction::Selfie,
-            Depiction::Portrait,
-        ] {
-            let names: Vec<String> = media
-                .iter()
-                .filter(|m| m.depiction == d)
-                .map(|m| m.source.to_string())
-                .collect();
-            if names.len() > 1 {
-                return Err(self.err(
-                    None,
-                    ErrorKind::Ambiguous(format!(
-                        "more than one {} image: {}",
-                        d.as_str(),
-                        names.join(", ")
-                    )),
-                ));
-            }
-        }
-
+        self.refuse_ambiguity(&c)?;
+        let Collected {
+            ocr_members,
+            manual_members,
+            process_members,
+            mut media,
+            mut drift,
+        } = c;
         let mut evidence = Evidence::default();
         let mut embedded_ocr = None;
         let mut embedded_manual = None;
-        let process_values = process_members;
-        for (source, value) in &process_values {
+        for (source, value) in &process_members {
             let mut cx = Cx {
                 member: source.to_string(),
                 drift: &mut drift,
@@ -633,6 +538,134 @@ impl Archive {
         evidence.media = media;
         evidence.drift = drift;
         self.evidence = evidence;
+        Ok(())
+    }
+
+    /// Classifies every member: images and videos by name, data files by content.
+    fn collect(&mut self) -> Result<Collected, Error> {
+        let mut c = Collected::default();
+        for i in 0..self.members.len() {
+            let m = self.members[i].clone();
+            if let Some(why) = unsafe_name(&m.name) {
+                c.drift.push(Drift {
+                    subject: m.name.clone(),
+                    kind: DriftKind::UnsafeName,
+                    message: format!("member name {why}; it is listed but never used as a path"),
+                });
+            }
+            match m.kind {
+                MemberKind::Directory => {}
+                MemberKind::Image(depiction) => c.media.push(self.read_image_member(i, depiction)?),
+                MemberKind::Video => c.media.push(Media {
+                    source: Source::Member(m.name.clone()),
+                    depiction: Depiction::Video,
+                    format: format_by_name(&m.name).unwrap_or(MediaFormat::Mp4),
+                    bytes: m.size,
+                    dimensions: None,
+                    problem: None,
+                }),
+                MemberKind::Json(_) | MemberKind::Other => {
+                    let Some(value) = self.read_data_member(i)? else {
+                        self.members[i].kind = MemberKind::Other;
+                        c.drift.push(Drift {
+                            subject: m.name.clone(),
+                            kind: DriftKind::Unknown,
+                            message: "member is neither JSON evidence nor media; not read".into(),
+                        });
+                        continue;
+                    };
+                    let kind = dialect::classify(&value);
+                    self.members[i].kind = MemberKind::Json(kind);
+                    match kind {
+                        JsonKind::OcrAssure | JsonKind::OcrNative => c.ocr_members.push((i, value, kind)),
+                        JsonKind::ManualApproval => c.manual_members.push((i, value)),
+                        JsonKind::ProcessRecord => c.process_members.push((Source::Member(m.name.clone()), value)),
+                        JsonKind::Unknown => c.drift.push(Drift {
+                            subject: m.name.clone(),
+                            kind: DriftKind::Unknown,
+                            message: "JSON member that is neither OCR evidence, a manual approval nor a process record"
+                                .into(),
+                        }),
+                    }
+                }
+            }
+        }
+
+        Ok(c)
+    }
+
+    /// Adds a process record kept outside the zip. One inside that disagrees
+    /// with it makes the archive ambiguous; one that agrees is superseded.
+    fn add_process_file(&self, c: &mut Collected, pf: ProcessFile) -> Result<(), Error> {
+        let value = parse_json(&pf.bytes, &self.limits)
+            .map_err(|kind| Error::new(self.label.clone(), Some(&pf.label), kind))?;
+        if dialect::classify(&value) != JsonKind::ProcessRecord {
+            return Err(Error::new(
+                self.label.clone(),
+                Some(&pf.label),
+                ErrorKind::ProcessRecord(
+                    "not an Assure process record (needs processId and status)".into(),
+                ),
+            ));
+        }
+        if let Some((inside, inner)) = c.process_members.first() {
+            let same = |k: &str| inner.get(k) == value.get(k);
+            if !same("processId") || !same("status") {
+                return Err(self.err(
+                    None,
+                    ErrorKind::Ambiguous(format!(
+                        "process record {} and {} disagree on processId or status",
+                        inside, pf.label
+                    )),
+                ));
+            }
+            // Same record: the one given from outside is used, the inner one is listed.
+            c.process_members.clear();
+        }
+        c.process_members.push((Source::File(pf.label), value));
+        Ok(())
+    }
+
+    /// Refuses an archive that can be read more than one way.
+    fn refuse_ambiguity(&self, c: &Collected) -> Result<(), Error> {
+        self.check_unique(
+            &c.ocr_members.iter().map(|(i, ..)| *i).collect::<Vec<_>>(),
+            "OCR evidence",
+        )?;
+        self.check_unique(
+            &c.manual_members.iter().map(|(i, _)| *i).collect::<Vec<_>>(),
+            "manual approvals",
+        )?;
+        if c.process_members.len() > 1 {
+            return Err(self.err(
+                None,
+                ErrorKind::Ambiguous("more than one process record".into()),
+            ));
+        }
+        for d in [
+            Depiction::Front,
+            Depiction::Back,
+            Depiction::Selfie,
+            Depiction::Portrait,
+        ] {
+            let names: Vec<String> = c
+                .media
+                .iter()
+                .filter(|m| m.depiction == d)
+                .map(|m| m.source.to_string())
+                .collect();
+            if names.len() > 1 {
+                return Err(self.err(
+                    None,
+                    ErrorKind::Ambiguous(format!(
+                        "more than one {} image: {}",
+                        d.as_str(),
+                        names.join(", ")
+                    )),
+                ));
+            }
+        }
+
         Ok(())
     }
 
