@@ -64,7 +64,7 @@ fn stages(c: &mut Criterion) {
     };
     g.bench_function("CSV rows", |b| {
         b.iter(|| {
-            let rows = Rows::of(&outcome, &Pii::Omit, "default", "crops/");
+            let rows = Rows::of(&outcome, &Pii::Omit, &policy, "crops/");
             let mut w = csv::Writer::from_writer(Vec::with_capacity(4096));
             w.serialize(&rows.archive).unwrap();
             for r in &rows.checks {

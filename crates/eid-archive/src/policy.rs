@@ -110,6 +110,18 @@ impl Policy {
         })
     }
 
+    /// A fingerprint of the rules in force (SHA-256 of their canonical JSON,
+    /// first 16 hex digits), so that two policies with one name can be told apart.
+    pub fn digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let json = serde_json::to_vec(self).unwrap_or_default();
+        Sha256::digest(&json)
+            .iter()
+            .take(8)
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// True when the check counts for the decision.
     pub fn counts_check(&self, name: &str) -> bool {
         let c = canonical_check(name);
@@ -159,6 +171,12 @@ mod tests {
         assert!(p.is_fully_automatic(Some("substantialFullyAuto")));
         assert!(!p.is_fully_automatic(Some("substantial")));
         assert_eq!(Policy::from_toml("").unwrap(), p);
+        assert_eq!(p.digest().len(), 16);
+        let stricter = Policy {
+            minimum_age: 21,
+            ..Policy::default()
+        };
+        assert_ne!(p.digest(), stricter.digest(), "same name, different rules");
     }
 
     #[test]

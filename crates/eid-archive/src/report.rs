@@ -216,8 +216,10 @@ pub struct ArchiveRow {
     pub error_code: String,
     /// The one-line error, for error rows.
     pub error: String,
-    /// The policy in force.
+    /// The policy in force, by name.
     pub policy: String,
+    /// The policy's fingerprint ([`Policy::digest`](crate::Policy::digest)).
+    pub policy_digest: String,
     /// The personal-data mode in force.
     pub pii: &'static str,
 }
@@ -337,7 +339,7 @@ fn member_kind(kind: MemberKind) -> String {
 
 impl Rows {
     /// The rows of one batch outcome. `crops_prefix` is the crops folder relative to the report.
-    pub fn of(outcome: &Outcome, pii: &Pii, policy: &str, crops_prefix: &str) -> Rows {
+    pub fn of(outcome: &Outcome, pii: &Pii, policy: &crate::Policy, crops_prefix: &str) -> Rows {
         let archive = outcome.input.path().display().to_string();
         let p = pii.name();
         match &outcome.result {
@@ -347,7 +349,8 @@ impl Rows {
                     process_id: file_stem(outcome.input.path()),
                     error_code: e.code().to_owned(),
                     error: e.to_string(),
-                    policy: policy.to_owned(),
+                    policy: policy.name.clone(),
+                    policy_digest: policy.digest(),
                     pii: p,
                     ..ArchiveRow::default()
                 };
@@ -464,7 +467,7 @@ fn file_stem(p: &Path) -> String {
         .unwrap_or_default()
 }
 
-fn archive_row(archive: &str, a: &Audit, pii: &Pii, policy: &str) -> ArchiveRow {
+fn archive_row(archive: &str, a: &Audit, pii: &Pii, policy: &crate::Policy) -> ArchiveRow {
     let v = &a.verdict;
     let e = &a.evidence;
     let process = e.process.as_ref();
@@ -547,7 +550,8 @@ fn archive_row(archive: &str, a: &Audit, pii: &Pii, policy: &str) -> ArchiveRow 
             .unwrap_or_default(),
         error_code: String::new(),
         error: String::new(),
-        policy: policy.to_owned(),
+        policy: policy.name.clone(),
+        policy_digest: policy.digest(),
         pii: pii.name(),
     }
 }

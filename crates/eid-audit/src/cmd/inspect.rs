@@ -115,7 +115,10 @@ pub fn render(a: &Audit) -> String {
             None => "unknown".into(),
         },
     ]);
-    head.row(["policy".into(), a.policy.name.clone()]);
+    head.row([
+        "policy".into(),
+        format!("{} ({})", a.policy.name, a.policy.digest()),
+    ]);
     out.push_str(&head.render_plain());
 
     section(

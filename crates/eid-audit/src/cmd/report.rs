@@ -113,7 +113,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         hash_members: args.hash_members,
         ..BatchOptions::default()
     };
-    let policy = options.audit.policy.name.clone();
+    let policy = options.audit.policy.clone();
 
     let bar = if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(inputs.len() as u64);
@@ -155,11 +155,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let files = writer.finish()?;
     print!("{}", summary.render(started.elapsed().as_secs_f64()));
     println!(
-        "report       {} ({} files, pii {}, policy {})",
+        "report       {} ({} files, pii {}, policy {} {})",
         args.out.display(),
         files.len(),
         pii.name(),
-        policy
+        policy.name,
+        policy.digest()
     );
     Ok(if summary.errors > 0 {
         Outcome::Unreadable
