@@ -22,6 +22,9 @@ pub struct CropOptions {
     /// Turn crops and annotated images upright by the image's EXIF orientation
     /// (after cutting in stored-pixel coordinates). Off by default.
     pub apply_exif_orientation: bool,
+    /// Leave out the full-size annotated images: writing them losslessly
+    /// costs about as much as decoding (see BENCHMARKS.md).
+    pub skip_annotated: bool,
 }
 
 /// What happened to one feature.
@@ -153,6 +156,9 @@ pub fn cut(archive: &mut Archive, process_id: &str, options: &CropOptions) -> Cr
         });
     }
 
+    if options.skip_annotated {
+        return crops;
+    }
     // Every crop is cut by now: the decoded images become the annotated ones
     // in place, without a copy.
     for (side, result) in decoded {

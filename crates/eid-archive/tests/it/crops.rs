@@ -331,6 +331,7 @@ fn exif_orientation_is_an_option_applied_after_cutting() {
         "p",
         &CropOptions {
             apply_exif_orientation: true,
+            ..CropOptions::default()
         },
     );
     let CropOutcome::Cut { file, region, .. } = outcome(&upright, "Signature") else {
@@ -346,4 +347,23 @@ fn exif_orientation_is_an_option_applied_after_cutting() {
         image(&upright, "front-annotated.png").dimensions(),
         (404, 640)
     );
+}
+
+#[test]
+fn annotated_images_can_be_left_out() {
+    let case = Case::nested_upper();
+    let mut archive =
+        Archive::from_bytes("case.zip", case.to_zip(), None, &Limits::default()).unwrap();
+    let c = crops::cut(
+        &mut archive,
+        "p",
+        &CropOptions {
+            skip_annotated: true,
+            ..CropOptions::default()
+        },
+    );
+    let files: Vec<&str> = c.images().map(|(n, _)| n).collect();
+    assert_eq!(files.len(), 6, "{files:?}");
+    assert!(files.iter().all(|f| !f.contains("annotated")), "{files:?}");
+    assert!(c.annotated.is_empty());
 }

@@ -23,6 +23,9 @@ pub struct Args {
     /// in the stored image's pixels, as the provider analysed it.
     #[arg(long)]
     exif_orientation: bool,
+    /// Do not draw the full-size annotated image of each side.
+    #[arg(long)]
+    no_annotated: bool,
     #[command(flatten)]
     judge: JudgeArgs,
 }
@@ -40,6 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     };
     let crop_options = CropOptions {
         apply_exif_orientation: args.exif_orientation,
+        skip_annotated: args.no_annotated,
     };
     let cut = crops::cut(&mut archive, &audit.process_id, &crop_options);
     let written = match cut.write(&args.out) {

@@ -43,6 +43,9 @@ pub struct Args {
     /// Turn crops upright by EXIF orientation (with --crops).
     #[arg(long, requires = "crops")]
     exif_orientation: bool,
+    /// With --crops: do not draw the full-size annotated image of each side.
+    #[arg(long, requires = "crops")]
+    no_annotated: bool,
     /// How names, document numbers, birth dates, addresses and personal numbers are written.
     #[arg(long, value_enum, default_value = "omit")]
     pii: PiiMode,
@@ -109,6 +112,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         crops_dir: args.crops.then(|| args.out.join("crops")),
         crop_options: CropOptions {
             apply_exif_orientation: args.exif_orientation,
+            skip_annotated: args.no_annotated,
         },
         hash_members: args.hash_members,
         ..BatchOptions::default()

@@ -130,3 +130,20 @@ fn the_input_archive_is_never_modified() {
         before
     );
 }
+
+#[test]
+fn no_annotated_writes_only_the_crops() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = eid_audit(&[
+        "crops",
+        "testdata/accepted.zip",
+        "--out",
+        dir.path().to_str().unwrap(),
+        "--no-annotated",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let files = files_under(&dir.path().join("00000000-0000-4000-8000-000000000001"));
+    assert_eq!(files.len(), 5, "{files:?}");
+    assert!(files.iter().all(|f| !f.contains("annotated")));
+    assert!(!stdout(&out).contains("(annotated)"));
+}
