@@ -1013,7 +1013,8 @@ fn kind_by_name(name: &str) -> MemberKind {
     }
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// Lower-case hex of bytes (digests).
+pub(crate) fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
     bytes
         .iter()

@@ -217,7 +217,8 @@ pub fn open_archive(path: &Path, options: &AuditOptions) -> Result<Archive, Erro
     Archive::open(path, process, &options.limits)
 }
 
-fn file_stem(label: &str) -> String {
+/// The file stem of a path given as text: the process id of last resort.
+pub(crate) fn file_stem(label: &str) -> String {
     Path::new(label)
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

@@ -182,20 +182,16 @@ fn decode_inner(
     bytes: &[u8],
     limits: &Limits,
 ) -> Result<(DynamicImage, Option<Orientation>), String> {
-    let format = image::guess_format(bytes).map_err(|_| "not a JPEG or PNG".to_owned())?;
-    if !matches!(format, ImageFormat::Jpeg | ImageFormat::Png) {
-        return Err(format!("{format:?} data, not a JPEG or PNG"));
-    }
+    // The header alone first, as `probe` reads it for the evidence: a giant
+    // declared size is refused with its numbers before any decoder exists.
+    let header = probe(bytes, None, limits);
+    let (Some(found), Some(_)) = (header.format, header.dimensions) else {
+        return Err(header
+            .problem
+            .unwrap_or_else(|| "header cannot be read".into()));
+    };
+    let format = to_image_format(found);
     let max = limits.max_image_dimension;
-    // The header alone first: a giant declared size is refused with its numbers.
-    let (w, h) = ImageReader::with_format(Cursor::new(bytes), format)
-        .into_dimensions()
-        .map_err(|e| format!("header cannot be read: {e}"))?;
-    if w > max || h > max {
-        return Err(format!(
-            "header declares {w}×{h} px, over the {max}×{max} limit"
-        ));
-    }
     // JPEG decoders fill a cut-off scan with grey and report success: a missing
     // end-of-image marker is the only sign that the evidence is incomplete.
     if format == ImageFormat::Jpeg && !has_jpeg_end(bytes) {
@@ -249,30 +245,11 @@ fn refusal(e: &image::ImageError) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use image::{ImageEncoder, RgbImage};
+    use eid_testkit::ImageKind;
+    use image::RgbImage;
 
     fn encode(img: &RgbImage, png: bool) -> Vec<u8> {
-        let mut out = Vec::new();
-        if png {
-            image::codecs::png::PngEncoder::new(&mut out)
-                .write_image(
-                    img.as_raw(),
-                    img.width(),
-                    img.height(),
-                    image::ExtendedColorType::Rgb8,
-                )
-                .unwrap();
-        } else {
-            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
-                .write_image(
-                    img.as_raw(),
-                    img.width(),
-                    img.height(),
-                    image::ExtendedColorType::Rgb8,
-                )
-                .unwrap();
-        }
-        out
+        eid_testkit::encode(img, if png { ImageKind::Png } else { ImageKind::Jpeg })
     }
 
     #[test]

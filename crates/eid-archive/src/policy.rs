@@ -115,11 +115,7 @@ impl Policy {
     pub fn digest(&self) -> String {
         use sha2::{Digest, Sha256};
         let json = serde_json::to_vec(self).unwrap_or_default();
-        Sha256::digest(&json)
-            .iter()
-            .take(8)
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        crate::archive::hex(&Sha256::digest(&json)[..8])
     }
 
     /// True when the check counts for the decision.

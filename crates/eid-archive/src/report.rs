@@ -1,6 +1,7 @@
 //! Compliance reports: one row type per CSV file, personal-data modes, the
 //! batch summary, and a writer that replaces a report only when it is complete.
 
+use crate::archive::hex;
 use crate::batch::{Input, Outcome};
 use crate::decision::{ReasonCode, Status};
 use crate::evidence::DocumentFields;
@@ -145,10 +146,6 @@ pub fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
     let mut out = [0u8; 32];
     out.copy_from_slice(&outer);
     out
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// A row of `archives.csv`: one per input archive, error rows included.
@@ -346,7 +343,7 @@ impl Rows {
             Err(e) => {
                 let mut row = ArchiveRow {
                     archive: archive.clone(),
-                    process_id: file_stem(outcome.input.path()),
+                    process_id: crate::file_stem(&outcome.input.path().to_string_lossy()),
                     error_code: e.code().to_owned(),
                     error: e.to_string(),
                     policy: policy.name.clone(),
@@ -459,12 +456,6 @@ impl Rows {
             }
         }
     }
-}
-
-fn file_stem(p: &Path) -> String {
-    p.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
 }
 
 fn archive_row(archive: &str, a: &Audit, pii: &Pii, policy: &crate::Policy) -> ArchiveRow {
