@@ -271,7 +271,7 @@ pub struct FindingRow {
     /// Its process id.
     pub process_id: String,
     /// `info`, `warning` or `error`.
-    pub severity: &'static str,
+    pub severity: Severity,
     /// The finding code.
     pub code: &'static str,
     /// What it is about.
@@ -416,7 +416,7 @@ impl Rows {
                     rows.findings.push(FindingRow {
                         archive: archive.clone(),
                         process_id: a.process_id.clone(),
-                        severity: f.severity.as_str(),
+                        severity: f.severity,
                         code: f.code.as_str(),
                         subject: f.subject.clone(),
                         message: f.message.clone(),
@@ -427,7 +427,7 @@ impl Rows {
                     rows.findings.push(FindingRow {
                         archive: archive.clone(),
                         process_id: a.process_id.clone(),
-                        severity: Severity::Error.as_str(),
+                        severity: Severity::Error,
                         code: "CropsNotWritten",
                         subject: "crops".into(),
                         message: why.clone(),
@@ -584,12 +584,7 @@ impl Summary {
                     Some(true) => {}
                 }
                 for f in &rows.findings {
-                    let sev = match f.severity {
-                        "error" => Severity::Error,
-                        "warning" => Severity::Warning,
-                        _ => Severity::Info,
-                    };
-                    *self.findings.entry(sev).or_default() += 1;
+                    *self.findings.entry(f.severity).or_default() += 1;
                 }
             }
         }
