@@ -71,14 +71,6 @@ const LAST: &[&str] = &[
     "DUMMY",
 ];
 const COUNTRIES: &[&str] = &["PRT", "ESP", "NOR", "SWE", "DNK", "FIN", "DEU", "NLD"];
-const CHECKS: &[&str] = &[
-    "nonExpired",
-    "notUnderage",
-    "dataIntegrity",
-    "livenessDetected",
-    "notFaceSpoofing",
-    "notBWCopy",
-];
 
 /// Builds the case for input `i` of a corpus, with its intended result.
 pub fn case(i: usize, options: &CorpusOptions) -> (Case, &'static str, &'static str) {
@@ -115,7 +107,6 @@ pub fn case(i: usize, options: &CorpusOptions) -> (Case, &'static str, &'static 
     c.created_at = format!("{year}-{month:02}-{day:02}T10:{:02}:00Z", rng.below(50));
     c.updated_at = format!("{year}-{month:02}-{day:02}T10:59:30Z");
     c.person.date_of_expiry = format!("{}-{month:02}-{day:02}", year + 1 + rng.below(9));
-    c.checks = CHECKS.iter().map(|n| ((*n).to_owned(), true)).collect();
     if options.realistic {
         c.front = Some((1280, 808));
         c.selfie = Some((720, 960));
@@ -137,9 +128,9 @@ pub fn case(i: usize, options: &CorpusOptions) -> (Case, &'static str, &'static 
     let (kind, expected) = match roll {
         0..=49 => ("accepted", "accepted"),
         50..=61 => {
-            let check = rng.below(CHECKS.len() as u64) as usize;
+            let check = rng.below(c.checks.len() as u64) as usize;
             c.checks[check].1 = false;
-            if CHECKS[check] == "nonExpired" {
+            if c.checks[check].0 == "nonExpired" {
                 c.person.date_of_expiry = format!("{}-01-01", year - 1);
             }
             c.status = "rejected".into();

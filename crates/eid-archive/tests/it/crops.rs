@@ -4,7 +4,6 @@
 use eid_archive::crops::{self, CropOptions, CropOutcome, Crops};
 use eid_archive::{Archive, Limits};
 use eid_testkit::{Case, FeatureSpec, ImageKind, feature_colour};
-use std::path::Path;
 
 fn cut_case(case: &Case) -> Crops {
     cut_zip(case.to_zip(), &case.process_id)
@@ -286,7 +285,6 @@ fn the_annotated_image_shows_every_box_on_the_full_image() {
         "outline drawn on the left edge"
     );
     assert_eq!(img.get_pixel(50, 120).0, photo);
-    let _ = Path::new("");
 }
 
 /// Inserts an EXIF block saying "rotate 90° clockwise" (orientation 6) after the JPEG's SOI.

@@ -1,7 +1,7 @@
 //! One test per finding of DECISION.md.
 
 use super::support::*;
-use eid_archive::evidence::{BBox, Depiction, Drift, DriftKind, FinalResult, Source};
+use eid_archive::evidence::{BBox, Depiction, Drift, DriftKind, FinalResult};
 use eid_archive::{Evidence, Finding, FindingCode, Policy, Severity, judge};
 
 fn findings(e: &Evidence) -> Vec<Finding> {
@@ -344,5 +344,4 @@ fn drift_becomes_unknown_and_malformed_evidence() {
             (Severity::Warning, FindingCode::MalformedEvidence)
         ]
     );
-    let _ = Source::Member(String::new());
 }
