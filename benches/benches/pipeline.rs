@@ -6,10 +6,11 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use eid_archive::batch::{self, BatchOptions, Input};
+use eid_archive::batch::{Batch, BatchOptions, Input};
+use eid_archive::crops::CropOptions;
 use eid_archive::evidence::Depiction;
-use eid_archive::report::{Pii, Rows};
-use eid_archive::{Archive, Limits, Policy, crops, judge, media};
+use eid_archive::report::{Pii, RowOptions, Rows};
+use eid_archive::{Archive, Limits, Policy, ReadOptions, crops, judge, media};
 use eid_testkit::corpus::{CorpusOptions, case};
 use sha2::{Digest, Sha256};
 use std::hint::black_box;
@@ -30,6 +31,7 @@ fn realistic_zip() -> Vec<u8> {
 fn stages(c: &mut Criterion) {
     let zip = realistic_zip();
     let limits = Limits::default();
+    let read = ReadOptions::default();
     let policy = Policy::default();
     let mut g = c.benchmark_group("stage");
     g.throughput(Throughput::Bytes(zip.len() as u64));
@@ -37,9 +39,9 @@ fn stages(c: &mut Criterion) {
         b.iter(|| Sha256::digest(black_box(&zip)))
     });
     g.bench_function("open, classify and read evidence", |b| {
-        b.iter(|| Archive::from_bytes("a.zip", black_box(zip.clone()), None, &limits).unwrap())
+        b.iter(|| Archive::from_bytes("a.zip", black_box(zip.clone()), &read).unwrap())
     });
-    let mut archive = Archive::from_bytes("a.zip", zip.clone(), None, &limits).unwrap();
+    let mut archive = Archive::from_bytes("a.zip", zip.clone(), &read).unwrap();
     g.bench_function("decide", |b| {
         b.iter(|| judge(black_box(archive.evidence()), &policy).unwrap())
     });
@@ -57,14 +59,16 @@ fn stages(c: &mut Criterion) {
     });
     let path = dir.path().join("a.zip");
     std::fs::write(&path, &zip).unwrap();
-    let outcome = batch::Outcome {
-        index: 0,
-        input: Input::Archive(path.clone()),
-        result: batch::process(&Input::Archive(path.clone()), &BatchOptions::default()),
+    let input = Input::Archive(path.clone());
+    let plain = Batch::new(BatchOptions::default()).unwrap();
+    let processed = plain.process(&input).unwrap();
+    let row_options = RowOptions {
+        pii: &Pii::Omit,
+        crops_prefix: "crops/",
     };
     g.bench_function("CSV rows", |b| {
         b.iter(|| {
-            let rows = Rows::of(&outcome, &Pii::Omit, &policy, "crops/");
+            let rows = Rows::of_audit(&path, &processed.audit, None, &row_options);
             let mut w = csv::Writer::from_writer(Vec::with_capacity(4096));
             w.serialize(&rows.archive).unwrap();
             for r in &rows.checks {
@@ -83,16 +87,15 @@ fn stages(c: &mut Criterion) {
 
     let mut p = c.benchmark_group("pipeline");
     p.throughput(Throughput::Bytes(zip.len() as u64));
-    let plain = BatchOptions::default();
     p.bench_function("one archive from disk", |b| {
-        b.iter(|| batch::process(&Input::Archive(path.clone()), &plain).unwrap())
+        b.iter(|| plain.process(&input).unwrap())
     });
-    let with_crops = BatchOptions {
-        crops_dir: Some(dir.path().join("crops")),
-        ..BatchOptions::default()
-    };
+    let with_crops = Batch::new(
+        BatchOptions::default().with_crops(dir.path().join("crops"), CropOptions::default()),
+    )
+    .unwrap();
     p.bench_function("one archive from disk, with crops", |b| {
-        b.iter(|| batch::process(&Input::Archive(path.clone()), &with_crops).unwrap())
+        b.iter(|| with_crops.process(&input).unwrap())
     });
     p.finish();
 }

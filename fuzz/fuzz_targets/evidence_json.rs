@@ -2,7 +2,7 @@
 //! so the fuzzer spends its time in the dialect readers and the decision.
 #![no_main]
 
-use eid_archive::{Archive, Limits, Policy, judge};
+use eid_archive::{Archive, Policy, ReadOptions, judge};
 use libfuzzer_sys::fuzz_target;
 use std::io::Write;
 
@@ -13,7 +13,7 @@ fuzz_target!(|data: &[u8]| {
         return;
     }
     let Ok(cursor) = w.finish() else { return };
-    if let Ok(archive) = Archive::from_bytes("fuzz.zip", cursor.into_inner(), None, &Limits::default()) {
+    if let Ok(archive) = Archive::from_bytes("fuzz.zip", cursor.into_inner(), &ReadOptions::default()) {
         let _ = judge(archive.evidence(), &Policy::default());
     }
 });

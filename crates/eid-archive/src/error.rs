@@ -1,57 +1,101 @@
-//! Typed errors. Every error names the archive and, where there is one, the member.
+//! Typed errors. An archive error names the archive and, where there is one,
+//! the member; its kind says what is wrong in fields a program can match on.
+//! Configuration files and outputs have their own error types, each carrying
+//! the path and the underlying cause.
 
+use crate::verdict::CannotJudge;
 use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
 
 /// An archive could not be read or judged.
 ///
 /// Its `Display` is the one line the CLI prints: `archive: member: what is wrong`.
 #[derive(Debug)]
-pub struct Error {
-    /// The archive, as the caller named it (a path or a label).
-    pub archive: String,
-    /// The member inside the archive the problem is in, if any.
-    pub member: Option<String>,
-    /// What is wrong.
-    pub kind: ErrorKind,
-    /// SHA-256 and size of the archive's bytes, when they could be read: even an
-    /// archive that cannot be judged is fingerprinted.
-    pub digest: Option<(String, u64)>,
+pub struct Error(Box<Inner>);
+
+/// The fields of an [`Error`], boxed so that results stay small on the happy path.
+#[derive(Debug)]
+struct Inner {
+    archive: String,
+    member: Option<String>,
+    kind: ErrorKind,
+    fingerprint: Option<Fingerprint>,
+}
+
+/// SHA-256 and size of an archive's bytes: even an archive that cannot be
+/// judged is fingerprinted, so the report can prove which file it refused.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Fingerprint {
+    /// Lower-case hex SHA-256 of the bytes.
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
 }
 
 impl Error {
     pub(crate) fn new(archive: impl Into<String>, member: Option<&str>, kind: ErrorKind) -> Self {
-        Error {
+        Error(Box::new(Inner {
             archive: archive.into(),
             member: member.map(str::to_owned),
             kind,
-            digest: None,
-        }
+            fingerprint: None,
+        }))
     }
 
-    pub(crate) fn with_digest(mut self, sha256: &str, bytes: u64) -> Self {
-        self.digest = Some((sha256.to_owned(), bytes));
+    pub(crate) fn with_fingerprint(mut self, fingerprint: &Fingerprint) -> Self {
+        self.0.fingerprint = Some(fingerprint.clone());
         self
+    }
+
+    /// The archive, as the caller named it.
+    pub fn archive(&self) -> &str {
+        &self.0.archive
+    }
+
+    /// The member inside the archive the problem is in, if any.
+    pub fn member(&self) -> Option<&str> {
+        self.0.member.as_deref()
+    }
+
+    /// What is wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0.kind
+    }
+
+    /// The archive's fingerprint, when its bytes could be read.
+    pub fn fingerprint(&self) -> Option<&Fingerprint> {
+        self.0.fingerprint.as_ref()
     }
 
     /// A short stable code for the kind of error, for reports (`TooLarge`, `Json`, ...).
     pub fn code(&self) -> &'static str {
-        self.kind.code()
+        self.0.kind.code()
+    }
+
+    /// The message without the archive's name: `member: what is wrong`.
+    /// Reports that already name the archive in another column use this.
+    pub fn detail(&self) -> String {
+        match &self.0.member {
+            Some(m) => format!("{m}: {}", self.0.kind),
+            None => self.0.kind.to_string(),
+        }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.archive)?;
-        if let Some(member) = &self.member {
+        write!(f, "{}: ", self.0.archive)?;
+        if let Some(member) = &self.0.member {
             write!(f, "{member}: ")?;
         }
-        write!(f, "{}", self.kind)
+        write!(f, "{}", self.0.kind)
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
+        match &self.0.kind {
             ErrorKind::Io(e) => Some(e),
             _ => None,
         }
@@ -64,8 +108,13 @@ impl std::error::Error for Error {
 pub enum ErrorKind {
     /// The file could not be read.
     #[error("cannot read: {0}")]
-    Io(#[from] std::io::Error),
-    /// The bytes are not a zip archive the reader can walk.
+    Io(#[from] io::Error),
+    /// No end-of-central-directory record: empty, truncated, or not a zip file.
+    #[error(
+        "not a readable zip archive: no end-of-central-directory record (empty, truncated, or not a zip file)"
+    )]
+    NoCentralDirectory,
+    /// The zip structure cannot be walked; the detail comes from the zip reader.
     #[error("not a readable zip archive: {0}")]
     Zip(String),
     /// More members than [`Limits::max_members`](crate::Limits::max_members).
@@ -76,11 +125,13 @@ pub enum ErrorKind {
         /// The limit in force.
         limit: usize,
     },
-    /// A size (declared or actually inflated) over a limit.
-    #[error("{what} is over the limit of {limit} bytes ({size} bytes)")]
+    /// A size over a limit, as declared by a header or as measured while inflating.
+    #[error("{} is over the limit of {limit} bytes ({size} bytes)", describe_size(*.what, *.measured))]
     TooLarge {
-        /// What was measured, e.g. "declared size of a JSON member".
-        what: &'static str,
+        /// What was measured.
+        what: Sized,
+        /// How the size was known.
+        measured: Measure,
         /// The size seen, or the byte count at which reading stopped.
         size: u64,
         /// The limit in force.
@@ -88,13 +139,13 @@ pub enum ErrorKind {
     },
     /// The archive can be read more than one way; the reader refuses to pick one.
     #[error("ambiguous archive: {0}")]
-    Ambiguous(String),
+    Ambiguous(Ambiguity),
     /// An encrypted member; evidence must be readable without a secret.
     #[error("member is encrypted; eid-audit does not decrypt evidence")]
     Encrypted,
-    /// A member whose data does not match its headers (CRC, truncation, bad compression).
+    /// A member whose data does not match its headers.
     #[error("corrupt member: {0}")]
-    Corrupt(String),
+    Corrupt(Corruption),
     /// A JSON member that is not valid JSON.
     #[error("invalid JSON: {0}")]
     Json(String),
@@ -104,12 +155,12 @@ pub enum ErrorKind {
         /// The limit in force.
         limit: usize,
     },
-    /// A process record given beside the archive that cannot be used.
-    #[error("process record: {0}")]
-    ProcessRecord(String),
+    /// A process record given beside the archive (or with `--process`) that is not one.
+    #[error("process record: not an Assure process record (needs processId and status)")]
+    NotAProcessRecord,
     /// Nothing in the archive allows a decision to be reproduced.
     #[error("cannot be judged: {0}")]
-    NoEvidence(String),
+    CannotJudge(CannotJudge),
     /// A bug in eid-audit or a dependency (a panic), caught and confined to this archive.
     #[error("internal error while reading this archive (please report it): {0}")]
     Internal(String),
@@ -120,7 +171,7 @@ impl ErrorKind {
     pub fn code(&self) -> &'static str {
         match self {
             ErrorKind::Io(_) => "Io",
-            ErrorKind::Zip(_) => "Zip",
+            ErrorKind::NoCentralDirectory | ErrorKind::Zip(_) => "Zip",
             ErrorKind::TooManyMembers { .. } => "TooManyMembers",
             ErrorKind::TooLarge { .. } => "TooLarge",
             ErrorKind::Ambiguous(_) => "Ambiguous",
@@ -128,9 +179,293 @@ impl ErrorKind {
             ErrorKind::Corrupt(_) => "Corrupt",
             ErrorKind::Json(_) => "Json",
             ErrorKind::JsonTooDeep { .. } => "JsonTooDeep",
-            ErrorKind::ProcessRecord(_) => "ProcessRecord",
-            ErrorKind::NoEvidence(_) => "NoEvidence",
+            ErrorKind::NotAProcessRecord => "ProcessRecord",
+            ErrorKind::CannotJudge(_) => "NoEvidence",
             ErrorKind::Internal(_) => "Internal",
         }
+    }
+}
+
+/// What a size limit was checked on.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sized {
+    /// One JSON (or other data) member.
+    JsonMember,
+    /// One image member.
+    ImageMember,
+    /// A member of another kind (e.g. hashed for the manifest).
+    Member,
+    /// All inflated bytes of one archive together.
+    WholeArchive,
+    /// A process record file kept outside the archive.
+    ProcessFile,
+}
+
+/// How a size was known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// As a zip header (or the file system) declared it, before reading.
+    Declared,
+    /// As counted while inflating: the header understated it.
+    Inflated,
+}
+
+fn describe_size(what: Sized, measured: Measure) -> &'static str {
+    match (what, measured) {
+        (Sized::JsonMember, Measure::Declared) => "declared size of a JSON member",
+        (Sized::JsonMember, Measure::Inflated) => {
+            "inflated size of a JSON member (its header understated it)"
+        }
+        (Sized::ImageMember, Measure::Declared) => "declared size of an image member",
+        (Sized::ImageMember, Measure::Inflated) => {
+            "inflated size of an image member (its header understated it)"
+        }
+        (Sized::Member, Measure::Declared) => "declared size of a member",
+        (Sized::Member, Measure::Inflated) => "inflated size of a member",
+        (Sized::WholeArchive, _) => "inflated bytes of the whole archive",
+        (Sized::ProcessFile, _) => "process record file",
+    }
+}
+
+/// How an archive can be read more than one way.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ambiguity {
+    /// Two central-directory entries with one name.
+    DuplicateNames,
+    /// Entries whose data overlap.
+    OverlappingEntries,
+    /// Two or more members carry one kind of evidence.
+    SeveralMembers {
+        /// What they carry (`OCR evidence`, `manual approvals`, `a process record`).
+        what: &'static str,
+        /// The members.
+        members: Vec<String>,
+    },
+    /// Two or more images of one depiction.
+    SeveralImages {
+        /// The depiction (`front`, `back`, ...).
+        depiction: &'static str,
+        /// The members (or embedded images).
+        sources: Vec<String>,
+    },
+    /// A process record inside the archive and one given outside it disagree.
+    ProcessRecordsDisagree {
+        /// The one inside.
+        inside: String,
+        /// The one outside.
+        outside: String,
+    },
+}
+
+impl fmt::Display for Ambiguity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Ambiguity::DuplicateNames => {
+                f.write_str("two members have the same name; refusing to pick one")
+            }
+            Ambiguity::OverlappingEntries => {
+                f.write_str("members share bytes (overlapping entries)")
+            }
+            Ambiguity::SeveralMembers { what, members } => write!(
+                f,
+                "more than one member carries {what}: {}",
+                members.join(", ")
+            ),
+            Ambiguity::SeveralImages { depiction, sources } => {
+                write!(f, "more than one {depiction} image: {}", sources.join(", "))
+            }
+            Ambiguity::ProcessRecordsDisagree { inside, outside } => write!(
+                f,
+                "process record {inside} and {outside} disagree on processId or status"
+            ),
+        }
+    }
+}
+
+/// How a member's data fails its headers.
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Corruption {
+    /// The data ends before the size its headers declare.
+    Short {
+        /// Bytes inflated.
+        got: u64,
+        /// Bytes declared.
+        declared: u64,
+    },
+    /// The inflater or the CRC check refused the data.
+    Data(String),
+}
+
+impl fmt::Display for Corruption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Corruption::Short { got, declared } => write!(
+                f,
+                "inflates to {got} bytes, smaller than the {declared} its header declares"
+            ),
+            Corruption::Data(detail) => f.write_str(detail),
+        }
+    }
+}
+
+/// A policy or limits file that cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("{what} {}: {kind}", origin.as_ref().map_or_else(|| "(inline)".to_owned(), |p| p.display().to_string()))]
+pub struct ConfigError {
+    what: &'static str,
+    origin: Option<PathBuf>,
+    kind: ConfigErrorKind,
+}
+
+/// What is wrong with a configuration file.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigErrorKind {
+    /// It could not be read.
+    #[error("{0}")]
+    Io(#[from] io::Error),
+    /// It is larger than any sensible configuration.
+    #[error("larger than {limit} bytes")]
+    TooLarge {
+        /// The largest size accepted.
+        limit: u64,
+    },
+    /// It is not valid TOML for this configuration (an unknown key, a bad value).
+    #[error("{}{message}", position.map_or_else(String::new, |(l, c)| format!("line {l}, column {c}: ")))]
+    Toml {
+        /// Line and column (1-based) where the problem starts, when known.
+        position: Option<(usize, usize)>,
+        /// What is wrong, on one line.
+        message: String,
+    },
+    /// The values contradict each other or name nothing.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl ConfigError {
+    pub(crate) fn new(what: &'static str, origin: Option<&Path>, kind: ConfigErrorKind) -> Self {
+        ConfigError {
+            what,
+            origin: origin.map(Path::to_owned),
+            kind,
+        }
+    }
+
+    /// What is wrong.
+    pub fn kind(&self) -> &ConfigErrorKind {
+        &self.kind
+    }
+
+    /// The file, when the configuration came from one.
+    pub fn origin(&self) -> Option<&Path> {
+        self.origin.as_deref()
+    }
+}
+
+/// Reads a small TOML configuration file of type `T`; refuses files over 1 MiB
+/// and unknown keys (the types deny them), keeping the error's line and column.
+pub(crate) fn load_toml<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    path: &Path,
+) -> Result<T, ConfigError> {
+    const LIMIT: u64 = 1 << 20;
+    let err = |kind| ConfigError::new(what, Some(path), kind);
+    let meta = std::fs::metadata(path).map_err(|e| err(ConfigErrorKind::Io(e)))?;
+    if meta.len() > LIMIT {
+        return Err(err(ConfigErrorKind::TooLarge { limit: LIMIT }));
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| err(ConfigErrorKind::Io(e)))?;
+    parse_toml(&text).map_err(err)
+}
+
+/// Parses TOML text, turning the parser's multi-line message into one line
+/// with the position of the problem.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ConfigErrorKind> {
+    toml::from_str(text).map_err(|e| {
+        let position = e.span().map(|span| {
+            let before = &text[..span.start.min(text.len())];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            (line, column)
+        });
+        ConfigErrorKind::Toml {
+            position,
+            message: e.message().trim().replace('\n', " "),
+        }
+    })
+}
+
+/// Something the tool writes (a report file, a crop) could not be written.
+#[non_exhaustive]
+#[derive(Debug, thiserror::Error)]
+pub enum OutputError {
+    /// The file system refused.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// A report is already in the folder and `--force` was not given.
+    #[error("{}: a report is already here; use --force to replace it", path.display())]
+    Exists {
+        /// The file found.
+        path: PathBuf,
+    },
+    /// A symbolic link stands where a folder would be written; it is never followed.
+    #[error("{}: is a symbolic link; refusing to write through it", path.display())]
+    Symlink {
+        /// The link.
+        path: PathBuf,
+    },
+}
+
+impl OutputError {
+    /// An I/O error at `path`.
+    pub(crate) fn io(path: &Path) -> impl Fn(io::Error) -> OutputError + '_ {
+        move |source| OutputError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Conf {
+        a: u32,
+    }
+
+    #[test]
+    fn toml_errors_keep_their_position_on_one_line() {
+        let e = parse_toml::<Conf>("\n\nb = 3\n").unwrap_err();
+        let text = e.to_string();
+        assert!(text.starts_with("line 3, column 1: "), "{text}");
+        assert!(text.contains("unknown field `b`"), "{text}");
+        assert!(!text.contains('\n'));
+    }
+
+    #[test]
+    fn sizes_say_how_they_were_known() {
+        let e = ErrorKind::TooLarge {
+            what: Sized::JsonMember,
+            measured: Measure::Inflated,
+            size: 10,
+            limit: 5,
+        };
+        assert_eq!(
+            e.to_string(),
+            "inflated size of a JSON member (its header understated it) is over the limit of 5 bytes (10 bytes)"
+        );
     }
 }

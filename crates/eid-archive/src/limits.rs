@@ -1,5 +1,6 @@
 //! Resource limits, enforced before allocation and again while inflating.
 
+use crate::error::{ConfigError, load_toml, parse_toml};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -15,8 +16,9 @@ use std::path::Path;
 /// let l = eid_archive::Limits::from_toml("max_members = 500\nmax_image_dimension = 8000")?;
 /// assert_eq!((l.max_members, l.max_image_dimension), (500, 8000));
 /// assert_eq!(l.max_json_depth, 128);
-/// # Ok::<(), String>(())
+/// # Ok::<(), eid_archive::ConfigError>(())
 /// ```
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Limits {
@@ -38,21 +40,13 @@ pub struct Limits {
 impl Limits {
     /// Parses limits from TOML (`max_members`, `max_json_bytes`, `max_image_bytes`,
     /// `max_image_dimension`, `max_total_bytes`, `max_json_depth`).
-    pub fn from_toml(text: &str) -> Result<Limits, String> {
-        toml::from_str(text).map_err(|e| {
-            e.to_string()
-                .lines()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .trim()
-                .to_owned()
-        })
+    pub fn from_toml(text: &str) -> Result<Limits, ConfigError> {
+        parse_toml(text).map_err(|kind| ConfigError::new("limits", None, kind))
     }
 
     /// Reads a limits file.
-    pub fn load(path: &Path) -> Result<Limits, String> {
-        let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        Limits::from_toml(&text).map_err(|e| format!("limits {}: {e}", path.display()))
+    pub fn load(path: impl AsRef<Path>) -> Result<Limits, ConfigError> {
+        load_toml("limits", path.as_ref())
     }
 }
 

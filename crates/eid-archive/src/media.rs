@@ -1,6 +1,9 @@
 //! Image headers and bounded decoding. Dimensions come from the header only;
 //! pixels are decoded only when a crop needs them, under the image crate's
 //! `Limits` and a byte budget checked before the buffer exists.
+//!
+//! This module is internal; [`decode`] is public (hidden) only so that the
+//! benches can measure the decoding floor with the very same code.
 
 use crate::evidence::{Dimensions, MediaFormat};
 use crate::limits::Limits;
@@ -10,19 +13,44 @@ use std::io::Cursor;
 
 /// What an image header says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Probe {
+pub(crate) struct Probe {
     /// The format found in the bytes (`None` if not JPEG or PNG).
-    pub format: Option<MediaFormat>,
+    pub(crate) format: Option<MediaFormat>,
     /// The dimensions, when the header was read and they are within the limits.
-    pub dimensions: Option<Dimensions>,
+    pub(crate) dimensions: Option<Dimensions>,
     /// Why the image cannot be used, or what is odd about it.
-    pub problem: Option<String>,
+    pub(crate) problem: Option<String>,
     /// True when the header was read (whatever it said); false when more bytes may help.
-    pub header_read: bool,
+    pub(crate) header_read: bool,
+}
+
+/// How much of an image is read to find its header, widening only when the
+/// header is not in it: most headers sit in the first KiB; JPEG EXIF blocks
+/// (with thumbnails) can push them past 64 KiB; then the whole image is read.
+const HEADER_PREFIXES: [usize; 2] = [1 << 10, 80 << 10];
+
+/// Probes an image from ever longer prefixes. `read(Some(n))` gives at most
+/// the first `n` bytes and whether they are the whole image; `read(None)`
+/// gives all of it. Returns the probe and, when the whole image was read,
+/// its length.
+pub(crate) fn probe_growing<E>(
+    named: Option<MediaFormat>,
+    limits: &Limits,
+    mut read: impl FnMut(Option<usize>) -> Result<(Vec<u8>, bool), E>,
+) -> Result<(Probe, Option<u64>), E> {
+    for n in HEADER_PREFIXES {
+        let (bytes, whole) = read(Some(n))?;
+        let p = probe(&bytes, named, limits);
+        if p.header_read || whole {
+            return Ok((p, whole.then_some(bytes.len() as u64)));
+        }
+    }
+    let (bytes, _) = read(None)?;
+    Ok((probe(&bytes, named, limits), Some(bytes.len() as u64)))
 }
 
 /// Reads the format and dimensions from an image's header, never its pixels.
-pub fn probe(bytes: &[u8], named: Option<MediaFormat>, limits: &Limits) -> Probe {
+pub(crate) fn probe(bytes: &[u8], named: Option<MediaFormat>, limits: &Limits) -> Probe {
     let found = match image::guess_format(bytes) {
         Ok(ImageFormat::Jpeg) => MediaFormat::Jpeg,
         Ok(ImageFormat::Png) => MediaFormat::Png,
@@ -70,11 +98,7 @@ pub fn probe(bytes: &[u8], named: Option<MediaFormat>, limits: &Limits) -> Probe
                 )
             } else if let Some(n) = named.filter(|n| *n != found) {
                 // Readable, so the dimensions are kept; the mislabel is still reported.
-                let problem = format!(
-                    "named as {} but holds {} data",
-                    fmt_name(n),
-                    fmt_name(found)
-                );
+                let problem = format!("named as {n} but holds {found} data");
                 (Some(Dimensions { width, height }), Some(problem))
             } else {
                 (Some(Dimensions { width, height }), None)
@@ -145,16 +169,6 @@ fn png_ihdr_size(b: &[u8]) -> Option<(u32, u32)> {
     (width > 0 && height > 0).then_some((width, height))
 }
 
-fn fmt_name(f: MediaFormat) -> &'static str {
-    match f {
-        MediaFormat::Jpeg => "jpeg",
-        MediaFormat::Png => "png",
-        MediaFormat::Mp4 => "mp4",
-        MediaFormat::Mov => "mov",
-        MediaFormat::Webm => "webm",
-    }
-}
-
 fn to_image_format(f: MediaFormat) -> ImageFormat {
     match f {
         MediaFormat::Png => ImageFormat::Png,
@@ -162,20 +176,22 @@ fn to_image_format(f: MediaFormat) -> ImageFormat {
     }
 }
 
+/// Why an image could not be decoded, in words for a finding.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct DecodeError(pub(crate) String);
+
 /// Decodes an image under the limits: the header's dimensions and the size of
 /// the pixel buffer are checked before it is allocated. A panic inside a
 /// decoder (they are known to panic on crafted input) becomes an error.
-pub fn decode(bytes: &[u8], limits: &Limits) -> Result<DynamicImage, String> {
-    decode_with_orientation(bytes, limits).map(|(image, _)| image)
-}
-
-/// [`decode`], also returning the EXIF orientation when the image has one.
-pub fn decode_with_orientation(
+/// Returns the pixels and the EXIF orientation when the image has one.
+pub fn decode(
     bytes: &[u8],
     limits: &Limits,
-) -> Result<(DynamicImage, Option<Orientation>), String> {
+) -> Result<(DynamicImage, Option<Orientation>), DecodeError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| decode_inner(bytes, limits)))
         .unwrap_or_else(|_| Err("the image decoder failed on this data".into()))
+        .map_err(DecodeError)
 }
 
 fn decode_inner(

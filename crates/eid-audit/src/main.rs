@@ -15,6 +15,8 @@ fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|_| {}));
     match std::panic::catch_unwind(|| cmd::run(cli)) {
         Ok(Ok(outcome)) => outcome.exit_code(),
+        // A reader that stopped reading (`| head`) is not a failure: end quietly, like ripgrep.
+        Ok(Err(e)) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
             eprintln!("eid-audit: {e:#}");
             ExitCode::from(2)
@@ -29,4 +31,13 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// True when the error is a write to a closed pipe, wherever it sits in the chain.
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -3,26 +3,33 @@
 //! their dialect. Every key a reader does not take is reported as drift.
 
 pub(crate) mod assure;
+mod base64;
+mod json;
 pub(crate) mod native;
 
+pub(crate) use base64::{decode_base64, decoded_len};
+pub(crate) use json::parse_json;
+
+use crate::codes::string_enum;
 use crate::evidence::{BBox, Drift, DriftKind};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
-/// What a JSON data member is, judged by its keys.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub enum JsonKind {
-    /// OCR evidence in the Assure dialect.
-    OcrAssure,
-    /// OCR evidence in the provider's native dialect.
-    OcrNative,
-    /// An agent's manual approval.
-    ManualApproval,
-    /// An Assure process record.
-    ProcessRecord,
-    /// JSON that fits none of the above.
-    Unknown,
+string_enum! {
+    /// What a JSON data member is, judged by its keys.
+    #[non_exhaustive]
+    pub enum JsonKind {
+        /// OCR evidence in the Assure dialect.
+        OcrAssure => "ocrAssure",
+        /// OCR evidence in the provider's native dialect.
+        OcrNative => "ocrNative",
+        /// An agent's manual approval.
+        ManualApproval => "manualApproval",
+        /// An Assure process record.
+        ProcessRecord => "processRecord",
+        /// JSON that fits none of the above.
+        Unknown => "unknown",
+    }
 }
 
 const OCR_KEYS: &[&str] = &[

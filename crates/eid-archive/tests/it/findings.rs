@@ -95,13 +95,13 @@ fn verification_date_order_manual_then_updated_then_completion_then_created() {
     let mut e = dated();
     e.process.as_mut().unwrap().created_at = Some("2021-01-01T00:00:00Z".into());
     let v = judge(&e, &Policy::default()).unwrap();
-    assert_eq!(v.verification_date.unwrap().source, "updatedAt");
+    assert_eq!(v.verification_date.unwrap().source.as_str(), "updatedAt");
     let m = with_manual(e.clone(), &[]);
     let v = judge(&m, &Policy::default()).unwrap();
     assert_eq!(
         (
             v.verification_date.unwrap().date.to_string(),
-            v.verification_date.unwrap().source
+            v.verification_date.unwrap().source.as_str()
         ),
         ("2021-06-10".into(), "manualApproval.verificationDate")
     );
@@ -112,7 +112,8 @@ fn verification_date_order_manual_then_updated_then_completion_then_created() {
             .unwrap()
             .verification_date
             .unwrap()
-            .source,
+            .source
+            .as_str(),
         "completion.date"
     );
     e.ocr.as_mut().unwrap().completion_date = None;
@@ -121,7 +122,8 @@ fn verification_date_order_manual_then_updated_then_completion_then_created() {
             .unwrap()
             .verification_date
             .unwrap()
-            .source,
+            .source
+            .as_str(),
         "createdAt"
     );
 }

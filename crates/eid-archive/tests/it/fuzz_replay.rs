@@ -2,7 +2,8 @@
 //! path as the fuzz target: each must give a verdict or a one-line error that
 //! names the archive, never a panic.
 
-use eid_archive::{Archive, Limits, Policy, crops, judge};
+use super::support::{limits, open_with};
+use eid_archive::{Policy, crops, judge};
 use std::path::Path;
 
 #[test]
@@ -12,12 +13,11 @@ fn kept_fuzz_inputs_never_panic() {
     let mut opened = 0;
     for e in std::fs::read_dir(&dir).unwrap() {
         let bytes = std::fs::read(e.unwrap().path()).unwrap();
-        let limits = Limits {
-            max_image_dimension: 2048,
-            max_total_bytes: 64 << 20,
-            ..Limits::default()
-        };
-        match Archive::from_bytes("fuzz.zip", bytes, None, &limits) {
+        let limits = limits(|l| {
+            l.max_image_dimension = 2048;
+            l.max_total_bytes = 64 << 20;
+        });
+        match open_with("fuzz.zip", bytes, limits) {
             Ok(mut archive) => {
                 opened += 1;
                 let _ = judge(archive.evidence(), &Policy::default());

@@ -1,47 +1,21 @@
 //! The reader on archives built here by hand from the provider page and the
-//! Assure schemas (not from eid-testkit): both dialects, agent review, every
-//! layout ARCHIVE-FORMAT.md accepts, and the refusals.
+//! Assure schemas (not from eid-testkit's cases): both dialects, agent review,
+//! every layout `docs/archive-format.md` accepts, and the refusals.
 
+use super::support::{jpeg, limits, open, open_with, png, zip_of};
 use eid_archive::evidence::{Depiction, Dialect, DriftKind, Source};
 use eid_archive::{
-    Archive, Audit, AuditOptions, ErrorKind, FindingCode, Limits, MemberKind, Policy,
-    ProcessSource, Status,
+    Ambiguity, Audit, AuditOptions, ErrorKind, FindingCode, Measure, MemberKind, Policy,
+    ProcessSource, ReadOptions, Sized, Status,
 };
-use std::io::Write;
-
-fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
-    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let opts = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, bytes) in members {
-        w.start_file(*name, opts).unwrap();
-        w.write_all(bytes).unwrap();
-    }
-    w.finish().unwrap().into_inner()
-}
-
-fn jpeg(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 180, 160]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Jpeg).unwrap();
-    out.into_inner()
-}
-
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_pixel(w, h, image::Rgb([20, 180, 60]));
-    let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).unwrap();
-    out.into_inner()
-}
 
 fn audit(zip: Vec<u8>) -> Audit {
-    let a = Archive::from_bytes("hand.zip", zip, None, &Limits::default())
-        .unwrap_or_else(|e| panic!("{e}"));
+    let a = open("hand.zip", zip).unwrap_or_else(|e| panic!("{e}"));
     Audit::of_archive(&a, &Policy::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn open_err(zip: Vec<u8>) -> eid_archive::Error {
-    Archive::from_bytes("bad.zip", zip, None, &Limits::default()).expect_err("must be refused")
+    open("bad.zip", zip).expect_err("must be refused")
 }
 
 fn reasons(a: &Audit) -> Vec<String> {
@@ -381,20 +355,16 @@ fn process_record_beside_the_archive_and_given_explicitly() {
         SEED_REJECTED_PROCESS.replace("\"rejected\"", "\"accepted\""),
     )
     .unwrap();
-    let opts = AuditOptions {
-        process: ProcessSource::File(other.clone()),
-        ..AuditOptions::default()
-    };
+    let opts = AuditOptions::default()
+        .with_read(ReadOptions::default().with_process(ProcessSource::File(other.clone())));
     let explicit = Audit::of_file(&zip, &opts).unwrap();
     assert_eq!(explicit.verdict.agrees, Some(false));
 
     std::fs::write(&other, SEED_REJECTED_OCR).unwrap();
-    let opts = AuditOptions {
-        process: ProcessSource::File(other),
-        ..AuditOptions::default()
-    };
+    let opts = AuditOptions::default()
+        .with_read(ReadOptions::default().with_process(ProcessSource::File(other)));
     let err = Audit::of_file(&zip, &opts).unwrap_err();
-    assert!(matches!(err.kind, ErrorKind::ProcessRecord(_)), "{err}");
+    assert!(matches!(err.kind(), ErrorKind::NotAProcessRecord), "{err}");
     assert!(
         err.to_string()
             .contains("elsewhere.json: process record: not an Assure process record"),
@@ -420,13 +390,19 @@ fn a_process_record_inside_and_beside_that_disagree_is_ambiguous() {
     )
     .unwrap();
     let err = Audit::of_file(&zip, &AuditOptions::default()).unwrap_err();
-    assert!(matches!(err.kind, ErrorKind::Ambiguous(_)), "{err}");
+    assert!(
+        matches!(
+            err.kind(),
+            ErrorKind::Ambiguous(Ambiguity::ProcessRecordsDisagree { .. })
+        ),
+        "{err}"
+    );
 }
 
 #[test]
 fn refusals_name_the_archive_and_member() {
     let e = open_err(b"this is not a zip".to_vec());
-    assert!(matches!(e.kind, ErrorKind::Zip(_)));
+    assert!(matches!(e.kind(), ErrorKind::NoCentralDirectory));
     assert!(
         e.to_string()
             .starts_with("bad.zip: not a readable zip archive"),
@@ -434,7 +410,7 @@ fn refusals_name_the_archive_and_member() {
     );
 
     let e = open_err(zip_of(&[("raw/ocr.json", b"{\"securityChecks\": {")]));
-    assert!(matches!(e.kind, ErrorKind::Json(_)));
+    assert!(matches!(e.kind(), ErrorKind::Json(_)));
     assert!(
         e.to_string()
             .starts_with("bad.zip: raw/ocr.json: invalid JSON"),
@@ -444,7 +420,7 @@ fn refusals_name_the_archive_and_member() {
     let deep = format!("{{\"a\":{}1{}}}", "[".repeat(5000), "]".repeat(5000));
     let e = open_err(zip_of(&[("deep.json", deep.as_bytes())]));
     assert!(
-        matches!(e.kind, ErrorKind::JsonTooDeep { limit: 128 }),
+        matches!(e.kind(), ErrorKind::JsonTooDeep { limit: 128 }),
         "{e}"
     );
 
@@ -452,31 +428,49 @@ fn refusals_name_the_archive_and_member() {
         ("a.json", SEED_REJECTED_OCR.as_bytes()),
         ("b.json", SEED_INCONCLUSIVE_OCR.as_bytes()),
     ]));
-    assert!(matches!(e.kind, ErrorKind::Ambiguous(_)), "{e}");
+    assert!(
+        matches!(
+            e.kind(),
+            ErrorKind::Ambiguous(Ambiguity::SeveralMembers { .. })
+        ),
+        "{e}"
+    );
     assert!(e.to_string().contains("a.json, b.json"), "{e}");
 
     let e = open_err(zip_of(&[
         ("a/front.jpeg", &jpeg(4, 4)),
         ("b/FRONT.png", &png(4, 4)),
     ]));
-    assert!(matches!(e.kind, ErrorKind::Ambiguous(_)), "{e}");
+    assert!(
+        matches!(
+            e.kind(),
+            ErrorKind::Ambiguous(Ambiguity::SeveralImages {
+                depiction: "front",
+                ..
+            })
+        ),
+        "{e}"
+    );
 }
 
 #[test]
 fn declared_and_total_limits() {
-    let small = Limits {
-        max_json_bytes: 100,
-        ..Limits::default()
-    };
-    let e = Archive::from_bytes(
+    let small = limits(|l| l.max_json_bytes = 100);
+    let e = open_with(
         "l.zip",
         zip_of(&[("ocr.json", SEED_REJECTED_OCR.as_bytes())]),
-        None,
-        &small,
+        small,
     )
     .unwrap_err();
     assert!(
-        matches!(e.kind, ErrorKind::TooLarge { limit: 100, .. }),
+        matches!(
+            e.kind(),
+            ErrorKind::TooLarge {
+                limit: 100,
+                measured: Measure::Declared,
+                ..
+            }
+        ),
         "{e}"
     );
     assert!(
@@ -485,51 +479,45 @@ fn declared_and_total_limits() {
         "{e}"
     );
 
-    let total = Limits {
-        max_total_bytes: 500,
-        ..Limits::default()
-    };
-    let e = Archive::from_bytes(
+    let total = limits(|l| l.max_total_bytes = 500);
+    let e = open_with(
         "t.zip",
         zip_of(&[("ocr.json", SEED_REJECTED_OCR.as_bytes())]),
-        None,
-        &total,
+        total,
     )
     .unwrap_err();
     assert!(
         matches!(
-            e.kind,
+            e.kind(),
             ErrorKind::TooLarge {
-                what: "inflated bytes of the whole archive",
+                what: Sized::WholeArchive,
                 ..
             }
         ),
         "{e}"
     );
-
-    let few = Limits {
-        max_members: 1,
-        ..Limits::default()
-    };
-    let e =
-        Archive::from_bytes("m.zip", zip_of(&[("a", b"1"), ("b", b"2")]), None, &few).unwrap_err();
     assert!(
-        matches!(e.kind, ErrorKind::TooManyMembers { count: 2, limit: 1 }),
+        e.to_string()
+            .contains("inflated bytes of the whole archive"),
+        "{e}"
+    );
+
+    let few = limits(|l| l.max_members = 1);
+    let e = open_with("m.zip", zip_of(&[("a", b"1"), ("b", b"2")]), few).unwrap_err();
+    assert!(
+        matches!(e.kind(), ErrorKind::TooManyMembers { count: 2, limit: 1 }),
         "{e}"
     );
 }
 
 #[test]
 fn image_headers_over_the_dimension_limit_are_refused_without_decoding() {
-    let limits = Limits {
-        max_image_dimension: 50,
-        ..Limits::default()
-    };
+    let small = limits(|l| l.max_image_dimension = 50);
     let zip = zip_of(&[
         ("ocr.json", SEED_INCONCLUSIVE_OCR.as_bytes()),
         ("front.png", &png(60, 10)),
     ]);
-    let a = Archive::from_bytes("big.zip", zip, None, &limits).unwrap();
+    let a = open_with("big.zip", zip, small).unwrap();
     let front = a.evidence().media_of(Depiction::Front).unwrap();
     assert_eq!(front.dimensions, None);
     assert!(

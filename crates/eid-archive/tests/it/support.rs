@@ -1,9 +1,11 @@
-//! Hand-built evidence for rule tests.
+//! Shared helpers of the integration tests: opening archives held in memory,
+//! and hand-built evidence for rule tests.
 
 use eid_archive::evidence::{
     BBox, Depiction, Dialect, Dimensions, Evidence, Feature, ManualApproval, Media, MediaFormat,
     Ocr, ProcessRecord, RejectionReason, SecurityCheck, Source,
 };
+use eid_archive::{Archive, Error, Limits, ReadOptions};
 
 /// OCR evidence with the given checks, similarity and features (`found` per name).
 pub fn ocr(
@@ -109,4 +111,47 @@ pub fn doc(e: &mut Evidence, field: &str, value: &str) {
         .unwrap()
         .document
         .insert(field.into(), value.into());
+}
+
+/// Opens an archive held in memory with the default limits.
+pub fn open(label: &str, zip: Vec<u8>) -> Result<Archive, Error> {
+    Archive::from_bytes(label, zip, &ReadOptions::default())
+}
+
+/// Opens an archive held in memory under other limits.
+pub fn open_with(label: &str, zip: Vec<u8>, limits: Limits) -> Result<Archive, Error> {
+    Archive::from_bytes(label, zip, &ReadOptions::default().with_limits(limits))
+}
+
+/// The default limits, changed by `change`.
+pub fn limits(change: impl FnOnce(&mut Limits)) -> Limits {
+    let mut l = Limits::default();
+    change(&mut l);
+    l
+}
+
+/// The first member of `a` that is named `name`, by index.
+pub fn member_index(a: &Archive, name: &str) -> usize {
+    a.members().iter().position(|m| m.name == name).unwrap()
+}
+
+/// A zip of the given members, deflated, in order.
+pub fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+    let owned: Vec<(String, Vec<u8>)> = members
+        .iter()
+        .map(|(n, b)| ((*n).to_owned(), b.to_vec()))
+        .collect();
+    eid_testkit::zip_members(&owned)
+}
+
+/// A flat JPEG of this size.
+pub fn jpeg(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(w, h, image::Rgb([200, 180, 160]));
+    eid_testkit::encode(&img, eid_testkit::ImageKind::Jpeg)
+}
+
+/// A flat PNG of this size.
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_pixel(w, h, image::Rgb([20, 180, 60]));
+    eid_testkit::encode(&img, eid_testkit::ImageKind::Png)
 }

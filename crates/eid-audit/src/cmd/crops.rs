@@ -5,8 +5,9 @@ use super::{JudgeArgs, Outcome};
 use crate::table::Table;
 use eid_archive::crops::{self, CropOptions, CropOutcome};
 use eid_archive::evidence::Depiction;
-use eid_archive::{Audit, open_archive};
-use std::fmt::Write;
+use eid_archive::{Archive, Audit};
+use std::fmt::Write as _;
+use std::io::{self, Write as _};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -32,7 +33,7 @@ pub struct Args {
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let options = args.judge.options(args.process.clone())?;
-    let opened = open_archive(&args.archive, &options)
+    let opened = Archive::open(&args.archive, &options.read)
         .and_then(|a| Audit::of_archive(&a, &options.policy).map(|au| (a, au)));
     let (mut archive, audit) = match opened {
         Ok(pair) => pair,
@@ -41,10 +42,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Unreadable);
         }
     };
-    let crop_options = CropOptions {
-        apply_exif_orientation: args.exif_orientation,
-        skip_annotated: args.no_annotated,
-    };
+    let crop_options = CropOptions::default()
+        .with_exif_orientation(args.exif_orientation)
+        .with_skip_annotated(args.no_annotated);
     let cut = crops::cut(&mut archive, &audit.process_id, &crop_options);
     let written = match cut.write(&args.out) {
         Ok(w) => w,
@@ -53,15 +53,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Unreadable);
         }
     };
-    print!(
-        "{}",
-        render(
-            &audit,
-            &cut,
-            written.len(),
-            &args.out.join(&cut.folder).display().to_string()
-        )
-    );
+    let folder = args.out.join(&cut.folder).display().to_string();
+    let mut out = io::stdout().lock();
+    out.write_all(render(&audit, &cut, written.len(), &folder).as_bytes())?;
+    out.flush()?;
     Ok(if audit.verdict.agrees == Some(false) {
         Outcome::Disagrees
     } else {
@@ -102,7 +97,7 @@ pub fn render(audit: &Audit, cut: &crops::Crops, files: usize, folder: &str) -> 
             } => {
                 format!("{file} (BBoxOutOfBounds: clipped to {x},{y} {w}x{h})")
             }
-            CropOutcome::NotCut { code, reason } => format!("not cut: {code}: {reason}"),
+            CropOutcome::NotCut(why) => format!("not cut: {}: {why}", why.code()),
         };
         t.row([
             f.feature.clone(),
@@ -131,10 +126,7 @@ pub fn render(audit: &Audit, cut: &crops::Crops, files: usize, folder: &str) -> 
         let _ = writeln!(
             out,
             "{} {} {}: {}",
-            f.severity,
-            f.code.as_str(),
-            f.subject,
-            f.message
+            f.severity, f.code, f.subject, f.message
         );
     }
     out

@@ -4,7 +4,8 @@ use super::{Format, JudgeArgs, Outcome};
 use crate::table::Table;
 use eid_archive::evidence::Source;
 use eid_archive::{Audit, MemberKind};
-use std::fmt::Write;
+use std::fmt::Write as _;
+use std::io::{self, Write as _};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -31,10 +32,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Unreadable);
         }
     };
+    let mut out = io::stdout().lock();
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&audit)?),
-        Format::Text => print!("{}", render(&audit)),
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut out, &audit).map_err(io::Error::from)?;
+            writeln!(out)?;
+        }
+        Format::Text => out.write_all(render(&audit).as_bytes())?,
     }
+    out.flush()?;
     Ok(if audit.verdict.agrees == Some(false) {
         Outcome::Disagrees
     } else {
@@ -42,27 +48,32 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     })
 }
 
-/// The text form: what an auditor reads at a terminal.
-pub fn render(a: &Audit) -> String {
+/// The headline: process id, recomputed status, and agreement with the record.
+pub fn verdict_line(a: &Audit) -> String {
     let v = &a.verdict;
-    let mut out = String::new();
     let agreement = match (&v.recorded_status, v.agrees) {
         (Some(r), Some(true)) => format!("recorded {r}: agrees"),
         (Some(r), _) => format!("recorded {r}: DISAGREES"),
         (None, _) => "no recorded status".to_owned(),
     };
-    let _ = writeln!(
-        out,
+    format!(
         "{}  {}  ({agreement})",
         a.process_id,
         v.decision.status.as_str().to_uppercase()
-    );
+    )
+}
+
+/// The text form: what an auditor reads at a terminal.
+pub fn render(a: &Audit) -> String {
+    let v = &a.verdict;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", verdict_line(a));
     let mut head = Table::new(&["", ""]);
     head.row([
         "archive".into(),
         format!(
             "{} ({} bytes, sha256 {})",
-            a.archive.path, a.archive.bytes, a.archive.sha256
+            a.archive.path, a.archive.fingerprint.bytes, a.archive.fingerprint.sha256
         ),
     ]);
     if let Some(p) = &a.evidence.process {
@@ -78,11 +89,7 @@ pub fn render(a: &Audit) -> String {
     if let Some(ocr) = &a.evidence.ocr {
         head.row([
             "ocr".into(),
-            format!(
-                "{} ({} dialect)",
-                ocr.source,
-                format!("{:?}", ocr.dialect).to_lowercase()
-            ),
+            format!("{} ({} dialect)", ocr.source, ocr.dialect),
         ]);
     }
     if let Some(m) = &a.evidence.manual {
@@ -129,7 +136,7 @@ pub fn render(a: &Audit) -> String {
         } else {
             let mut t = Table::new(&["CODE", "SUBJECT", "MESSAGE"]);
             for r in &v.decision.reasons {
-                t.row([r.code.as_str().into(), r.subject.clone(), r.message.clone()]);
+                t.row([r.code.to_string(), r.subject.clone(), r.message.clone()]);
             }
             Some(t)
         },
@@ -137,7 +144,7 @@ pub fn render(a: &Audit) -> String {
     if v.automatic != v.decision && !v.automatic.reasons.is_empty() {
         let mut t = Table::new(&["CODE", "SUBJECT", "MESSAGE"]);
         for r in &v.automatic.reasons {
-            t.row([r.code.as_str().into(), r.subject.clone(), r.message.clone()]);
+            t.row([r.code.to_string(), r.subject.clone(), r.message.clone()]);
         }
         section(&mut out, "automatic reasons", Some(t));
     }
@@ -191,7 +198,7 @@ pub fn render(a: &Audit) -> String {
                 t.row([
                     m.depiction.as_str().into(),
                     source,
-                    format!("{:?}", m.format).to_lowercase(),
+                    m.format.to_string(),
                     m.dimensions
                         .map_or_else(|| "-".into(), |d| format!("{}×{}", d.width, d.height)),
                     m.bytes.to_string(),

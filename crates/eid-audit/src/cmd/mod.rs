@@ -5,11 +5,14 @@ mod inspect;
 mod report;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use eid_archive::{AuditOptions, Limits, Policy, ProcessSource};
+use eid_archive::{AuditOptions, Limits, Policy, ProcessSource, ReadOptions};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Offline audit of Signicat Assure EID (Electronic IDentification) full-result archives.
+///
+/// The decision is reproduced by the rules in docs/decision.md; what the reader
+/// accepts and refuses is in docs/archive-format.md.
 ///
 /// Exit codes: 0 every archive read and every recomputed status agrees with the
 /// recorded one (or none was recorded); 1 all read but at least one disagrees;
@@ -43,7 +46,7 @@ pub enum Format {
 /// Options shared by the commands that judge archives.
 #[derive(Debug, clap::Args)]
 pub struct JudgeArgs {
-    /// Decision policy (TOML); the default is DECISION.md.
+    /// Decision policy (TOML); the default is the rules of docs/decision.md.
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
     /// Resource limits (TOML: max_members, max_json_bytes, max_image_bytes,
@@ -53,20 +56,20 @@ pub struct JudgeArgs {
 }
 
 impl JudgeArgs {
+    /// The library's options: the policy and limits files read and checked once.
     fn options(&self, process: Option<PathBuf>) -> anyhow::Result<AuditOptions> {
         let policy = match &self.policy {
             Some(p) => Policy::load(p)?,
             None => Policy::default(),
         };
         let limits = match &self.limits {
-            Some(p) => Limits::load(p).map_err(anyhow::Error::msg)?,
+            Some(p) => Limits::load(p)?,
             None => Limits::default(),
         };
-        Ok(AuditOptions {
-            limits,
-            policy,
-            process: process.map_or(ProcessSource::Auto, ProcessSource::File),
-        })
+        let read = ReadOptions::default()
+            .with_limits(limits)
+            .with_process(process.map_or(ProcessSource::Auto, ProcessSource::File));
+        Ok(AuditOptions::default().with_read(read).with_policy(policy))
     }
 }
 

@@ -3,11 +3,13 @@
 use super::{JudgeArgs, Outcome};
 use anyhow::{Context, bail};
 use clap::ValueEnum;
-use eid_archive::batch::{self, BatchOptions, Shard};
+use eid_archive::batch::{self, Batch, BatchOptions, Shard};
 use eid_archive::crops::CropOptions;
-use eid_archive::report::{Pii, ReportWriter, Rows, Summary};
+use eid_archive::report::{Pii, ReportWriter, RowOptions, Rows, Summary};
 use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
+use std::io::{self, IsTerminal, Write as _};
+use std::num::NonZeroUsize;
+use std::ops::ControlFlow;
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -36,7 +38,7 @@ pub struct Args {
     out: PathBuf,
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
-    jobs: Option<usize>,
+    jobs: Option<NonZeroUsize>,
     /// Also write the crops and annotated images under DIR/crops/.
     #[arg(long)]
     crops: bool,
@@ -97,29 +99,29 @@ fn pii(args: &Args) -> anyhow::Result<Pii> {
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let audit = args.judge.options(None)?;
     let pii = pii(&args)?;
-    if args.jobs == Some(0) {
-        bail!("--jobs must be at least 1");
-    }
     let started = Instant::now();
-    let mut inputs = batch::discover(&args.paths, &mut std::io::stdin().lock());
+    let mut inputs = batch::discover(&args.paths, &mut io::stdin().lock());
     if let Some(shard) = args.shard {
         inputs.retain(|i| shard.contains(i.path()));
     }
     let mut writer = ReportWriter::create(&args.out, args.force)?;
-    let options = BatchOptions {
-        audit,
-        jobs: args.jobs.unwrap_or(0),
-        crops_dir: args.crops.then(|| args.out.join("crops")),
-        crop_options: CropOptions {
-            apply_exif_orientation: args.exif_orientation,
-            skip_annotated: args.no_annotated,
-        },
-        hash_members: args.hash_members,
-        ..BatchOptions::default()
+    let policy = audit.policy.clone();
+    let mut options = BatchOptions::new(audit)
+        .with_jobs(args.jobs)
+        .with_member_hashes(args.hash_members);
+    if args.crops {
+        let crop_options = CropOptions::default()
+            .with_exif_orientation(args.exif_orientation)
+            .with_skip_annotated(args.no_annotated);
+        options = options.with_crops(args.out.join("crops"), crop_options);
+    }
+    let batch = Batch::new(options)?;
+    let row_options = RowOptions {
+        pii: &pii,
+        crops_prefix: "crops/",
     };
-    let policy = options.audit.policy.clone();
 
-    let bar = if std::io::stderr().is_terminal() {
+    let bar = if io::stderr().is_terminal() {
         let bar = ProgressBar::new(inputs.len() as u64);
         bar.set_style(
             ProgressStyle::with_template(
@@ -135,21 +137,30 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 
     let mut summary = Summary::default();
     let mut write_error = None;
-    batch::run(inputs, &options, |outcome| {
-        let rows = Rows::of(&outcome, &pii, &policy, "crops/");
-        if let Err(e) = &outcome.result {
-            bar.suspend(|| eprintln!("{e}"));
-        }
-        summary.add(&outcome, &rows);
+    batch.run(&inputs, |outcome| {
+        let path = outcome.input.path();
+        let rows = match &outcome.result {
+            Ok(p) => Rows::of_audit(
+                path,
+                &p.audit,
+                p.crops.as_ref().map(Result::as_ref),
+                &row_options,
+            ),
+            Err(e) => {
+                bar.suspend(|| eprintln!("{e}"));
+                Rows::of_error(path, e, &policy, &row_options)
+            }
+        };
+        summary.add(&rows);
         bar.inc(1);
         match writer.write(&rows) {
-            Ok(()) => true,
+            Ok(()) => ControlFlow::Continue(()),
             Err(e) => {
                 write_error = Some(e);
-                false
+                ControlFlow::Break(())
             }
         }
-    })?;
+    });
     bar.finish_and_clear();
     if let Some(e) = write_error {
         // Dropping the writer removes the partial files.
@@ -157,15 +168,18 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         return Err(e.into());
     }
     let files = writer.finish()?;
-    print!("{}", summary.render(started.elapsed().as_secs_f64()));
-    println!(
+    let mut out = io::stdout().lock();
+    out.write_all(summary.render(started.elapsed().as_secs_f64()).as_bytes())?;
+    writeln!(
+        out,
         "report       {} ({} files, pii {}, policy {} {})",
         args.out.display(),
         files.len(),
         pii.name(),
         policy.name,
         policy.digest()
-    );
+    )?;
+    out.flush()?;
     Ok(if summary.errors > 0 {
         Outcome::Unreadable
     } else if summary.disagreements > 0 {

@@ -230,3 +230,22 @@ fn a_limits_file_tightens_the_limits() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("max_member"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_exit_0() {
+    use std::process::{Command, Stdio};
+    for format in ["text", "json"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_eid-audit"))
+            .args(["inspect", "testdata/agent-override.zip", "--format", format])
+            .current_dir(super::root())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // The reader goes away before anything is written, as `| head -0` would.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{format}");
+    }
+}

@@ -1,11 +1,14 @@
-//! The decision policy: the thresholds of DECISION.md, loadable from TOML so a
-//! compliance team can re-run an archive store under a stricter policy.
+//! The decision policy: the thresholds of `docs/decision.md`, loadable from
+//! TOML so a compliance team can re-run an archive store under a stricter policy.
 
+use crate::codes::hex;
+use crate::error::{ConfigError, load_toml, parse_toml};
 use crate::evidence::{Similarity, canonical_check};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::path::Path;
 
 /// What an agent's manual approval may do to the automatic status.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ManualRule {
@@ -17,13 +20,14 @@ pub enum ManualRule {
     Ignore,
 }
 
-/// The rules in force. [`Policy::default`] is DECISION.md.
+/// The rules in force. [`Policy::default`] is the rules of `docs/decision.md`.
 ///
 /// ```
 /// let p = eid_archive::Policy::from_toml("name = \"strict\"\nminimum_age = 21\nmin_similarity = \"high\"")?;
 /// assert_eq!(p.minimum_age, 21);
-/// # Ok::<(), eid_archive::PolicyError>(())
+/// # Ok::<(), eid_archive::ConfigError>(())
 /// ```
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Policy {
@@ -61,53 +65,16 @@ impl Default for Policy {
     }
 }
 
-/// A policy file that cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("policy {source_name}: {message}")]
-pub struct PolicyError {
-    /// The file, or `inline`.
-    pub source_name: String,
-    /// What is wrong.
-    pub message: String,
-}
-
 impl Policy {
     /// Parses a policy from TOML. Unknown keys are refused, so that a typo
     /// cannot silently leave the default in force.
-    pub fn from_toml(text: &str) -> Result<Policy, PolicyError> {
-        toml::from_str(text).map_err(|e| PolicyError {
-            source_name: "inline".into(),
-            message: e
-                .to_string()
-                .lines()
-                .collect::<Vec<_>>()
-                .join(" ")
-                .trim()
-                .to_owned(),
-        })
+    pub fn from_toml(text: &str) -> Result<Policy, ConfigError> {
+        parse_toml(text).map_err(|kind| ConfigError::new("policy", None, kind))
     }
 
-    /// Reads a policy file.
-    pub fn load(path: &Path) -> Result<Policy, PolicyError> {
-        let name = path.display().to_string();
-        let meta = std::fs::metadata(path).map_err(|e| PolicyError {
-            source_name: name.clone(),
-            message: e.to_string(),
-        })?;
-        if meta.len() > 1 << 20 {
-            return Err(PolicyError {
-                source_name: name,
-                message: "larger than 1 MiB".into(),
-            });
-        }
-        let text = std::fs::read_to_string(path).map_err(|e| PolicyError {
-            source_name: name.clone(),
-            message: e.to_string(),
-        })?;
-        Policy::from_toml(&text).map_err(|e| PolicyError {
-            source_name: name,
-            message: e.message,
-        })
+    /// Reads a policy file (at most 1 MiB).
+    pub fn load(path: impl AsRef<Path>) -> Result<Policy, ConfigError> {
+        load_toml("policy", path.as_ref())
     }
 
     /// A fingerprint of the rules in force (SHA-256 of their canonical JSON,
@@ -115,7 +82,7 @@ impl Policy {
     pub fn digest(&self) -> String {
         use sha2::{Digest, Sha256};
         let json = serde_json::to_vec(self).unwrap_or_default();
-        crate::archive::hex(&Sha256::digest(&json)[..8])
+        hex(&Sha256::digest(&json)[..8])
     }
 
     /// True when the check counts for the decision.
@@ -148,7 +115,7 @@ fn ser_similarity<S: Serializer>(s: &Similarity, ser: S) -> Result<S::Ok, S::Err
 
 fn de_similarity<'de, D: Deserializer<'de>>(de: D) -> Result<Similarity, D::Error> {
     let s = String::deserialize(de)?;
-    Similarity::parse(&s).ok_or_else(|| {
+    Similarity::parse_level(&s).ok_or_else(|| {
         serde::de::Error::custom(format!(
             "unknown similarity {s:?}: use high, medium, low or veryLow"
         ))
@@ -160,7 +127,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn default_is_decision_md() {
+    fn the_default_is_the_documented_rules() {
         let p = Policy::default();
         assert_eq!(p.min_similarity, Similarity::High);
         assert_eq!(p.minimum_age, 18);
@@ -178,9 +145,9 @@ mod tests {
     #[test]
     fn typos_and_bad_values_are_refused() {
         let e = Policy::from_toml("minimum_agee = 21").unwrap_err();
-        assert!(e.message.contains("minimum_agee"), "{e}");
+        assert!(e.to_string().contains("minimum_agee"), "{e}");
         let e = Policy::from_toml("min_similarity = \"great\"").unwrap_err();
-        assert!(e.message.contains("unknown similarity"), "{e}");
+        assert!(e.to_string().contains("unknown similarity"), "{e}");
         let p = Policy::from_toml("min_similarity = \"Medium\"\nmanual_approval = \"agent-may-only-reject\"\nignore_checks = [\"livenessDetected\"]").unwrap();
         assert_eq!(p.min_similarity, Similarity::Medium);
         assert_eq!(p.manual_approval, ManualRule::AgentMayOnlyReject);

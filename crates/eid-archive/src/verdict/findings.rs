@@ -2,101 +2,72 @@
 //! quote names, document numbers or birth dates, so findings can be shared
 //! under any personal-data mode.
 
+use super::decision::{Decision, Status};
+use super::policy::{ManualRule, Policy};
+use super::{RecordedStatus, VerificationDate};
+use crate::codes::string_enum;
 use crate::dates::Date;
-use crate::decision::{Decision, Status, VerificationDate};
-use crate::evidence::{Depiction, DocumentFields, DriftKind, Evidence, Side};
-use crate::policy::{ManualRule, Policy};
+use crate::evidence::{Depiction, DriftKind, Evidence, Side};
 use serde::Serialize;
-use std::fmt;
 
-/// How much a finding matters.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing; nothing is wrong with the decision.
-    #[default]
-    Info,
-    /// The evidence is incomplete or inconsistent.
-    Warning,
-    /// The decision or the evidence cannot be trusted as it stands.
-    Error,
-}
-
-impl Severity {
-    /// Lower-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warning => "warning",
-            Severity::Error => "error",
-        }
+string_enum! {
+    /// How much a finding matters, from least to most.
+    pub enum Severity {
+        /// Worth knowing; nothing is wrong with the decision.
+        Info => "info",
+        /// The evidence is incomplete or inconsistent.
+        Warning => "warning",
+        /// The decision or the evidence cannot be trusted as it stands.
+        Error => "error",
     }
 }
 
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+// `string_enum!` derives a fixed set of traits, so the default is written out.
+#[allow(clippy::derivable_impls)]
+impl Default for Severity {
+    fn default() -> Self {
+        Severity::Info
     }
 }
 
-/// Stable finding codes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum FindingCode {
-    /// The recomputed status differs from the recorded one: the headline of an audit.
-    StatusMismatch,
-    /// A check's result contradicts the document data.
-    CheckContradictsData,
-    /// OCR, manual approval and finalResult disagree on a field.
-    FieldMismatch,
-    /// An agent accepted what the automatic verification did not.
-    AgentOverride,
-    /// An image the evidence calls for is absent.
-    MissingMedia,
-    /// A found feature's box leaves its image.
-    BBoxOutOfBounds,
-    /// A found feature's box has no area.
-    BBoxEmpty,
-    /// A found feature has no box.
-    BBoxMissing,
-    /// A feature's side is neither `data`, `front` nor `back`.
-    UnknownSide,
-    /// A media member whose header cannot be read, or that is refused.
-    UndecodableMedia,
-    /// `livenessDetected` and the liveness check disagree.
-    LivenessDisagreement,
-    /// `finalResult` present on a status other than accepted, or absent on accepted.
-    FinalResultUnexpected,
-    /// No date to judge date checks on.
-    NoVerificationDate,
-    /// Keys, checks or members the reader did not understand (schema drift).
-    UnknownEvidence,
-    /// Known keys with values of the wrong type or impossible values.
-    MalformedEvidence,
-    /// A member name that would be unsafe as a path, or not UTF-8.
-    UnsafeMemberName,
-}
-
-impl FindingCode {
-    /// The code as written in reports.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FindingCode::StatusMismatch => "StatusMismatch",
-            FindingCode::CheckContradictsData => "CheckContradictsData",
-            FindingCode::FieldMismatch => "FieldMismatch",
-            FindingCode::AgentOverride => "AgentOverride",
-            FindingCode::MissingMedia => "MissingMedia",
-            FindingCode::BBoxOutOfBounds => "BBoxOutOfBounds",
-            FindingCode::BBoxEmpty => "BBoxEmpty",
-            FindingCode::BBoxMissing => "BBoxMissing",
-            FindingCode::UnknownSide => "UnknownSide",
-            FindingCode::UndecodableMedia => "UndecodableMedia",
-            FindingCode::LivenessDisagreement => "LivenessDisagreement",
-            FindingCode::FinalResultUnexpected => "FinalResultUnexpected",
-            FindingCode::NoVerificationDate => "NoVerificationDate",
-            FindingCode::UnknownEvidence => "UnknownEvidence",
-            FindingCode::MalformedEvidence => "MalformedEvidence",
-            FindingCode::UnsafeMemberName => "UnsafeMemberName",
-        }
+string_enum! {
+    /// Stable finding codes; `docs/decision.md` lists each with its severity.
+    #[non_exhaustive]
+    pub enum FindingCode {
+        /// The recomputed status differs from the recorded one: the headline of an audit.
+        StatusMismatch => "StatusMismatch",
+        /// A check's result contradicts the document data.
+        CheckContradictsData => "CheckContradictsData",
+        /// OCR, manual approval and finalResult disagree on a field.
+        FieldMismatch => "FieldMismatch",
+        /// An agent accepted what the automatic verification did not.
+        AgentOverride => "AgentOverride",
+        /// An image the evidence calls for is absent.
+        MissingMedia => "MissingMedia",
+        /// A found feature's box leaves its image.
+        BBoxOutOfBounds => "BBoxOutOfBounds",
+        /// A found feature's box has no area.
+        BBoxEmpty => "BBoxEmpty",
+        /// A found feature has no box.
+        BBoxMissing => "BBoxMissing",
+        /// A feature's side is neither `data`, `front` nor `back`.
+        UnknownSide => "UnknownSide",
+        /// A media member whose header cannot be read, or that is refused.
+        UndecodableMedia => "UndecodableMedia",
+        /// `livenessDetected` and the liveness check disagree.
+        LivenessDisagreement => "LivenessDisagreement",
+        /// `finalResult` present on a status other than accepted, or absent on accepted.
+        FinalResultUnexpected => "FinalResultUnexpected",
+        /// No date to judge date checks on.
+        NoVerificationDate => "NoVerificationDate",
+        /// Keys, checks or members the reader did not understand (schema drift).
+        UnknownEvidence => "UnknownEvidence",
+        /// Known keys with values of the wrong type or impossible values.
+        MalformedEvidence => "MalformedEvidence",
+        /// A member name that would be unsafe as a path, or not UTF-8.
+        UnsafeMemberName => "UnsafeMemberName",
+        /// The crops of an archive could not be written.
+        CropsNotWritten => "CropsNotWritten",
     }
 }
 
@@ -114,6 +85,7 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// A finding; the message must not quote personal data.
     pub(crate) fn new(
         severity: Severity,
         code: FindingCode,
@@ -141,33 +113,36 @@ pub const COMPARED_FIELDS: &[&str] = &[
     "gender",
 ];
 
-pub(crate) fn collect(
-    evidence: &Evidence,
-    policy: &Policy,
-    automatic: &Decision,
-    decision: &Decision,
-    agrees: Option<bool>,
-    date: Option<VerificationDate>,
-) -> Vec<Finding> {
+/// Everything the findings are raised from.
+pub(crate) struct Context<'a> {
+    pub(crate) evidence: &'a Evidence,
+    pub(crate) policy: &'a Policy,
+    pub(crate) recorded: Option<&'a RecordedStatus>,
+    pub(crate) automatic: &'a Decision,
+    pub(crate) decision: &'a Decision,
+    pub(crate) agrees: Option<bool>,
+    pub(crate) date: Option<VerificationDate>,
+}
+
+/// Every finding, in a fixed order: the status first, then the evidence.
+pub(crate) fn collect(cx: &Context<'_>) -> Vec<Finding> {
+    let evidence = cx.evidence;
     let mut out = Vec::new();
-    if agrees == Some(false) {
-        let recorded = evidence.recorded_status().unwrap_or_default();
+    if let (Some(false), Some(recorded)) = (cx.agrees, cx.recorded) {
+        let status = cx.decision.status;
         out.push(Finding::new(
             Severity::Error,
             FindingCode::StatusMismatch,
-            format!("{recorded} ≠ {}", decision.status),
-            format!(
-                "recorded status is {recorded} but the evidence gives {}",
-                decision.status
-            ),
+            format!("{recorded} ≠ {status}"),
+            format!("recorded status is {recorded} but the evidence gives {status}"),
         ));
     }
-    date_findings(evidence, policy, date, &mut out);
+    date_findings(evidence, cx.policy, cx.date, &mut out);
     field_mismatches(evidence, &mut out);
-    agent_override(evidence, policy, automatic, &mut out);
+    agent_override(evidence, cx.policy, cx.automatic, &mut out);
     media_findings(evidence, &mut out);
     liveness(evidence, &mut out);
-    final_result(evidence, decision, &mut out);
+    final_result(evidence, cx.recorded, cx.decision, &mut out);
     for d in &evidence.drift {
         let (severity, code) = match d.kind {
             DriftKind::Unknown => (Severity::Info, FindingCode::UnknownEvidence),
@@ -182,24 +157,6 @@ pub(crate) fn collect(
         ));
     }
     out
-}
-
-/// The document's value of a field: OCR first, then the agent's, then finalResult.
-fn document_value<'a>(evidence: &'a Evidence, field: &str) -> Option<&'a str> {
-    let sources: [Option<&DocumentFields>; 3] = [
-        evidence.ocr.as_ref().map(|o| &o.document),
-        evidence.manual.as_ref().map(|m| &m.document),
-        evidence
-            .process
-            .as_ref()
-            .and_then(|p| p.final_result.as_ref())
-            .map(|f| &f.document),
-    ];
-    sources
-        .into_iter()
-        .flatten()
-        .find_map(|d| d.get(field))
-        .map(String::as_str)
 }
 
 fn check_validity(evidence: &Evidence, name: &str) -> Option<bool> {
@@ -235,7 +192,7 @@ fn date_findings(
         return;
     };
     let parse = |field: &str, out: &mut Vec<Finding>| -> Option<Date> {
-        let raw = document_value(evidence, field)?;
+        let raw = evidence.document_value(field)?;
         let parsed = Date::parse(raw);
         if parsed.is_none() {
             out.push(Finding::new(
@@ -298,21 +255,7 @@ fn normalise(s: &str) -> String {
 }
 
 fn field_mismatches(evidence: &Evidence, out: &mut Vec<Finding>) {
-    let sources: Vec<(&str, &DocumentFields)> = [
-        evidence.ocr.as_ref().map(|o| ("ocr", &o.document)),
-        evidence
-            .manual
-            .as_ref()
-            .map(|m| ("manualApproval", &m.document)),
-        evidence
-            .process
-            .as_ref()
-            .and_then(|p| p.final_result.as_ref())
-            .map(|f| ("finalResult", &f.document)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
+    let sources = evidence.documents();
     for field in COMPARED_FIELDS {
         let values: Vec<(&str, String)> = sources
             .iter()
@@ -461,7 +404,7 @@ fn media_findings(evidence: &Evidence, out: &mut Vec<Finding>) {
             ));
             continue;
         }
-        if let Some(dims) = crate::archive::dimensions_of(evidence, side.depiction())
+        if let Some(dims) = evidence.dimensions(side.depiction())
             && !bbox.fits(dims.width, dims.height)
         {
             out.push(Finding::new(
@@ -512,16 +455,21 @@ fn liveness(evidence: &Evidence, out: &mut Vec<Finding>) {
     }
 }
 
-fn final_result(evidence: &Evidence, decision: &Decision, out: &mut Vec<Finding>) {
+fn final_result(
+    evidence: &Evidence,
+    recorded: Option<&RecordedStatus>,
+    decision: &Decision,
+    out: &mut Vec<Finding>,
+) {
     let Some(process) = &evidence.process else {
         return;
     };
-    let status = process
-        .status
-        .as_deref()
-        .map(|s| s.trim().to_ascii_lowercase())
-        .unwrap_or_else(|| decision.status.as_str().to_owned());
-    match (&process.final_result, status == "accepted") {
+    // The process record's own status, else the recomputed one.
+    let status = match (&process.status, recorded) {
+        (Some(_), Some(r)) => r.as_str(),
+        _ => decision.status.as_str(),
+    };
+    match (&process.final_result, status == Status::Accepted.as_str()) {
         (Some(_), false) => out.push(Finding::new(
             Severity::Warning,
             FindingCode::FinalResultUnexpected,

@@ -1,0 +1,421 @@
+//! Members into evidence, in four steps: classify every member (media by name,
+//! data files by content), add the process record given from outside the zip,
+//! refuse archives that can be read two ways, then map the JSON of each kind
+//! into the dialect-free evidence model.
+
+use super::Archive;
+use super::index::{MemberKind, format_by_name, unsafe_name};
+use crate::dialect::{
+    self, Cx, JsonKind, Obj, assure, decode_base64, decoded_len, native, parse_json,
+};
+use crate::error::{Ambiguity, Error, ErrorKind, Measure, Sized};
+use crate::evidence::{Depiction, Drift, DriftKind, Evidence, Media, MediaFormat, Source};
+use crate::limits::Limits;
+use crate::media;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The process record beside an archive: the same file stem with `.json`.
+pub(super) fn sidecar_path(archive: &Path) -> Option<PathBuf> {
+    let candidate = archive.with_extension("json");
+    (candidate != archive && candidate.is_file()).then_some(candidate)
+}
+
+/// A process record kept outside the zip (given with `--process`, or found beside it).
+pub(super) struct ProcessFile {
+    /// How to name it in messages.
+    label: String,
+    /// Its bytes.
+    bytes: Vec<u8>,
+}
+
+impl ProcessFile {
+    /// Reads a process record file, refusing one over the JSON size limit.
+    /// A failure names the file.
+    pub(super) fn read(path: &Path, limits: &Limits) -> Result<ProcessFile, (String, ErrorKind)> {
+        let label = path.display().to_string();
+        let fail = |kind| (label.clone(), kind);
+        let file = File::open(path).map_err(|e| fail(ErrorKind::Io(e)))?;
+        let mut bytes = Vec::new();
+        file.take(limits.max_json_bytes.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| fail(ErrorKind::Io(e)))?;
+        if bytes.len() as u64 > limits.max_json_bytes {
+            return Err(fail(ErrorKind::TooLarge {
+                what: Sized::ProcessFile,
+                measured: Measure::Inflated,
+                size: bytes.len() as u64,
+                limit: limits.max_json_bytes,
+            }));
+        }
+        Ok(ProcessFile { label, bytes })
+    }
+}
+
+/// What the member walk found, before it is mapped into evidence.
+#[derive(Default)]
+struct Collected {
+    ocr_members: Vec<(usize, serde_json::Value, JsonKind)>,
+    manual_members: Vec<(usize, serde_json::Value)>,
+    process_members: Vec<(Source, serde_json::Value)>,
+    media: Vec<Media>,
+    drift: Vec<Drift>,
+}
+
+/// Base64 images of native JSON, by depiction, kept undecoded.
+pub(super) type Embedded = Vec<(Depiction, String)>;
+
+/// Reads the evidence of an archive whose index is built.
+pub(super) fn read_evidence(
+    archive: &mut Archive,
+    outside: Option<ProcessFile>,
+) -> Result<(Evidence, Embedded), Error> {
+    let mut c = collect(archive)?;
+    if let Some(pf) = outside {
+        add_process_file(archive, &mut c, pf)?;
+    }
+    refuse_ambiguity(archive, &c)?;
+    Ok(map(archive, c))
+}
+
+/// Classifies every member: images and videos by name, data files by content.
+fn collect(archive: &mut Archive) -> Result<Collected, Error> {
+    let mut c = Collected::default();
+    for i in 0..archive.members.len() {
+        let m = archive.members[i].clone();
+        if let Some(why) = unsafe_name(&m.name) {
+            c.drift.push(Drift {
+                subject: m.name.clone(),
+                kind: DriftKind::UnsafeName,
+                message: format!("member name {why}; it is listed but never used as a path"),
+            });
+        }
+        match m.kind {
+            MemberKind::Directory => {}
+            MemberKind::Image(depiction) => c.media.push(read_image_member(archive, i, depiction)?),
+            MemberKind::Video => c.media.push(Media {
+                source: Source::Member(m.name.clone()),
+                depiction: Depiction::Video,
+                format: format_by_name(&m.name).unwrap_or(MediaFormat::Mp4),
+                bytes: m.size,
+                dimensions: None,
+                problem: None,
+            }),
+            MemberKind::Json(_) | MemberKind::Other => {
+                let Some(value) = read_data_member(archive, i)? else {
+                    archive.members[i].kind = MemberKind::Other;
+                    c.drift.push(Drift {
+                        subject: m.name.clone(),
+                        kind: DriftKind::Unknown,
+                        message: "member is neither JSON evidence nor media; not read".into(),
+                    });
+                    continue;
+                };
+                let kind = dialect::classify(&value);
+                archive.members[i].kind = MemberKind::Json(kind);
+                match kind {
+                    JsonKind::OcrAssure | JsonKind::OcrNative => c.ocr_members.push((i, value, kind)),
+                    JsonKind::ManualApproval => c.manual_members.push((i, value)),
+                    JsonKind::ProcessRecord => {
+                        c.process_members.push((Source::Member(m.name.clone()), value))
+                    }
+                    JsonKind::Unknown => c.drift.push(Drift {
+                        subject: m.name.clone(),
+                        kind: DriftKind::Unknown,
+                        message: "JSON member that is neither OCR evidence, a manual approval nor a process record"
+                            .into(),
+                    }),
+                }
+            }
+        }
+    }
+    Ok(c)
+}
+
+/// Reads a member that may be JSON. Named `.json`: it must parse. Otherwise it
+/// is read as JSON only if it starts like a JSON object; `None` if it does not.
+fn read_data_member(
+    archive: &mut Archive,
+    index: usize,
+) -> Result<Option<serde_json::Value>, Error> {
+    let m = &archive.members[index];
+    let named_json = m.name.to_ascii_lowercase().ends_with(".json");
+    if !named_json {
+        if m.encrypted || m.size > archive.limits.max_json_bytes {
+            return Ok(None);
+        }
+        let head = archive.read_prefix(index, 64)?;
+        let starts_like_json = head
+            .iter()
+            .find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF))
+            .is_some_and(|b| *b == b'{');
+        if !starts_like_json {
+            return Ok(None);
+        }
+    }
+    let name = archive.members[index].name.clone();
+    let bytes = archive.read_member(index, archive.limits.max_json_bytes, Sized::JsonMember)?;
+    parse_json(&bytes, &archive.limits)
+        .map(Some)
+        .map_err(|kind| archive.err(Some(&name), kind))
+}
+
+/// An image member, described from its header: ever longer prefixes are
+/// inflated until the header is read (see [`media::probe_growing`]).
+fn read_image_member(
+    archive: &mut Archive,
+    index: usize,
+    depiction: Depiction,
+) -> Result<Media, Error> {
+    let m = archive.members[index].clone();
+    let named = format_by_name(&m.name);
+    if m.encrypted {
+        return Err(archive.err(Some(&m.name), ErrorKind::Encrypted));
+    }
+    if m.size > archive.limits.max_image_bytes {
+        return Err(archive.err(
+            Some(&m.name),
+            ErrorKind::TooLarge {
+                what: Sized::ImageMember,
+                measured: Measure::Declared,
+                size: m.size,
+                limit: archive.limits.max_image_bytes,
+            },
+        ));
+    }
+    let limits = archive.limits;
+    let (probe, whole) = media::probe_growing(named, &limits, |want| match want {
+        Some(n) => {
+            let bytes = archive.read_prefix(index, n as u64)?;
+            let complete = bytes.len() < n;
+            Ok((bytes, complete))
+        }
+        None => archive
+            .read_member(index, limits.max_image_bytes, Sized::ImageMember)
+            .map(|bytes| (bytes, true)),
+    })?;
+    Ok(Media {
+        source: Source::Member(m.name.clone()),
+        depiction,
+        format: probe.format.or(named).unwrap_or(MediaFormat::Jpeg),
+        // Only a prefix was read: the declared size stands for the whole.
+        bytes: whole.unwrap_or(m.size),
+        dimensions: probe.dimensions,
+        problem: probe.problem,
+    })
+}
+
+/// Adds a process record kept outside the zip. One inside that disagrees
+/// with it makes the archive ambiguous; one that agrees is superseded.
+fn add_process_file(archive: &Archive, c: &mut Collected, pf: ProcessFile) -> Result<(), Error> {
+    let value = parse_json(&pf.bytes, &archive.limits)
+        .map_err(|kind| Error::new(archive.label.clone(), Some(&pf.label), kind))?;
+    if dialect::classify(&value) != JsonKind::ProcessRecord {
+        return Err(Error::new(
+            archive.label.clone(),
+            Some(&pf.label),
+            ErrorKind::NotAProcessRecord,
+        ));
+    }
+    if let Some((inside, inner)) = c.process_members.first() {
+        let same = |k: &str| inner.get(k) == value.get(k);
+        if !same("processId") || !same("status") {
+            return Err(archive.err(
+                None,
+                ErrorKind::Ambiguous(Ambiguity::ProcessRecordsDisagree {
+                    inside: inside.to_string(),
+                    outside: pf.label,
+                }),
+            ));
+        }
+        // Same record: the one given from outside is used, the inner one is listed.
+        c.process_members.clear();
+    }
+    c.process_members.push((Source::File(pf.label), value));
+    Ok(())
+}
+
+/// Refuses an archive that can be read more than one way.
+fn refuse_ambiguity(archive: &Archive, c: &Collected) -> Result<(), Error> {
+    let several = |what: &'static str, indices: Vec<usize>| -> Result<(), Error> {
+        if indices.len() > 1 {
+            let members = indices
+                .iter()
+                .map(|i| archive.members[*i].name.clone())
+                .collect();
+            return Err(archive.err(
+                None,
+                ErrorKind::Ambiguous(Ambiguity::SeveralMembers { what, members }),
+            ));
+        }
+        Ok(())
+    };
+    several(
+        "OCR evidence",
+        c.ocr_members.iter().map(|(i, ..)| *i).collect(),
+    )?;
+    several(
+        "manual approvals",
+        c.manual_members.iter().map(|(i, _)| *i).collect(),
+    )?;
+    if c.process_members.len() > 1 {
+        let members = c
+            .process_members
+            .iter()
+            .map(|(s, _)| s.to_string())
+            .collect();
+        return Err(archive.err(
+            None,
+            ErrorKind::Ambiguous(Ambiguity::SeveralMembers {
+                what: "a process record",
+                members,
+            }),
+        ));
+    }
+    for d in [
+        Depiction::Front,
+        Depiction::Back,
+        Depiction::Selfie,
+        Depiction::Portrait,
+    ] {
+        let sources: Vec<String> = c
+            .media
+            .iter()
+            .filter(|m| m.depiction == d)
+            .map(|m| m.source.to_string())
+            .collect();
+        if sources.len() > 1 {
+            return Err(archive.err(
+                None,
+                ErrorKind::Ambiguous(Ambiguity::SeveralImages {
+                    depiction: d.as_str(),
+                    sources,
+                }),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Maps the collected JSON into the evidence model; every key a reader does
+/// not take becomes drift.
+fn map(archive: &Archive, c: Collected) -> (Evidence, Embedded) {
+    let Collected {
+        ocr_members,
+        manual_members,
+        process_members,
+        mut media,
+        mut drift,
+    } = c;
+    let mut evidence = Evidence::default();
+    let mut embedded_ocr = None;
+    let mut embedded_manual = None;
+    for (source, value) in &process_members {
+        let mut cx = Cx {
+            member: source.name().to_owned(),
+            drift: &mut drift,
+        };
+        if let Some(map) = value.as_object() {
+            let mut o = Obj::new(map, "");
+            let parts = assure::read_process(&mut o, source.clone(), &mut cx);
+            o.finish(&mut cx);
+            evidence.process = Some(parts.record);
+            let name = source.name().to_owned();
+            embedded_ocr = parts.ocr.map(|o| (name.clone(), o));
+            embedded_manual = parts.manual.map(|o| (name, o));
+        }
+    }
+
+    let mut images = Vec::new();
+    if let Some((i, value, kind)) = ocr_members.first() {
+        let name = archive.members[*i].name.clone();
+        let mut cx = Cx {
+            member: name.clone(),
+            drift: &mut drift,
+        };
+        if let Some(map) = value.as_object() {
+            let mut o = Obj::new(map, "");
+            let ocr = if *kind == JsonKind::OcrNative {
+                let (ocr, imgs) = native::read_ocr(&mut o, Source::Member(name), &mut cx);
+                images = imgs;
+                ocr
+            } else {
+                assure::read_ocr(&mut o, Source::Member(name), &mut cx)
+            };
+            o.finish(&mut cx);
+            evidence.ocr = Some(ocr);
+        }
+    } else if let Some((name, mut o)) = embedded_ocr {
+        let mut cx = Cx {
+            member: name.clone(),
+            drift: &mut drift,
+        };
+        let source = Source::Embedded(format!("{name}: providerSpecific.ocr"));
+        let ocr = assure::read_ocr(&mut o, source, &mut cx);
+        o.finish(&mut cx);
+        evidence.ocr = Some(ocr);
+    }
+
+    if let Some((i, value)) = manual_members.first() {
+        let name = archive.members[*i].name.clone();
+        let mut cx = Cx {
+            member: name.clone(),
+            drift: &mut drift,
+        };
+        if let Some(map) = value.as_object() {
+            let mut o = Obj::new(map, "");
+            evidence.manual = Some(assure::read_manual(&mut o, Source::Member(name), &mut cx));
+            o.finish(&mut cx);
+        }
+    } else if let Some((name, mut o)) = embedded_manual {
+        let mut cx = Cx {
+            member: name.clone(),
+            drift: &mut drift,
+        };
+        let source = Source::Embedded(format!("{name}: providerSpecific.manualApproval"));
+        evidence.manual = Some(assure::read_manual(&mut o, source, &mut cx));
+        o.finish(&mut cx);
+    }
+
+    let mut embedded = Vec::new();
+    // Images inside native JSON stand in only for depictions the archive lacks.
+    for img in images {
+        if media.iter().any(|m| m.depiction == img.depiction) {
+            continue;
+        }
+        let text = img.base64.as_str();
+        let found = media::probe_growing(None, &archive.limits, |want| {
+            // Four base64 characters carry three bytes; a prefix rounded up to
+            // whole groups decodes to at least the bytes asked for.
+            let chars = want.map_or(text.len(), |n| n.div_ceil(3).saturating_mul(4));
+            let prefix = text.get(..chars.min(text.len())).unwrap_or(text);
+            let bytes = decode_base64(prefix).ok_or(NotBase64)?;
+            Ok::<_, NotBase64>((bytes, prefix.len() == text.len()))
+        });
+        let Ok((probe, _)) = found else {
+            drift.push(Drift {
+                subject: img.path,
+                kind: DriftKind::Malformed,
+                message: "embedded image is not base64; not used".into(),
+            });
+            continue;
+        };
+        media.push(Media {
+            source: Source::Embedded(img.path.clone()),
+            depiction: img.depiction,
+            format: probe.format.unwrap_or(MediaFormat::Jpeg),
+            bytes: decoded_len(&img.base64),
+            dimensions: probe.dimensions,
+            problem: probe.problem,
+        });
+        embedded.push((img.depiction, img.base64));
+    }
+
+    evidence.media = media;
+    evidence.drift = drift;
+    (evidence, embedded)
+}
+
+/// Embedded image text that is not base64.
+struct NotBase64;

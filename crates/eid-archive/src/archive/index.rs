@@ -1,0 +1,240 @@
+//! The member index: one entry per central-directory record, classified by
+//! name (media) or marked as a data candidate (classified later by content).
+//! Archives whose directory can be read two ways are refused here.
+
+use super::source::Bytes;
+use crate::dialect::JsonKind;
+use crate::error::{Ambiguity, ErrorKind};
+use crate::evidence::{Depiction, MediaFormat};
+use crate::limits::Limits;
+use serde::{Serialize, Serializer};
+use std::fmt;
+use zip::ZipArchive;
+
+/// What a member of the archive is.
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberKind {
+    /// A folder entry.
+    Directory,
+    /// A JSON data file, classified by its content.
+    Json(JsonKind),
+    /// An image named after its depiction (`front.jpeg`, `SELFIE.png`, ...).
+    Image(Depiction),
+    /// A video (`.mp4`, `.mov`, `.webm`); never decoded.
+    Video,
+    /// Anything else; reported as unknown evidence.
+    Other,
+}
+
+impl fmt::Display for MemberKind {
+    /// `directory`, `json:ocrAssure`, `image:front`, `video`, `other`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MemberKind::Directory => f.write_str("directory"),
+            MemberKind::Json(j) => write!(f, "json:{j}"),
+            MemberKind::Image(d) => write!(f, "image:{d}"),
+            MemberKind::Video => f.write_str("video"),
+            MemberKind::Other => f.write_str("other"),
+        }
+    }
+}
+
+impl Serialize for MemberKind {
+    /// `{"type": "json", "of": "ocrAssure"}`: the type, and what it is of where that applies.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let (kind, of) = match self {
+            MemberKind::Directory => ("directory", None),
+            MemberKind::Json(j) => ("json", Some(j.as_str())),
+            MemberKind::Image(d) => ("image", Some(d.as_str())),
+            MemberKind::Video => ("video", None),
+            MemberKind::Other => ("other", None),
+        };
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("type", kind)?;
+        if let Some(of) = of {
+            m.serialize_entry("of", of)?;
+        }
+        m.end()
+    }
+}
+
+/// One entry of the archive's central directory.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Member {
+    /// Position in the central directory.
+    pub index: usize,
+    /// The name as stored (invalid UTF-8 replaced), never used as a path.
+    pub name: String,
+    /// What the member is.
+    pub kind: MemberKind,
+    /// Inflated size as declared in the central directory (can lie).
+    pub size: u64,
+    /// Compressed size as declared.
+    pub compressed_size: u64,
+    /// CRC-32 as declared.
+    pub crc32: u32,
+    /// Encrypted members are listed but never read.
+    pub encrypted: bool,
+}
+
+/// Builds the member index from the central directory, refusing ambiguous
+/// archives. Nothing is inflated.
+pub(super) fn build(
+    zip: &mut ZipArchive<Bytes>,
+    limits: &Limits,
+) -> Result<Vec<Member>, ErrorKind> {
+    let count = zip.len();
+    if count > limits.max_members {
+        return Err(ErrorKind::TooManyMembers {
+            count,
+            limit: limits.max_members,
+        });
+    }
+    // The zip crate keys members by name, so a repeated name would hide a member.
+    if zip.has_duplicate_names() {
+        return Err(ErrorKind::Ambiguous(Ambiguity::DuplicateNames));
+    }
+    if zip.has_overlapping_entries().map_err(super::zip_error)? {
+        return Err(ErrorKind::Ambiguous(Ambiguity::OverlappingEntries));
+    }
+    let mut members = Vec::with_capacity(count);
+    for index in 0..count {
+        let entry = zip.by_index_data(index).map_err(super::zip_error)?;
+        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        let kind = if entry.is_dir() {
+            MemberKind::Directory
+        } else {
+            kind_by_name(&name)
+        };
+        members.push(Member {
+            index,
+            name,
+            kind,
+            size: entry.size(),
+            compressed_size: entry.compressed_size(),
+            crc32: entry.crc32(),
+            encrypted: entry.encrypted(),
+        });
+    }
+    Ok(members)
+}
+
+/// Why a member name would be unsafe as a path, if it would.
+pub(super) fn unsafe_name(name: &str) -> Option<&'static str> {
+    let b = name.as_bytes();
+    if name.contains('\u{FFFD}') {
+        Some("is not valid UTF-8")
+    } else if name.chars().any(char::is_control) {
+        Some("contains control characters")
+    } else if name.starts_with('/') || name.starts_with('\\') {
+        Some("is absolute")
+    } else if b.len() >= 2 && b[1] == b':' && b[0].is_ascii_alphabetic() {
+        Some("starts with a drive letter")
+    } else if name.split(['/', '\\']).any(|c| c == "..") {
+        Some("climbs out of the archive with ..")
+    } else if name.contains('\\') {
+        Some("uses backslashes")
+    } else {
+        None
+    }
+}
+
+/// The last path component, lower-cased; `/` and `\` both separate.
+fn base_name(name: &str) -> String {
+    name.rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(name)
+        .to_ascii_lowercase()
+}
+
+/// The media format a member's name says it has.
+pub(super) fn format_by_name(name: &str) -> Option<MediaFormat> {
+    let base = base_name(name);
+    let ext = base.rsplit_once('.')?.1;
+    match ext {
+        "jpeg" | "jpg" => Some(MediaFormat::Jpeg),
+        "png" => Some(MediaFormat::Png),
+        "mp4" => Some(MediaFormat::Mp4),
+        "mov" => Some(MediaFormat::Mov),
+        "webm" => Some(MediaFormat::Webm),
+        _ => None,
+    }
+}
+
+/// Media by depiction name at any depth, case-insensitively; JSON candidates otherwise.
+fn kind_by_name(name: &str) -> MemberKind {
+    let base = base_name(name);
+    let stem = base.rsplit_once('.').map_or(base.as_str(), |(s, _)| s);
+    match format_by_name(name) {
+        Some(f) if f.is_image() => match stem {
+            "front" => MemberKind::Image(Depiction::Front),
+            "back" => MemberKind::Image(Depiction::Back),
+            "selfie" => MemberKind::Image(Depiction::Selfie),
+            "portrait" => MemberKind::Image(Depiction::Portrait),
+            _ => MemberKind::Other,
+        },
+        Some(_) => MemberKind::Video,
+        None if base.ends_with(".json") => MemberKind::Json(JsonKind::Unknown),
+        None => MemberKind::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_are_classified_by_name_at_any_depth() {
+        assert_eq!(
+            kind_by_name("a/b/FRONT.JPG"),
+            MemberKind::Image(Depiction::Front)
+        );
+        assert_eq!(kind_by_name("back.png"), MemberKind::Image(Depiction::Back));
+        assert_eq!(
+            kind_by_name("x\\Selfie.jpeg"),
+            MemberKind::Image(Depiction::Selfie)
+        );
+        assert_eq!(kind_by_name("video/abc.MOV"), MemberKind::Video);
+        assert_eq!(
+            kind_by_name("raw/ocr.JSON"),
+            MemberKind::Json(JsonKind::Unknown)
+        );
+        assert_eq!(kind_by_name("logo.png"), MemberKind::Other);
+        assert_eq!(kind_by_name("readme"), MemberKind::Other);
+    }
+
+    #[test]
+    fn kinds_have_one_spelling() {
+        assert_eq!(
+            MemberKind::Json(JsonKind::OcrAssure).to_string(),
+            "json:ocrAssure"
+        );
+        assert_eq!(
+            serde_json::to_string(&MemberKind::Image(Depiction::Front)).unwrap(),
+            r#"{"type":"image","of":"front"}"#
+        );
+        assert_eq!(
+            serde_json::to_string(&MemberKind::Video).unwrap(),
+            r#"{"type":"video"}"#
+        );
+    }
+
+    #[test]
+    fn unsafe_names_say_why() {
+        assert_eq!(unsafe_name("a/b.json"), None);
+        assert_eq!(
+            unsafe_name("../x"),
+            Some("climbs out of the archive with ..")
+        );
+        assert_eq!(unsafe_name("/etc/x"), Some("is absolute"));
+        assert_eq!(unsafe_name("C:\\x"), Some("starts with a drive letter"));
+        assert_eq!(unsafe_name("a\\b"), Some("uses backslashes"));
+        assert_eq!(
+            unsafe_name("a\u{1b}[31m"),
+            Some("contains control characters")
+        );
+    }
+}

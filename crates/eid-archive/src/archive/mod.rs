@@ -1,0 +1,299 @@
+//! Safe access to one zip archive, along the flow: [`source`] reads and
+//! fingerprints the file once, [`index`] lists and classifies the members,
+//! [`inflate`] is the one bounded read every member goes through, and
+//! [`assemble`] turns the members into [`Evidence`], refusing archives that
+//! can be read two ways.
+
+mod assemble;
+mod index;
+mod inflate;
+mod source;
+
+pub use index::{Member, MemberKind};
+
+use crate::dialect::decode_base64;
+use crate::error::{Error, ErrorKind, Fingerprint, Sized};
+use crate::evidence::{Depiction, Evidence, Source};
+use crate::limits::Limits;
+use inflate::{Inflater, Want};
+use std::path::{Path, PathBuf};
+use zip::ZipArchive;
+
+/// Where the process record of an archive comes from.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum ProcessSource {
+    /// Inside the zip, or beside an archive file with the same file stem and
+    /// `.json`, as integrators store it.
+    #[default]
+    Auto,
+    /// This file (the CLI's `--process`).
+    File(PathBuf),
+    /// Only inside the zip.
+    InsideOnly,
+}
+
+/// How to read an archive: the limits, and where its process record is.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default)]
+pub struct ReadOptions {
+    /// Resource limits.
+    pub limits: Limits,
+    /// Where the process record comes from.
+    pub process: ProcessSource,
+}
+
+impl ReadOptions {
+    /// These options with other limits.
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// These options with the process record taken from elsewhere.
+    pub fn with_process(mut self, process: ProcessSource) -> Self {
+        self.process = process;
+        self
+    }
+}
+
+/// An opened archive: its fingerprint, its member index and the evidence read from it.
+///
+/// Opening reads the central directory, every data (JSON) member and the
+/// header of every image; it never decodes pixels. The input is only ever read.
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// # let path = dir.path().join("accepted.zip");
+/// # eid_archive::doc_example_archive(&path)?;
+/// use eid_archive::{Archive, ReadOptions};
+///
+/// let archive = Archive::open(&path, &ReadOptions::default())?;
+/// assert_eq!(archive.evidence().recorded_status_word(), Some("accepted"));
+/// assert_eq!(archive.fingerprint().sha256.len(), 64);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct Archive {
+    label: String,
+    fingerprint: Fingerprint,
+    inflater: Inflater,
+    limits: Limits,
+    members: Vec<Member>,
+    evidence: Evidence,
+    /// Base64 images from native JSON, decoded only when a crop needs the pixels.
+    embedded: Vec<(Depiction, String)>,
+}
+
+impl std::fmt::Debug for Archive {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Archive")
+            .field("label", &self.label)
+            .field("sha256", &self.fingerprint.sha256)
+            .field("members", &self.members.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Archive {
+    /// Opens an archive file read-only, fingerprinting it in the same pass
+    /// that reads it, with the process record the options say.
+    pub fn open(path: impl AsRef<Path>, options: &ReadOptions) -> Result<Archive, Error> {
+        let path = path.as_ref();
+        let label = path.display().to_string();
+        let outside = match &options.process {
+            ProcessSource::File(p) => Some(assemble::ProcessFile::read(p, &options.limits)),
+            ProcessSource::Auto => assemble::sidecar_path(path)
+                .map(|p| assemble::ProcessFile::read(&p, &options.limits)),
+            ProcessSource::InsideOnly => None,
+        }
+        .transpose()
+        .map_err(|(file, kind)| Error::new(file, None, kind))?;
+        let (bytes, fingerprint) =
+            source::read_file(path).map_err(|e| Error::new(label.clone(), None, e.into()))?;
+        Archive::from_source(label, bytes, fingerprint, outside, &options.limits)
+    }
+
+    /// Opens an archive held in memory; `label` names it in messages. A
+    /// process record is read from a file only when the options name one.
+    pub fn from_bytes(
+        label: impl Into<String>,
+        bytes: Vec<u8>,
+        options: &ReadOptions,
+    ) -> Result<Archive, Error> {
+        let label = label.into();
+        let outside = match &options.process {
+            ProcessSource::File(p) => Some(
+                assemble::ProcessFile::read(p, &options.limits)
+                    .map_err(|(file, kind)| Error::new(file, None, kind))?,
+            ),
+            _ => None,
+        };
+        let fingerprint = source::fingerprint(&bytes);
+        let bytes = source::Bytes::Memory(std::io::Cursor::new(bytes));
+        Archive::from_source(label, bytes, fingerprint, outside, &options.limits)
+    }
+
+    fn from_source(
+        label: String,
+        bytes: source::Bytes,
+        fingerprint: Fingerprint,
+        outside: Option<assemble::ProcessFile>,
+        limits: &Limits,
+    ) -> Result<Archive, Error> {
+        let fail = |member: Option<&str>, kind| {
+            Error::new(label.clone(), member, kind).with_fingerprint(&fingerprint)
+        };
+        let mut zip = ZipArchive::new(bytes).map_err(|e| fail(None, zip_error(e)))?;
+        let members = index::build(&mut zip, limits).map_err(|kind| fail(None, kind))?;
+        let mut archive = Archive {
+            label: label.clone(),
+            fingerprint: fingerprint.clone(),
+            inflater: Inflater::new(zip, limits.max_total_bytes),
+            limits: *limits,
+            members,
+            evidence: Evidence::default(),
+            embedded: Vec::new(),
+        };
+        let (evidence, embedded) = assemble::read_evidence(&mut archive, outside)
+            .map_err(|e| e.with_fingerprint(&fingerprint))?;
+        archive.evidence = evidence;
+        archive.embedded = embedded;
+        Ok(archive)
+    }
+
+    fn err(&self, member: Option<&str>, kind: ErrorKind) -> Error {
+        Error::new(self.label.clone(), member, kind)
+    }
+
+    /// Reads (part of) member `index` into `sink` through the one bounded inflater.
+    fn inflate_into(
+        &mut self,
+        index: usize,
+        want: Want,
+        sink: &mut impl std::io::Write,
+    ) -> Result<u64, Error> {
+        let member = &self.members[index];
+        self.inflater
+            .inflate(member, want, sink)
+            .map_err(|(kind, of_member)| {
+                let name = of_member.then(|| member.name.clone());
+                Error::new(self.label.clone(), name.as_deref(), kind)
+            })
+    }
+
+    /// The whole member, within `limit` bytes of kind `what`.
+    fn read_member(&mut self, index: usize, limit: u64, what: Sized) -> Result<Vec<u8>, Error> {
+        let declared = self.members[index].size;
+        let mut buf = Vec::with_capacity(declared.min(limit).min(64 << 20) as usize);
+        self.inflate_into(index, Want::All { limit, what }, &mut buf)?;
+        Ok(buf)
+    }
+
+    /// At most the first `len` bytes of a member.
+    fn read_prefix(&mut self, index: usize, len: u64) -> Result<Vec<u8>, Error> {
+        let mut buf = Vec::new();
+        self.inflate_into(index, Want::Prefix(len), &mut buf)?;
+        Ok(buf)
+    }
+
+    /// SHA-256 of one member's inflated bytes, streamed (never held in memory),
+    /// within the archive's total inflated-bytes limit. Inflating the whole
+    /// member also verifies its CRC and declared size.
+    pub fn member_sha256(&mut self, index: usize) -> Result<String, Error> {
+        use sha2::Digest;
+        if index >= self.members.len() {
+            return Err(self.err(None, ErrorKind::Internal(format!("no member {index}"))));
+        }
+        let mut hasher = HashWriter(sha2::Sha256::new());
+        self.inflate_into(
+            index,
+            Want::All {
+                limit: u64::MAX,
+                what: Sized::Member,
+            },
+            &mut hasher,
+        )?;
+        Ok(crate::codes::hex(&hasher.0.finalize()))
+    }
+
+    /// The archive as the caller named it.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
+    /// SHA-256 and size of the archive's bytes.
+    pub fn fingerprint(&self) -> &Fingerprint {
+        &self.fingerprint
+    }
+
+    /// The member index, in central-directory order.
+    pub fn members(&self) -> &[Member] {
+        &self.members
+    }
+
+    /// The evidence read from the archive.
+    pub fn evidence(&self) -> &Evidence {
+        &self.evidence
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// The bytes of the image of `depiction`: the media member, else an image
+    /// embedded in native JSON. Bounded by the image limits.
+    pub fn image_bytes(&mut self, depiction: Depiction) -> Result<Option<Vec<u8>>, Error> {
+        let source = self.evidence.media_of(depiction).map(|m| m.source.clone());
+        match source {
+            Some(Source::Member(name)) => {
+                let Some(index) = self.members.iter().position(|m| m.name == name) else {
+                    return Ok(None);
+                };
+                self.read_member(index, self.limits.max_image_bytes, Sized::ImageMember)
+                    .map(Some)
+            }
+            Some(_) => Ok(self
+                .embedded
+                .iter()
+                .find(|(d, _)| *d == depiction)
+                .and_then(|(_, text)| decode_base64(text))),
+            None => Ok(None),
+        }
+    }
+}
+
+/// A `Write` that feeds a SHA-256.
+struct HashWriter(sha2::Sha256);
+
+impl std::io::Write for HashWriter {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        sha2::Digest::update(&mut self.0, buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The zip reader's errors in this crate's words.
+fn zip_error(e: zip::result::ZipError) -> ErrorKind {
+    use zip::result::ZipError;
+    match e {
+        ZipError::Io(io) => ErrorKind::Corrupt(crate::error::Corruption::Data(io.to_string())),
+        ZipError::UnsupportedArchive(msg) if msg.to_ascii_lowercase().contains("password") => {
+            ErrorKind::Encrypted
+        }
+        ZipError::InvalidPassword => ErrorKind::Encrypted,
+        other => {
+            let text = other.to_string();
+            let text = text.strip_prefix("invalid Zip archive: ").unwrap_or(&text);
+            if text.contains("EOCD") {
+                ErrorKind::NoCentralDirectory
+            } else {
+                ErrorKind::Zip(text.to_owned())
+            }
+        }
+    }
+}

@@ -1,0 +1,213 @@
+//! One audited archive: the event every output consumes. The text and JSON
+//! of `inspect`, the CSV rows, the crops and the exports are each made from
+//! an [`Audit`], none from another.
+
+use crate::archive::{Archive, Member, ReadOptions};
+use crate::error::{Error, ErrorKind, Fingerprint};
+use crate::evidence::{self, Evidence};
+use crate::verdict::{Policy, Verdict, judge};
+use serde::Serialize;
+use std::path::Path;
+
+/// How to audit an archive: how to read it, and the policy to judge it by.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default)]
+pub struct AuditOptions {
+    /// Limits, and where the process record is.
+    pub read: ReadOptions,
+    /// The decision policy.
+    pub policy: Policy,
+}
+
+impl AuditOptions {
+    /// These options with another way of reading.
+    pub fn with_read(mut self, read: ReadOptions) -> Self {
+        self.read = read;
+        self
+    }
+
+    /// These options with another policy.
+    pub fn with_policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
+}
+
+/// One audited archive: what it is, what it holds, and the verdict.
+///
+/// It serialises to the JSON of `eid-audit inspect --format json`: the
+/// verdict's keys (`recordedStatus`, `decision`, `agrees`, `findings`, ...) at
+/// the top, beside `processId`, `checks`, `features` and `media`.
+#[derive(Debug, Clone)]
+pub struct Audit {
+    /// The archive file.
+    pub archive: ArchiveInfo,
+    /// The process record's id, else the native `id`, else the archive's file stem.
+    pub process_id: String,
+    /// The recomputed decision and findings.
+    pub verdict: Verdict,
+    /// The evidence it was computed from.
+    pub evidence: Evidence,
+    /// The member index.
+    pub members: Vec<Member>,
+    /// SHA-256 of every member, in member order, when they were hashed
+    /// ([`Audit::hash_members`]).
+    pub member_hashes: Option<Vec<MemberHash>>,
+    /// The policy in force.
+    pub policy: Policy,
+}
+
+/// A member's SHA-256, or why it could not be computed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum MemberHash {
+    /// Lower-case hex SHA-256 of the inflated bytes.
+    Sha256(String),
+    /// The member could not be inflated whole (its CRC or size fails, or a limit).
+    Failed(String),
+}
+
+/// The archive file itself, so that any copy can be proven identical.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ArchiveInfo {
+    /// As named by the caller.
+    pub path: String,
+    /// SHA-256 and size of its bytes.
+    #[serde(flatten)]
+    pub fingerprint: Fingerprint,
+}
+
+impl Audit {
+    /// Opens, reads and judges one archive file.
+    ///
+    /// ```
+    /// # let dir = tempfile::tempdir()?;
+    /// # let path = dir.path().join("accepted.zip");
+    /// # eid_archive::doc_example_archive(&path)?;
+    /// use eid_archive::{Audit, AuditOptions, Status};
+    ///
+    /// let audit = Audit::of_file(&path, &AuditOptions::default())?;
+    /// assert_eq!(audit.verdict.decision.status, Status::Accepted);
+    /// for finding in &audit.verdict.findings {
+    ///     println!("{} {} {}", finding.severity, finding.code, finding.message);
+    /// }
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn of_file(path: impl AsRef<Path>, options: &AuditOptions) -> Result<Audit, Error> {
+        let archive = Archive::open(path, &options.read)?;
+        Audit::of_archive(&archive, &options.policy)
+    }
+
+    /// Judges an opened archive.
+    pub fn of_archive(archive: &Archive, policy: &Policy) -> Result<Audit, Error> {
+        let evidence = archive.evidence();
+        let verdict = judge(evidence, policy).map_err(|e| {
+            Error::new(archive.label(), None, ErrorKind::CannotJudge(e))
+                .with_fingerprint(archive.fingerprint())
+        })?;
+        let process_id = evidence
+            .process_id()
+            .map(str::to_owned)
+            .unwrap_or_else(|| file_stem(archive.label()));
+        Ok(Audit {
+            archive: ArchiveInfo {
+                path: archive.label().to_owned(),
+                fingerprint: archive.fingerprint().clone(),
+            },
+            process_id,
+            verdict,
+            evidence: evidence.clone(),
+            members: archive.members().to_vec(),
+            member_hashes: None,
+            policy: policy.clone(),
+        })
+    }
+
+    /// Hashes every member of `archive` (the one this audit was made from),
+    /// inflating each in full, which also verifies its CRC and size.
+    pub fn hash_members(&mut self, archive: &mut Archive) {
+        let hashes = (0..archive.members().len())
+            .map(|i| match archive.member_sha256(i) {
+                Ok(h) => MemberHash::Sha256(h),
+                Err(e) => MemberHash::Failed(e.kind().to_string()),
+            })
+            .collect();
+        self.member_hashes = Some(hashes);
+    }
+
+    /// The security checks, in the order written.
+    pub fn checks(&self) -> &[evidence::SecurityCheck] {
+        self.evidence.ocr.as_ref().map_or(&[], |o| &o.checks)
+    }
+
+    /// The features, in the order written.
+    pub fn features(&self) -> &[evidence::Feature] {
+        self.evidence.ocr.as_ref().map_or(&[], |o| &o.features)
+    }
+}
+
+/// The serialised shape of an [`Audit`]: the CLI contract's keys first.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AuditView<'a> {
+    process_id: &'a str,
+    archive: &'a ArchiveInfo,
+    provider: Option<&'a str>,
+    process_type: Option<&'a str>,
+    #[serde(flatten)]
+    verdict: &'a Verdict,
+    checks: &'a [evidence::SecurityCheck],
+    features: &'a [evidence::Feature],
+    media: &'a [evidence::Media],
+    similarity: Option<&'a str>,
+    liveness_detected: Option<bool>,
+    document: Option<&'a evidence::DocumentFields>,
+    process: Option<&'a evidence::ProcessRecord>,
+    ocr_source: Option<&'a evidence::Source>,
+    ocr_dialect: Option<evidence::Dialect>,
+    manual_approval: Option<&'a evidence::ManualApproval>,
+    members: &'a [Member],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    member_hashes: Option<&'a [MemberHash]>,
+    policy: &'a Policy,
+}
+
+impl Serialize for Audit {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let ocr = self.evidence.ocr.as_ref();
+        AuditView {
+            process_id: &self.process_id,
+            archive: &self.archive,
+            provider: self
+                .evidence
+                .process
+                .as_ref()
+                .and_then(|p| p.provider.as_deref()),
+            process_type: self.evidence.process_type(),
+            verdict: &self.verdict,
+            checks: self.checks(),
+            features: self.features(),
+            media: &self.evidence.media,
+            similarity: ocr.and_then(|o| o.similarity.as_deref()),
+            liveness_detected: ocr.and_then(|o| o.liveness_detected),
+            document: ocr.map(|o| &o.document),
+            process: self.evidence.process.as_ref(),
+            ocr_source: ocr.map(|o| &o.source),
+            ocr_dialect: ocr.map(|o| o.dialect),
+            manual_approval: self.evidence.manual.as_ref(),
+            members: &self.members,
+            member_hashes: self.member_hashes.as_deref(),
+            policy: &self.policy,
+        }
+        .serialize(s)
+    }
+}
+
+/// The file stem of a path given as text: the process id of last resort.
+pub(crate) fn file_stem(label: &str) -> String {
+    Path::new(label)
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| label.to_owned())
+}

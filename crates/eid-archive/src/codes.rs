@@ -1,0 +1,94 @@
+//! Stable words as types. Every code the tool writes (statuses, reason and
+//! finding codes, media formats, dialects, ...) is an enum whose spelling lives
+//! in one place: `as_str`, `Display`, `Serialize` and parsing all read it, so
+//! the text, JSON and CSV outputs can never spell one code two ways.
+
+/// Declares a fieldless enum with one spelling per variant, and derives
+/// `as_str`, `ALL`, `Display`, `Serialize` and `parse` (exact spelling) from it.
+macro_rules! string_enum {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $( $(#[$vmeta:meta])* $variant:ident => $text:literal ),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        $vis enum $name {
+            $( $(#[$vmeta])* $variant ),+
+        }
+
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The stable spelling, as written in every output.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            /// The variant spelled exactly `text`, if any.
+            pub fn parse(text: &str) -> Option<$name> {
+                $name::ALL.iter().copied().find(|v| v.as_str() == text)
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+pub(crate) use string_enum;
+
+/// Lower-case hex of bytes (digests).
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(char::from(DIGITS[usize::from(b >> 4)]));
+        s.push(char::from(DIGITS[usize::from(b & 15)]));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    string_enum! {
+        /// A test enum.
+        pub enum Colour {
+            /// Red.
+            Red => "red",
+            /// Light blue.
+            LightBlue => "lightBlue",
+        }
+    }
+
+    #[test]
+    fn one_spelling_everywhere() {
+        assert_eq!(Colour::LightBlue.as_str(), "lightBlue");
+        assert_eq!(Colour::LightBlue.to_string(), "lightBlue");
+        assert_eq!(
+            serde_json::to_string(&Colour::Red).ok().as_deref(),
+            Some("\"red\"")
+        );
+        assert_eq!(Colour::parse("lightBlue"), Some(Colour::LightBlue));
+        assert_eq!(Colour::parse("LightBlue"), None);
+        assert_eq!(Colour::ALL.len(), 2);
+    }
+
+    #[test]
+    fn hex_is_lower_case() {
+        assert_eq!(super::hex(&[0x00, 0xab, 0x0f, 0xff]), "00ab0fff");
+    }
+}

@@ -1,0 +1,96 @@
+//! Base64 for the images the native dialect embeds in its JSON: standard or
+//! URL-safe alphabet, padded or not, with white space and a data-URL prefix.
+
+/// The base64 alphabet's values (standard and URL-safe); 64 marks white space
+/// (skipped), 65 padding (the end), 255 anything else.
+const BASE64: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let mut i = 0;
+    while i < 26 {
+        t[b'A' as usize + i] = i as u8;
+        t[b'a' as usize + i] = 26 + i as u8;
+        i += 1;
+    }
+    let mut d = 0;
+    while d < 10 {
+        t[b'0' as usize + d] = 52 + d as u8;
+        d += 1;
+    }
+    t[b'+' as usize] = 62;
+    t[b'-' as usize] = 62;
+    t[b'/' as usize] = 63;
+    t[b'_' as usize] = 63;
+    t[b' ' as usize] = 64;
+    t[b'\n' as usize] = 64;
+    t[b'\r' as usize] = 64;
+    t[b'\t' as usize] = 64;
+    t[b'=' as usize] = 65;
+    t
+};
+
+fn strip_data_url(text: &str) -> &str {
+    // Only a data URL has a prefix; its header is short, so search only there.
+    if !text.starts_with("data:") {
+        return text;
+    }
+    let head = &text.as_bytes()[..text.len().min(256)];
+    match head.windows(8).position(|w| w == b";base64,") {
+        Some(i) => &text[i + 8..],
+        None => text,
+    }
+}
+
+/// Decodes standard or URL-safe base64, with or without padding, ignoring
+/// white space and a `data:...;base64,` prefix. `None` on anything else.
+pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let text = strip_data_url(text);
+    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 3);
+    let mut acc: u32 = 0;
+    let mut bits = 0u32;
+    for &c in text.as_bytes() {
+        let v = BASE64[usize::from(c)];
+        match v {
+            0..=63 => {
+                acc = (acc << 6) | u32::from(v);
+                bits += 6;
+                if bits >= 8 {
+                    bits -= 8;
+                    out.push((acc >> bits) as u8);
+                    acc &= (1 << bits) - 1;
+                }
+            }
+            64 => {}
+            65 => break,
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
+/// The decoded size of base64 text, without decoding it.
+pub(crate) fn decoded_len(text: &str) -> u64 {
+    let text = strip_data_url(text);
+    let symbols = text
+        .bytes()
+        .filter(|c| BASE64[usize::from(*c)] < 64)
+        .count() as u64;
+    symbols * 6 / 8
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode_base64, decoded_len};
+
+    #[test]
+    fn base64_variants() {
+        assert_eq!(decode_base64("aGVsbG8=").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(decode_base64("aGVsbG8").as_deref(), Some(&b"hello"[..]));
+        assert_eq!(
+            decode_base64("data:image/png;base64,aGk=").as_deref(),
+            Some(&b"hi"[..])
+        );
+        assert_eq!(decode_base64("a?b"), None);
+        assert_eq!(decoded_len("aGVsbG8="), 5);
+        assert_eq!(decode_base64("aGVs\nbG8=").as_deref(), Some(&b"hello"[..]));
+    }
+}

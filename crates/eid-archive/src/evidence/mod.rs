@@ -1,0 +1,308 @@
+//! The evidence model: one dialect-free set of types for everything an
+//! archive says. Readers fill it; the decision engine only reads it.
+//!
+//! [`ocr`] holds the automatic verification (checks, similarity, features and
+//! their boxes), [`media`] the images and video, this module the process
+//! record, the agent's review and what the readers did not understand.
+
+pub mod media;
+pub mod ocr;
+
+pub use media::{Depiction, Dimensions, Media, MediaFormat};
+pub use ocr::{BBox, Feature, KNOWN_CHECKS, Ocr, SecurityCheck, Side, Similarity, canonical_check};
+
+use crate::codes::string_enum;
+use crate::dates::Date;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Everything read from one archive (and the process record beside it).
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Evidence {
+    /// The Assure process record ("Get process" response), if one was found.
+    pub process: Option<ProcessRecord>,
+    /// The OCR capture and automatic verification.
+    pub ocr: Option<Ocr>,
+    /// The agent's manual verification.
+    pub manual: Option<ManualApproval>,
+    /// Media members (and images embedded in native JSON).
+    pub media: Vec<Media>,
+    /// What the readers did not understand: schema drift, wrong types, unknown members.
+    pub drift: Vec<Drift>,
+}
+
+string_enum! {
+    /// Which of the two known JSON shapes a piece of OCR evidence came in.
+    #[non_exhaustive]
+    pub enum Dialect {
+        /// The Assure shape (`providerSpecific.ocr`, as on the provider page).
+        Assure => "assure",
+        /// The provider's own result entity (keyed `features` and `securityChecks` objects).
+        Native => "native",
+    }
+}
+
+/// Where a piece of evidence came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind", content = "name")]
+pub enum Source {
+    /// A member of the archive.
+    Member(String),
+    /// Embedded in another member's JSON (e.g. `providerSpecific.ocr` of a process record).
+    Embedded(String),
+    /// A file given beside the archive.
+    File(String),
+}
+
+impl Source {
+    /// The member, embedded path or file, without saying which.
+    pub fn name(&self) -> &str {
+        match self {
+            Source::Member(n) | Source::Embedded(n) | Source::File(n) => n,
+        }
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Member(m) => write!(f, "{m}"),
+            Source::Embedded(m) => write!(f, "{m} (embedded)"),
+            Source::File(p) => write!(f, "{p} (beside the archive)"),
+        }
+    }
+}
+
+/// The Assure process record.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProcessRecord {
+    /// Where it was read.
+    pub source: Option<Source>,
+    /// `processId`.
+    pub process_id: Option<String>,
+    /// `provider` (`eid` or `signicatvideoid`).
+    pub provider: Option<String>,
+    /// `processType`.
+    pub process_type: Option<String>,
+    /// `status`, as recorded.
+    pub status: Option<String>,
+    /// `failReason`, if any.
+    pub fail_reason: Option<FailReason>,
+    /// `depictions`.
+    pub depictions: Vec<String>,
+    /// `finalResult`, if present.
+    pub final_result: Option<FinalResult>,
+    /// `createdAt`.
+    pub created_at: Option<String>,
+    /// `updatedAt`.
+    pub updated_at: Option<String>,
+}
+
+/// Why a process failed. Its shape varies between `{id,type,message}` and `{category,reason,message}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FailReason {
+    /// `type`, else `category.reason`, else `unknown`.
+    pub kind: String,
+    /// `message`.
+    pub message: Option<String>,
+}
+
+/// `finalResult` of an accepted process.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FinalResult {
+    /// Document fields, by their Assure names.
+    pub document: DocumentFields,
+    /// `similarityScore`.
+    pub similarity: Option<String>,
+    /// `livenessDetected` (a boolean here).
+    pub liveness_detected: Option<bool>,
+}
+
+/// Document fields by their Assure names (`documentNumber`, `dateOfBirth`, ...).
+///
+/// A map rather than a struct so that fields the reader does not know are kept.
+pub type DocumentFields = BTreeMap<String, String>;
+
+/// The agent's manual verification.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ManualApproval {
+    /// Where it was read.
+    pub source: Option<Source>,
+    /// Document fields as the agent registered them.
+    pub document: DocumentFields,
+    /// `verifierId`: the agent.
+    pub verifier_id: Option<String>,
+    /// `verificationId`.
+    pub verification_id: Option<String>,
+    /// `videoId`.
+    pub video_id: Option<String>,
+    /// `rAuthorityId` / `rauthorityId`.
+    pub r_authority_id: Option<String>,
+    /// `verificationDate`.
+    pub verification_date: Option<String>,
+    /// `duration`, seconds.
+    pub duration: Option<String>,
+    /// `rejectionReasons`; empty when the agent accepted.
+    pub rejection_reasons: Vec<RejectionReason>,
+}
+
+impl ManualApproval {
+    /// The agent rejected when it gave any rejection reason.
+    pub fn rejected(&self) -> bool {
+        !self.rejection_reasons.is_empty()
+    }
+}
+
+/// One reason an agent gave for rejecting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RejectionReason {
+    /// `type`, e.g. `Document.Expired`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `message`.
+    pub message: Option<String>,
+}
+
+/// Something a reader did not understand: kept and reported, never dropped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Drift {
+    /// Where: a member name, optionally with a JSON path (`ocr.json: securityChecks.newCheck`).
+    pub subject: String,
+    /// What kind of misunderstanding.
+    pub kind: DriftKind,
+    /// In words.
+    pub message: String,
+}
+
+string_enum! {
+    /// The kinds of [`Drift`].
+    #[non_exhaustive]
+    pub enum DriftKind {
+        /// A key, check or member the reader does not know (new fields appear over time).
+        Unknown => "unknown",
+        /// A known key whose value has the wrong type or an impossible value; it was not used.
+        Malformed => "malformed",
+        /// A member name that would escape a folder if it were used as a path (`../`,
+        /// absolute, backslashes, drive letters), or that is not valid UTF-8. Names
+        /// are never used as paths; the finding says the archive was crafted or damaged.
+        UnsafeName => "unsafeName",
+    }
+}
+
+string_enum! {
+    /// The field a verification date was taken from.
+    #[non_exhaustive]
+    pub enum DateSource {
+        /// The agent's `verificationDate`.
+        ManualVerificationDate => "manualApproval.verificationDate",
+        /// The process record's `updatedAt`.
+        UpdatedAt => "updatedAt",
+        /// The native result's `completion.date`.
+        CompletionDate => "completion.date",
+        /// The process record's `createdAt`.
+        CreatedAt => "createdAt",
+    }
+}
+
+impl Evidence {
+    /// The process id: the process record's, else the native `id`.
+    pub fn process_id(&self) -> Option<&str> {
+        self.process
+            .as_ref()
+            .and_then(|p| p.process_id.as_deref())
+            .or_else(|| self.ocr.as_ref().and_then(|o| o.native_id.as_deref()))
+    }
+
+    /// The status word recorded in the evidence, as written: the process
+    /// record's `status`, else the native result's `status`.
+    pub fn recorded_status_word(&self) -> Option<&str> {
+        self.process
+            .as_ref()
+            .and_then(|p| p.status.as_deref())
+            .or_else(|| self.ocr.as_ref()?.native_status.as_deref())
+    }
+
+    /// True when the status word came from the process record (rather than a native result).
+    pub fn status_from_process_record(&self) -> bool {
+        self.process.as_ref().is_some_and(|p| p.status.is_some())
+    }
+
+    /// The process type, if recorded.
+    pub fn process_type(&self) -> Option<&str> {
+        self.process.as_ref()?.process_type.as_deref()
+    }
+
+    /// The first media item of a depiction.
+    pub fn media_of(&self, depiction: Depiction) -> Option<&Media> {
+        self.media.iter().find(|m| m.depiction == depiction)
+    }
+
+    /// The pixel size of a depiction's image, when its header was read.
+    pub fn dimensions(&self, depiction: Depiction) -> Option<Dimensions> {
+        self.media_of(depiction).and_then(|m| m.dimensions)
+    }
+
+    /// The document's value of a field: the OCR's, else the agent's, else `finalResult`'s.
+    pub fn document_value(&self, field: &str) -> Option<&str> {
+        self.documents()
+            .into_iter()
+            .find_map(|(_, d)| d.get(field))
+            .map(String::as_str)
+    }
+
+    /// The document fields of each source that has them: `ocr`, `manualApproval`, `finalResult`.
+    pub fn documents(&self) -> Vec<(&'static str, &DocumentFields)> {
+        [
+            self.ocr.as_ref().map(|o| ("ocr", &o.document)),
+            self.manual
+                .as_ref()
+                .map(|m| ("manualApproval", &m.document)),
+            self.process
+                .as_ref()
+                .and_then(|p| p.final_result.as_ref())
+                .map(|f| ("finalResult", &f.document)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
+    /// The day the verification is judged on, and which field gave it:
+    /// manual `verificationDate`, `updatedAt`, native `completion.date`, `createdAt`.
+    pub fn verification_date(&self) -> Option<(Date, DateSource)> {
+        let manual = self
+            .manual
+            .as_ref()
+            .and_then(|m| m.verification_date.as_deref());
+        let process = self.process.as_ref();
+        manual
+            .and_then(Date::parse)
+            .map(|d| (d, DateSource::ManualVerificationDate))
+            .or_else(|| {
+                process
+                    .and_then(|p| p.updated_at.as_deref())
+                    .and_then(Date::parse)
+                    .map(|d| (d, DateSource::UpdatedAt))
+            })
+            .or_else(|| {
+                self.ocr
+                    .as_ref()
+                    .and_then(|o| o.completion_date)
+                    .map(|d| (d, DateSource::CompletionDate))
+            })
+            .or_else(|| {
+                process
+                    .and_then(|p| p.created_at.as_deref())
+                    .and_then(Date::parse)
+                    .map(|d| (d, DateSource::CreatedAt))
+            })
+    }
+}

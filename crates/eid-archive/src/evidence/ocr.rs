@@ -1,0 +1,208 @@
+//! The OCR capture and automatic verification: security checks, the face
+//! similarity, and the document features with their boxes.
+
+use super::{Depiction, Dialect, DocumentFields, Source};
+use crate::codes::string_enum;
+use crate::dates::Date;
+use serde::Serialize;
+use std::fmt;
+
+/// The OCR capture and automatic verification.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ocr {
+    /// Where it was read.
+    pub source: Source,
+    /// The JSON shape it came in.
+    pub dialect: Dialect,
+    /// Document fields, by their Assure names.
+    pub document: DocumentFields,
+    /// The face similarity, as written (`high`, `verylow`, `VeryLow`, ...).
+    pub similarity: Option<String>,
+    /// The top-level `livenessDetected` (a string `"true"`/`"false"` in the Assure dialect).
+    pub liveness_detected: Option<bool>,
+    /// Security checks, in the order they were written.
+    pub checks: Vec<SecurityCheck>,
+    /// Document features, in the order they were written.
+    pub features: Vec<Feature>,
+    /// Native dialect: the result's own `status`.
+    pub native_status: Option<String>,
+    /// Native dialect: the result's `id`.
+    pub native_id: Option<String>,
+    /// Native dialect: `completion.date`.
+    pub completion_date: Option<Date>,
+}
+
+/// One security check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityCheck {
+    /// The name as written (`nonExpired`, `livenessDetected`, ...).
+    pub name: String,
+    /// `valid` (`passed` in the native dialect); `None` when it could not be read.
+    pub valid: Option<bool>,
+}
+
+impl SecurityCheck {
+    /// The name under which checks are compared: `livenessDetected` and `liveness` are one check.
+    pub fn canonical_name(&self) -> &str {
+        canonical_check(&self.name)
+    }
+}
+
+/// The name under which a check is compared and configured.
+pub fn canonical_check(name: &str) -> &str {
+    if name == "livenessDetected" {
+        "liveness"
+    } else {
+        name
+    }
+}
+
+/// Security checks the Assure schema knows. Others are kept and reported as schema drift.
+pub const KNOWN_CHECKS: &[&str] = &[
+    "nonExpired",
+    "notUnderage",
+    "dataIntegrity",
+    "liveness",
+    "livenessDetected",
+    "notFaceSpoofing",
+    "sidesMatch",
+    "notBWCopy",
+    "untamperedDocument",
+    "untamperedVideo",
+    "deviceSecurity",
+    "reflectiveSurface",
+    "documentTilt",
+    "initialsMatch",
+];
+
+string_enum! {
+    /// A face-similarity level, ordered from worst to best.
+    pub enum Similarity {
+        /// `veryLow`.
+        VeryLow => "veryLow",
+        /// `low`.
+        Low => "low",
+        /// `medium`.
+        Medium => "medium",
+        /// `high`.
+        High => "high",
+    }
+}
+
+impl Similarity {
+    /// Parses the four words case-insensitively, as the provider writes them
+    /// in several spellings (`verylow`, `VeryLow`, `veryLow`).
+    pub fn parse_level(s: &str) -> Option<Similarity> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "high" => Some(Similarity::High),
+            "medium" => Some(Similarity::Medium),
+            "low" => Some(Similarity::Low),
+            "verylow" | "very_low" | "very low" => Some(Similarity::VeryLow),
+            _ => None,
+        }
+    }
+}
+
+/// One detected document feature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Feature {
+    /// `name` (`Header`, `OVI 1`, `Photo`, ...). `None` for an unreadable entry.
+    pub name: Option<String>,
+    /// `found`. `None` for an unreadable entry (e.g. `{}`), which is not a missing feature.
+    pub found: Option<bool>,
+    /// `side` as written (`data`, `front`, `back`).
+    pub side: Option<String>,
+    /// The box, in pixels of the stored image of its side.
+    pub bbox: Option<BBox>,
+}
+
+impl Feature {
+    /// The side's image this feature's box refers to, if the side word is known.
+    pub fn image_side(&self) -> Option<Side> {
+        Side::from_feature_side(self.side.as_deref()?)
+    }
+
+    /// The name, or `?` for an unreadable entry.
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or("?")
+    }
+}
+
+/// A feature's bounding box, in pixels of the stored image as the provider analysed it
+/// (no EXIF rotation applied). Values are kept as written, even negative ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BBox {
+    /// Left edge.
+    pub x: i64,
+    /// Top edge.
+    pub y: i64,
+    /// Width.
+    pub width: i64,
+    /// Height.
+    pub height: i64,
+}
+
+impl BBox {
+    /// True when the box has no area.
+    pub fn is_empty(&self) -> bool {
+        self.width <= 0 || self.height <= 0
+    }
+
+    /// True when the box lies wholly inside a `width` × `height` image.
+    pub fn fits(&self, width: u32, height: u32) -> bool {
+        self.x >= 0
+            && self.y >= 0
+            && self.x.saturating_add(self.width) <= i64::from(width)
+            && self.y.saturating_add(self.height) <= i64::from(height)
+    }
+
+    /// The part of the box inside a `width` × `height` image, as `(x, y, w, h)`; `None` if nothing is.
+    pub fn clip(&self, width: u32, height: u32) -> Option<(u32, u32, u32, u32)> {
+        let x0 = self.x.clamp(0, i64::from(width));
+        let y0 = self.y.clamp(0, i64::from(height));
+        let x1 = self.x.saturating_add(self.width).clamp(0, i64::from(width));
+        let y1 = self
+            .y
+            .saturating_add(self.height)
+            .clamp(0, i64::from(height));
+        (x1 > x0 && y1 > y0).then(|| (x0 as u32, y0 as u32, (x1 - x0) as u32, (y1 - y0) as u32))
+    }
+}
+
+impl fmt::Display for BBox {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{},{} {}x{}", self.x, self.y, self.width, self.height)
+    }
+}
+
+string_enum! {
+    /// A side of the document, i.e. which image a feature's box refers to.
+    pub enum Side {
+        /// The front (data page); features say `data` or `front`.
+        Front => "front",
+        /// The back.
+        Back => "back",
+    }
+}
+
+impl Side {
+    /// Maps a feature's `side` word: `data` and `front` are the front, `back` the back.
+    pub fn from_feature_side(s: &str) -> Option<Side> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "data" | "front" => Some(Side::Front),
+            "back" => Some(Side::Back),
+            _ => None,
+        }
+    }
+
+    /// The matching media depiction.
+    pub fn depiction(self) -> Depiction {
+        match self {
+            Side::Front => Depiction::Front,
+            Side::Back => Depiction::Back,
+        }
+    }
+}

@@ -1,0 +1,281 @@
+//! The decision rules, one function per rule of `docs/decision.md`, applied in
+//! its order: [`failed`] (rule 1), [`security_checks`] (rule 2), [`similarity`]
+//! and [`features`] (rule 3), accepted otherwise (rule 4); then
+//! [`final_decision`], where the agent decides.
+
+use super::RecordedStatus;
+use super::policy::{ManualRule, Policy};
+use crate::codes::string_enum;
+use crate::evidence::{Evidence, Ocr, Similarity, canonical_check};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+string_enum! {
+    /// A final result status, as the provider page names them.
+    pub enum Status {
+        /// Every check valid, similarity high, every feature found (or an agent accepted).
+        Accepted => "accepted",
+        /// A security check not valid (or an agent rejected).
+        Rejected => "rejected",
+        /// Similarity not high, or a feature not found.
+        Inconclusive => "inconclusive",
+        /// An error prevented the verification from completing.
+        Failed => "failed",
+    }
+}
+
+string_enum! {
+    /// Stable, machine-readable reason codes.
+    #[non_exhaustive]
+    pub enum ReasonCode {
+        /// A fail reason (or a recorded `failed` status).
+        ProcessFailed => "ProcessFailed",
+        /// A security check is not valid.
+        SecurityCheckFailed => "SecurityCheckFailed",
+        /// A security check's result could not be read; it cannot count as valid.
+        SecurityCheckUnreadable => "SecurityCheckUnreadable",
+        /// A check the policy requires is absent.
+        SecurityCheckMissing => "SecurityCheckMissing",
+        /// Similarity below the policy's minimum, or absent.
+        SimilarityNotHigh => "SimilarityNotHigh",
+        /// A feature with `found: false`.
+        FeatureNotFound => "FeatureNotFound",
+        /// The agent rejected, for this reason type.
+        ManualRejection => "ManualRejection",
+    }
+}
+
+/// Why a status was reached: `code/subject`, e.g. `SecurityCheckFailed/nonExpired`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reason {
+    /// The stable code.
+    pub code: ReasonCode,
+    /// What it is about: a check, a level, a feature, a rejection or fail type.
+    pub subject: String,
+    /// In words.
+    pub message: String,
+}
+
+impl Reason {
+    fn new(code: ReasonCode, subject: impl Into<String>, message: impl Into<String>) -> Reason {
+        Reason {
+            code,
+            subject: subject.into(),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.code, self.subject)
+    }
+}
+
+/// A status with every reason that led to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Decision {
+    /// The status.
+    pub status: Status,
+    /// Every reason of every rule that holds, in rule order.
+    pub reasons: Vec<Reason>,
+}
+
+/// The automatic status from the OCR evidence: the first rule that holds
+/// gives the status, and the reasons of every rule that holds are kept.
+pub(crate) fn automatic(
+    evidence: &Evidence,
+    policy: &Policy,
+    recorded: Option<&RecordedStatus>,
+) -> Result<Decision, super::CannotJudge> {
+    let failed = failed(evidence, recorded);
+    let Some(ocr) = &evidence.ocr else {
+        if failed.is_empty() {
+            return Err(super::CannotJudge(
+                "no OCR evidence (security checks, similarity, features) and no fail reason".into(),
+            ));
+        }
+        return Ok(Decision {
+            status: Status::Failed,
+            reasons: failed,
+        });
+    };
+    let rejected = security_checks(ocr, policy);
+    let mut inconclusive = similarity(ocr, policy);
+    inconclusive.extend(features(ocr, policy));
+
+    let status = if !failed.is_empty() {
+        Status::Failed
+    } else if !rejected.is_empty() {
+        Status::Rejected
+    } else if !inconclusive.is_empty() {
+        // A fully automatic process type never ends inconclusive.
+        if policy.is_fully_automatic(evidence.process_type()) {
+            Status::Rejected
+        } else {
+            Status::Inconclusive
+        }
+    } else {
+        Status::Accepted
+    };
+    let mut reasons = failed;
+    reasons.extend(rejected);
+    reasons.extend(inconclusive);
+    Ok(Decision { status, reasons })
+}
+
+/// Rule 1: **failed** when there is a fail reason.
+fn failed(evidence: &Evidence, recorded: Option<&RecordedStatus>) -> Vec<Reason> {
+    if let Some(fr) = evidence
+        .process
+        .as_ref()
+        .and_then(|p| p.fail_reason.as_ref())
+    {
+        let message = fr.message.as_deref().unwrap_or("the process failed");
+        return vec![Reason::new(ReasonCode::ProcessFailed, &fr.kind, message)];
+    }
+    if recorded == Some(&RecordedStatus::Final(Status::Failed)) {
+        return vec![Reason::new(
+            ReasonCode::ProcessFailed,
+            "unknown",
+            "the recorded status is failed and no failReason says why",
+        )];
+    }
+    Vec::new()
+}
+
+/// Rule 2: **rejected** when a security check is not valid or cannot be read,
+/// or a check the policy requires is absent; one reason per check.
+///
+/// `liveness` and `livenessDetected` are one check: if any of its entries is
+/// not valid, the check is not. Its subject is the smallest name written for
+/// it, so the verdict does not depend on the order the provider wrote them in.
+fn security_checks(ocr: &Ocr, policy: &Policy) -> Vec<Reason> {
+    let mut checks: BTreeMap<&str, (&str, Option<bool>)> = BTreeMap::new();
+    let mut order = Vec::new();
+    for c in ocr.checks.iter().filter(|c| policy.counts_check(&c.name)) {
+        let key = c.canonical_name();
+        match checks.get_mut(key) {
+            None => {
+                order.push(key);
+                checks.insert(key, (c.name.as_str(), c.valid));
+            }
+            Some((name, v)) => {
+                *name = (*name).min(c.name.as_str());
+                *v = match (*v, c.valid) {
+                    (Some(false), _) | (_, Some(false)) => Some(false),
+                    (Some(true), Some(true)) => Some(true),
+                    _ => None,
+                }
+            }
+        }
+    }
+    let mut reasons = Vec::new();
+    for key in order {
+        let (name, valid) = checks[key];
+        match valid {
+            Some(true) => {}
+            Some(false) => reasons.push(Reason::new(
+                ReasonCode::SecurityCheckFailed,
+                name,
+                format!("security check {name} is not valid"),
+            )),
+            None => reasons.push(Reason::new(
+                ReasonCode::SecurityCheckUnreadable,
+                name,
+                format!(
+                    "security check {name} has no readable result, so it cannot count as valid"
+                ),
+            )),
+        }
+    }
+    for required in &policy.require_checks {
+        let c = canonical_check(required);
+        if !ocr.checks.iter().any(|k| k.canonical_name() == c) {
+            reasons.push(Reason::new(
+                ReasonCode::SecurityCheckMissing,
+                required,
+                format!("the policy requires security check {required}, which is absent"),
+            ));
+        }
+    }
+    reasons
+}
+
+/// Rule 3, first half: **inconclusive** when the similarity is below the
+/// policy's minimum (`high` by default), absent, or not one of the four words.
+fn similarity(ocr: &Ocr, policy: &Policy) -> Vec<Reason> {
+    let level = ocr.similarity.as_deref().and_then(Similarity::parse_level);
+    if level.is_some_and(|l| l >= policy.min_similarity) {
+        return Vec::new();
+    }
+    let subject = match (&ocr.similarity, level) {
+        (_, Some(l)) => l.as_str().to_owned(),
+        (Some(raw), None) => raw.clone(),
+        (None, None) => "missing".to_owned(),
+    };
+    let message = match &ocr.similarity {
+        Some(raw) => format!(
+            "similarity is {raw:?}; the policy needs {} or better",
+            policy.min_similarity
+        ),
+        None => format!("no similarity; the policy needs {}", policy.min_similarity),
+    };
+    vec![Reason::new(ReasonCode::SimilarityNotHigh, subject, message)]
+}
+
+/// Rule 3, second half: **inconclusive** for every feature with `found: false`
+/// that the policy counts.
+fn features(ocr: &Ocr, policy: &Policy) -> Vec<Reason> {
+    ocr.features
+        .iter()
+        .filter_map(|f| match (&f.name, f.found) {
+            (Some(name), Some(false)) if policy.counts_feature(name) => Some(Reason::new(
+                ReasonCode::FeatureNotFound,
+                name,
+                format!("feature {name:?} was not found on the document"),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The final status: where there is a manual approval, the agent decides
+/// (as far as the policy lets it).
+pub(crate) fn final_decision(
+    evidence: &Evidence,
+    policy: &Policy,
+    automatic: &Decision,
+) -> Decision {
+    let Some(manual) = &evidence.manual else {
+        return automatic.clone();
+    };
+    if policy.manual_approval == ManualRule::Ignore {
+        return automatic.clone();
+    }
+    if manual.rejected() {
+        let reasons = manual
+            .rejection_reasons
+            .iter()
+            .map(|r| {
+                let message = r
+                    .message
+                    .as_deref()
+                    .unwrap_or("the agent rejected the verification");
+                Reason::new(ReasonCode::ManualRejection, &r.kind, message)
+            })
+            .collect();
+        return Decision {
+            status: Status::Rejected,
+            reasons,
+        };
+    }
+    match policy.manual_approval {
+        ManualRule::AgentDecides => Decision {
+            status: Status::Accepted,
+            reasons: Vec::new(),
+        },
+        _ => automatic.clone(),
+    }
+}

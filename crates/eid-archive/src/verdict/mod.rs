@@ -1,0 +1,159 @@
+//! The verdict: the decision reproduced from the evidence, compared with the
+//! recorded status, and the audit findings. A pure function of the evidence
+//! and the policy: this module and its children import nothing that reads
+//! files or archives, and no clock (the day a verification is judged on comes
+//! from the evidence). `docs/decision.md` states every rule in the order
+//! [`decision`] applies them.
+
+pub(crate) mod decision;
+pub(crate) mod findings;
+pub(crate) mod policy;
+
+pub use decision::{Decision, Reason, ReasonCode, Status};
+pub use findings::{COMPARED_FIELDS, Finding, FindingCode, Severity};
+pub use policy::{ManualRule, Policy};
+
+use crate::dates::Date;
+use crate::evidence::{DateSource, Evidence};
+use serde::{Serialize, Serializer};
+use std::fmt;
+
+/// The status recorded in the evidence, parsed once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RecordedStatus {
+    /// One of the four final result statuses.
+    Final(Status),
+    /// Another word (`pending`, `processing`, `canceled`, ...), lower-cased.
+    Other(String),
+}
+
+/// The Assure status words a native result's `status` may carry to count as
+/// a recorded status (its own words, such as `Completed`, do not).
+const ASSURE_WORDS: &[&str] = &[
+    "pending",
+    "processing",
+    "accepted",
+    "rejected",
+    "canceled",
+    "failed",
+    "inconclusive",
+];
+
+impl RecordedStatus {
+    /// The recorded status: the process record's `status`, else a native
+    /// `status` that is one of the Assure words. Case is ignored.
+    pub fn of(evidence: &Evidence) -> Option<RecordedStatus> {
+        let word = evidence.recorded_status_word()?.trim().to_ascii_lowercase();
+        if !evidence.status_from_process_record() && !ASSURE_WORDS.contains(&word.as_str()) {
+            return None;
+        }
+        Some(match Status::parse(&word) {
+            Some(s) => RecordedStatus::Final(s),
+            None => RecordedStatus::Other(word),
+        })
+    }
+
+    /// The word, lower-cased.
+    pub fn as_str(&self) -> &str {
+        match self {
+            RecordedStatus::Final(s) => s.as_str(),
+            RecordedStatus::Other(w) => w,
+        }
+    }
+}
+
+impl fmt::Display for RecordedStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for RecordedStatus {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// The day a verification is judged on, and the field it came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct VerificationDate {
+    /// The day.
+    pub date: Date,
+    /// The field it was taken from.
+    pub source: DateSource,
+}
+
+/// The recomputed decision for one archive, compared with the recorded one.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Verdict {
+    /// The status recorded in the evidence, if any.
+    pub recorded_status: Option<RecordedStatus>,
+    /// The final recomputed decision (the agent's, when there is one).
+    pub decision: Decision,
+    /// The automatic decision from the OCR evidence alone.
+    pub automatic: Decision,
+    /// Recorded equals recomputed; `None` when nothing was recorded.
+    pub agrees: Option<bool>,
+    /// The day the verification is judged on.
+    pub verification_date: Option<VerificationDate>,
+    /// Audit findings beyond the status.
+    pub findings: Vec<Finding>,
+}
+
+impl Verdict {
+    /// The most severe finding's severity, if there is any finding.
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.findings.iter().map(|f| f.severity).max()
+    }
+}
+
+/// The archive cannot be judged (no OCR evidence and no fail reason).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CannotJudge(pub(crate) String);
+
+/// Reproduces the decision and raises the findings.
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// # let path = dir.path().join("accepted.zip");
+/// # eid_archive::doc_example_archive(&path)?;
+/// use eid_archive::{Archive, Policy, ReadOptions, Status, judge};
+///
+/// let archive = Archive::open(&path, &ReadOptions::default())?;
+/// let verdict = judge(archive.evidence(), &Policy::default())?;
+/// assert_eq!(verdict.decision.status, Status::Accepted);
+/// assert_eq!(verdict.agrees, Some(true));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn judge(evidence: &Evidence, policy: &Policy) -> Result<Verdict, CannotJudge> {
+    let recorded_status = RecordedStatus::of(evidence);
+    let automatic = decision::automatic(evidence, policy, recorded_status.as_ref())?;
+    let decision = decision::final_decision(evidence, policy, &automatic);
+    let agrees = recorded_status.as_ref().map(|r| match r {
+        RecordedStatus::Final(s) => *s == decision.status,
+        RecordedStatus::Other(_) => false,
+    });
+    let verification_date = evidence
+        .verification_date()
+        .map(|(date, source)| VerificationDate { date, source });
+    let findings = findings::collect(&findings::Context {
+        evidence,
+        policy,
+        recorded: recorded_status.as_ref(),
+        automatic: &automatic,
+        decision: &decision,
+        agrees,
+        date: verification_date,
+    });
+    Ok(Verdict {
+        recorded_status,
+        decision,
+        automatic,
+        agrees,
+        verification_date,
+        findings,
+    })
+}
