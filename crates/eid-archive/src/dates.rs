@@ -163,4 +163,52 @@ mod tests {
         assert_eq!(dob.years_until(Date::parse("2020-04-28").unwrap()), 17);
         assert_eq!(dob.years_until(Date::parse("2020-04-29").unwrap()), 18);
     }
+
+    use proptest::prelude::*;
+
+    fn any_date() -> impl Strategy<Value = Date> {
+        (1900i32..2100, 1u8..=12, 1u8..=31).prop_filter_map("a real day", |(year, month, day)| {
+            let d = Date { year, month, day };
+            d.is_valid().then_some(d)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Every real day prints as YYYY-MM-DD and parses back, also as a timestamp.
+        #[test]
+        fn days_round_trip_through_text(d in any_date()) {
+            prop_assert_eq!(Date::parse(&d.to_string()), Some(d));
+            prop_assert_eq!(Date::parse(&format!("{d}T23:59:59Z")), Some(d));
+            prop_assert_eq!(Date::from_days(d.days()), d);
+            prop_assert_eq!(Date::from_epoch_millis(d.days() * 86_400_000 + 86_399_999), d);
+        }
+
+        /// Consecutive day numbers are consecutive days, in order.
+        #[test]
+        fn day_numbers_follow_the_calendar(d in any_date()) {
+            let next = Date::from_days(d.days() + 1);
+            prop_assert!(next > d);
+            prop_assert!(next.is_valid());
+        }
+
+        /// Age never goes down as time passes, and is zero on the birth day.
+        #[test]
+        fn age_grows_with_time(birth in any_date(), later in 0i64..40_000) {
+            prop_assert_eq!(birth.years_until(birth), 0);
+            let on = Date::from_days(birth.days() + later);
+            let after = Date::from_days(birth.days() + later + 1);
+            prop_assert!(birth.years_until(after) >= birth.years_until(on));
+            prop_assert!(birth.years_until(on) >= 0);
+        }
+
+        /// Text that is not a real day is refused, never read as a nearby one.
+        #[test]
+        fn impossible_days_are_refused(year in 1900i32..2100, month in 0u8..=99, day in 0u8..=99) {
+            let text = format!("{year:04}-{month:02}-{day:02}");
+            let real = Date { year, month, day }.is_valid();
+            prop_assert_eq!(Date::parse(&text).is_some(), real);
+        }
+    }
 }

@@ -11,51 +11,48 @@ use std::collections::BTreeSet;
 /// assert_eq!(eid_archive::crops::slug("../../x"), "x");
 /// ```
 pub fn slug(s: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    for c in s.chars().flat_map(char::to_lowercase) {
-        if c.is_ascii_lowercase() || c.is_ascii_digit() {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(c);
-        } else {
-            dash = true;
-        }
-        if out.len() >= 60 {
-            break;
-        }
-    }
-    out
+    let lower = s.chars().flat_map(char::to_lowercase);
+    squeeze(lower, |c| c.is_ascii_lowercase() || c.is_ascii_digit(), 60)
 }
 
 /// A process id as one safe path component: `[A-Za-z0-9_-]` kept, other runs
 /// (dots and slashes included) become `-`, at most 100 characters; `unknown`
 /// when nothing is left.
 pub fn safe_component(s: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    for c in s.chars() {
-        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.push(c);
-        } else {
-            dash = true;
-        }
-        if out.len() >= 100 {
-            break;
-        }
-    }
-    let out = out.trim_matches('-').to_owned();
+    let out = squeeze(
+        s.chars(),
+        |c| c.is_ascii_alphanumeric() || c == '-' || c == '_',
+        100,
+    );
     if out.is_empty() {
         "unknown".to_owned()
     } else {
         out
     }
+}
+
+/// Keeps the characters `keep` accepts, turns each run of others into one
+/// `-`, and trims dashes from both ends, within `max` bytes (all kept
+/// characters are ASCII, so bytes are characters).
+fn squeeze(chars: impl Iterator<Item = char>, keep: impl Fn(char) -> bool, max: usize) -> String {
+    let mut out = String::new();
+    let mut gap = false;
+    for c in chars {
+        if !keep(c) {
+            gap = true;
+            continue;
+        }
+        if gap && !out.is_empty() {
+            out.push('-');
+        }
+        gap = false;
+        out.push(c);
+        if out.len() >= max {
+            break;
+        }
+    }
+    out.truncate(max);
+    out.trim_matches('-').to_owned()
 }
 
 /// File names handed out once each: a collision gets `-2`, `-3`, ...
@@ -125,5 +122,42 @@ mod tests {
         assert_eq!(n.claim("data", "ovi-1"), "data-ovi-1-2.png");
         assert_eq!(n.claim("front", "annotated"), "front-annotated-2.png");
         assert_eq!(n.claim("data", ""), "data-feature.png");
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// A slug is lower-case ASCII letters, digits and single inner dashes, at most 60.
+        #[test]
+        fn slugs_are_safe_file_name_parts(s in "\\PC{0,200}") {
+            let out = slug(&s);
+            prop_assert!(out.len() <= 60);
+            prop_assert!(out.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'));
+            prop_assert!(!out.starts_with('-') && !out.ends_with('-') && !out.contains("--"), "{}", out);
+        }
+
+        /// A safe component is one non-empty path component that cannot climb.
+        #[test]
+        fn safe_components_stay_in_their_folder(s in "\\PC{0,300}") {
+            let out = safe_component(&s);
+            prop_assert!(!out.is_empty() && out.len() <= 100);
+            prop_assert!(out.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'));
+            prop_assert!(out != "." && out != "..");
+        }
+
+        /// Claimed names are unique, whatever collides.
+        #[test]
+        fn claimed_names_never_repeat(features in prop::collection::vec("[a-c]{0,2}", 1..60)) {
+            let mut names = Names::default();
+            names.reserve("front-annotated.png".into());
+            let mut seen = std::collections::HashSet::new();
+            for f in &features {
+                let name = names.claim("data", f);
+                prop_assert!(seen.insert(name.clone()), "{} twice", name);
+                prop_assert!(name != "front-annotated.png");
+            }
+        }
     }
 }

@@ -206,3 +206,51 @@ impl Side {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn any_box() -> impl Strategy<Value = BBox> {
+        let coord = prop_oneof![-50i64..700, Just(i64::MIN), Just(i64::MAX), any::<i64>()];
+        (coord.clone(), coord.clone(), coord.clone(), coord).prop_map(|(x, y, width, height)| {
+            BBox {
+                x,
+                y,
+                width,
+                height,
+            }
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+
+        /// The clipped region lies inside the image and inside the box; a box
+        /// that fits is cut whole; nothing is cut from a box with no overlap.
+        #[test]
+        fn clipping_stays_inside_image_and_box(b in any_box(), w in 1u32..640, h in 1u32..480) {
+            match b.clip(w, h) {
+                Some((x, y, cw, ch)) => {
+                    prop_assert!(cw > 0 && ch > 0);
+                    prop_assert!(u64::from(x) + u64::from(cw) <= u64::from(w));
+                    prop_assert!(u64::from(y) + u64::from(ch) <= u64::from(h));
+                    prop_assert!(i64::from(x) >= b.x && i64::from(y) >= b.y);
+                    prop_assert!(i64::from(x + cw) <= b.x.saturating_add(b.width));
+                    prop_assert!(i64::from(y + ch) <= b.y.saturating_add(b.height));
+                    if b.fits(w, h) {
+                        prop_assert_eq!((i64::from(x), i64::from(y), i64::from(cw), i64::from(ch)), (b.x, b.y, b.width, b.height));
+                    }
+                }
+                None => prop_assert!(
+                    b.is_empty()
+                        || b.x >= i64::from(w)
+                        || b.y >= i64::from(h)
+                        || b.x.saturating_add(b.width) <= 0
+                        || b.y.saturating_add(b.height) <= 0
+                ),
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+//! The media a case writes: document sides with every found feature's box
+//! painted in its own colour, a selfie, and a stand-in video.
+
+use crate::*;
+use image::{ImageEncoder, Rgb, RgbImage};
+
+impl Case {
+    /// The image of one side with every found feature's box painted in its colour.
+    pub fn side_image(&self, back: bool) -> Option<RgbImage> {
+        let (w, h) = if back { self.back? } else { self.front? };
+        let mut img = document_background(w, h, self.textured, back, self.noise_seed());
+        for f in &self.features {
+            let on_back = f.side.eq_ignore_ascii_case("back");
+            if !f.found || on_back != back {
+                continue;
+            }
+            if let Some(b) = f.bbox {
+                paint_box(&mut img, b, feature_colour(&f.name));
+            }
+        }
+        Some(img)
+    }
+
+    /// Seeds the texture noise, so every archive's photos differ.
+    pub(crate) fn noise_seed(&self) -> u32 {
+        self.process_id.bytes().fold(0x811c_9dc5u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        })
+    }
+}
+
+/// The colour a feature's box is painted in: derived from its name (FNV-1a),
+/// saturated and mid-bright so that JPEG keeps it recognisable.
+pub fn feature_colour(name: &str) -> [u8; 3] {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in name.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    // Hue from the hash; saturation and value fixed.
+    let hue = (h % 360) as f32;
+    let (s, v) = (0.85f32, 0.85f32);
+    let c = v * s;
+    let x = c * (1.0 - ((hue / 60.0) % 2.0 - 1.0).abs());
+    let m = v - c;
+    let (r, g, b) = match (hue / 60.0) as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let to = |f: f32| ((f + m) * 255.0).round() as u8;
+    [to(r), to(g), to(b)]
+}
+
+pub(crate) fn document_background(
+    w: u32,
+    h: u32,
+    textured: bool,
+    back: bool,
+    seed: u32,
+) -> RgbImage {
+    let mut state: u32 = (if back { 0x1234_5678 } else { 0x9e37_79b9 }) ^ seed | 1;
+    RgbImage::from_fn(w, h, |x, y| {
+        let base = if back {
+            [214u8, 222, 228]
+        } else {
+            [232u8, 226, 214]
+        };
+        // Faint guilloche-like stripes make it look like a document, not a flat card.
+        let stripe = if (x + 2 * y) % 24 < 2 { 18 } else { 0 };
+        let noise = if textured {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            // Sensor-like noise: enough entropy that a JPEG weighs what a photo does.
+            (state % 12) as u8
+        } else {
+            0
+        };
+        Rgb(base.map(|c| c.saturating_sub(stripe).saturating_sub(noise)))
+    })
+}
+
+fn paint_box(img: &mut RgbImage, (x, y, w, h): (i64, i64, i64, i64), colour: [u8; 3]) {
+    let (iw, ih) = (i64::from(img.width()), i64::from(img.height()));
+    for py in y.max(0)..(y + h).min(ih) {
+        for px in x.max(0)..(x + w).min(iw) {
+            img.put_pixel(px as u32, py as u32, Rgb(colour));
+        }
+    }
+}
+
+pub(crate) fn selfie_image(w: u32, h: u32, textured: bool, seed: u32) -> RgbImage {
+    let (cx, cy) = (w as f32 / 2.0, h as f32 * 0.45);
+    let (rx, ry) = (w as f32 * 0.3, h as f32 * 0.32);
+    let mut state = seed | 1;
+    RgbImage::from_fn(w, h, |x, y| {
+        let dx = (x as f32 - cx) / rx;
+        let dy = (y as f32 - cy) / ry;
+        let base = if dx * dx + dy * dy <= 1.0 {
+            [224u8, 182, 150]
+        } else {
+            [90u8, 110, 140]
+        };
+        let noise = if textured {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            (state % 24) as u8
+        } else {
+            0
+        };
+        Rgb(base.map(|c| c.saturating_sub(noise)))
+    })
+}
+
+/// Encodes an image as JPEG (quality 90) or PNG.
+pub fn encode(img: &RgbImage, kind: ImageKind) -> Vec<u8> {
+    let mut out = Vec::new();
+    match kind {
+        ImageKind::Jpeg => image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+            .write_image(
+                img.as_raw(),
+                img.width(),
+                img.height(),
+                image::ExtendedColorType::Rgb8,
+            )
+            .expect("encoding to memory cannot fail"),
+        ImageKind::Png => image::codecs::png::PngEncoder::new(&mut out)
+            .write_image(
+                img.as_raw(),
+                img.width(),
+                img.height(),
+                image::ExtendedColorType::Rgb8,
+            )
+            .expect("encoding to memory cannot fail"),
+    }
+    out
+}
+
+pub(crate) fn fake_mp4() -> Vec<u8> {
+    // An ftyp box and a little padding: enough to look like an MP4; it is never decoded.
+    let mut v = vec![0, 0, 0, 0x18];
+    v.extend_from_slice(b"ftypisom\0\0\x02\0isomiso2");
+    v.extend(std::iter::repeat_n(0u8, 1000));
+    v
+}
+
+pub(crate) fn base64(bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut s = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                s.push(A[(n >> (18 - 6 * i)) as usize & 63] as char);
+            } else {
+                s.push('=');
+            }
+        }
+    }
+    s
+}
