@@ -30,7 +30,7 @@ pub mod batch;
 mod codes;
 pub mod crops;
 mod dates;
-pub mod dialect;
+mod dialect;
 mod error;
 pub mod evidence;
 mod fsio;
@@ -43,6 +43,7 @@ mod verdict;
 pub use archive::{Archive, Member, MemberKind, ProcessSource, ReadOptions};
 pub use audit::{ArchiveInfo, Audit, AuditOptions, MemberHash};
 pub use dates::Date;
+pub use dialect::JsonKind;
 pub use error::{
     Ambiguity, ConfigError, ConfigErrorKind, Corruption, Error, ErrorKind, Fingerprint, Measure,
     OutputError, Sized,
@@ -50,8 +51,8 @@ pub use error::{
 pub use evidence::Evidence;
 pub use limits::Limits;
 pub use verdict::{
-    COMPARED_FIELDS, CannotJudge, Decision, Finding, FindingCode, ManualRule, Policy, Reason,
-    ReasonCode, RecordedStatus, Severity, Status, Verdict, VerificationDate, judge,
+    CannotJudge, Decision, Finding, FindingCode, ManualRule, Policy, Reason, ReasonCode,
+    RecordedStatus, Severity, Status, Verdict, VerificationDate, judge,
 };
 
 /// Writes a small archive holding the provider page's accepted example (a

@@ -48,7 +48,7 @@ const MANUAL_KEYS: &[&str] = &[
 ];
 
 /// Classifies a parsed JSON document by its keys.
-pub fn classify(value: &Value) -> JsonKind {
+pub(crate) fn classify(value: &Value) -> JsonKind {
     let Some(map) = value.as_object() else {
         return JsonKind::Unknown;
     };

@@ -9,7 +9,8 @@ pub mod media;
 pub mod ocr;
 
 pub use media::{Depiction, Dimensions, Media, MediaFormat};
-pub use ocr::{BBox, Feature, KNOWN_CHECKS, Ocr, SecurityCheck, Side, Similarity, canonical_check};
+pub(crate) use ocr::canonical_check;
+pub use ocr::{BBox, Feature, KNOWN_CHECKS, Ocr, SecurityCheck, Side, Similarity};
 
 use crate::codes::string_enum;
 use crate::dates::Date;

@@ -51,7 +51,7 @@ impl SecurityCheck {
 }
 
 /// The name under which a check is compared and configured.
-pub fn canonical_check(name: &str) -> &str {
+pub(crate) fn canonical_check(name: &str) -> &str {
     if name == "livenessDetected" {
         "liveness"
     } else {

@@ -1,7 +1,8 @@
-//! Compliance reports, one consumer of the audits: [`rows`] turns an audit
-//! (or an error) into the rows of the five CSV files, [`pii`] writes personal
-//! data under the chosen mode, [`summary`] counts what was written, and
-//! [`writer`] writes the files so that a report is replaced only when complete.
+//! Compliance reports, one consumer of the audits: [`Rows`] are made from an
+//! audit (or an error) for the five CSV files, [`Pii`] writes personal data
+//! under the chosen mode, [`Summary`] counts what was written, and
+//! [`ReportWriter`] writes the files so that a report is replaced only when
+//! complete.
 
 mod pii;
 mod rows;

@@ -102,7 +102,7 @@ impl Finding {
 }
 
 /// Fields compared across OCR, manual approval and finalResult.
-pub const COMPARED_FIELDS: &[&str] = &[
+pub(crate) const COMPARED_FIELDS: &[&str] = &[
     "documentNumber",
     "dateOfBirth",
     "dateOfExpiry",

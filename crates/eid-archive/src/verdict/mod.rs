@@ -10,7 +10,7 @@ pub(crate) mod findings;
 pub(crate) mod policy;
 
 pub use decision::{Decision, Reason, ReasonCode, Status};
-pub use findings::{COMPARED_FIELDS, Finding, FindingCode, Severity};
+pub use findings::{Finding, FindingCode, Severity};
 pub use policy::{ManualRule, Policy};
 
 use crate::dates::Date;

@@ -163,7 +163,7 @@ fn seed_inconclusive() {
     // a data file without an extension is still read, by content
     assert_eq!(
         a.members[0].kind,
-        MemberKind::Json(eid_archive::dialect::JsonKind::OcrAssure)
+        MemberKind::Json(eid_archive::JsonKind::OcrAssure)
     );
     assert_eq!(a.verdict.agrees, None);
     assert_eq!(
