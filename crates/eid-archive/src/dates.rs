@@ -16,15 +16,18 @@ pub struct Date {
 }
 
 impl Date {
-    /// Parses `YYYY-MM-DD`, or the date part of an ISO-8601 timestamp
-    /// (`2021-06-09T10:04:42Z`). Returns `None` for anything else, including
-    /// impossible days such as `2021-02-30`.
+    /// Parses `YYYY-MM-DD`, or an ISO-8601 timestamp, taking its day in UTC:
+    /// `2021-06-09T23:30:00-05:00` is 10 June. A timestamp without a zone is
+    /// read as UTC. Returns `None` for anything else, including impossible
+    /// days and times such as `2021-02-30` or `25:00`: a timestamp that cannot
+    /// be read is never read as a nearby one.
     ///
     /// ```
     /// use eid_archive::Date;
-    /// let d = Date::parse("2021-06-09T10:04:42Z").unwrap();
-    /// assert_eq!(d.to_string(), "2021-06-09");
+    /// assert_eq!(Date::parse("2021-06-09T10:04:42Z").unwrap().to_string(), "2021-06-09");
+    /// assert_eq!(Date::parse("2021-06-09T23:30:00-05:00").unwrap().to_string(), "2021-06-10");
     /// assert!(Date::parse("2021-02-30").is_none());
+    /// assert!(Date::parse("yesterday").is_none());
     /// ```
     pub fn parse(s: &str) -> Option<Date> {
         let s = s.trim();
@@ -32,22 +35,60 @@ impl Date {
         if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
             return None;
         }
-        if b.len() > 10 && !matches!(b[10], b'T' | b't' | b' ') {
+        let date = Date {
+            year: digits(s, 0..4)? as i32,
+            month: digits(s, 5..7)? as u8,
+            day: digits(s, 8..10)? as u8,
+        };
+        if !date.is_valid() {
             return None;
         }
-        let num = |r: std::ops::Range<usize>| -> Option<u32> {
-            let part = s.get(r)?;
-            if part.bytes().all(|c| c.is_ascii_digit()) {
-                part.parse().ok()
-            } else {
-                None
-            }
-        };
-        let year = num(0..4)? as i32;
-        let month = num(5..7)? as u8;
-        let day = num(8..10)? as u8;
-        let date = Date { year, month, day };
+        if b.len() == 10 {
+            return Some(date);
+        }
+        if !matches!(b[10], b'T' | b't' | b' ') {
+            return None;
+        }
+        let minutes = time_of_day(&s[11..])?;
+        // The offset moves the local time to UTC; the day may change.
+        let utc = date.days() * 1440 + minutes;
+        Some(Date::from_days(utc.div_euclid(1440)))
+    }
+
+    /// Parses a six-digit `YYMMDD` date (older native results), choosing the
+    /// century so that the date falls in `(pivot - 100 years, pivot + ahead years]`:
+    /// a birth date (`ahead` 0) is never in the future of the verification, an
+    /// expiry date (`ahead` 20) at most 20 years after it.
+    ///
+    /// ```
+    /// use eid_archive::Date;
+    /// let on = Date::parse("2021-06-09").unwrap();
+    /// assert_eq!(Date::parse_yymmdd("301005", on, 20).unwrap().to_string(), "2030-10-05");
+    /// assert_eq!(Date::parse_yymmdd("301005", on, 0).unwrap().to_string(), "1930-10-05");
+    /// assert_eq!(Date::parse_yymmdd("020429", on, 0).unwrap().to_string(), "2002-04-29");
+    /// ```
+    pub fn parse_yymmdd(s: &str, pivot: Date, ahead: i32) -> Option<Date> {
+        let s = s.trim();
+        if s.len() != 6 {
+            return None;
+        }
+        let yy = digits(s, 0..2)? as i32;
+        let month = digits(s, 2..4)? as u8;
+        let day = digits(s, 4..6)? as u8;
+        let latest = pivot.year + ahead;
+        let mut year = latest - (latest - yy).rem_euclid(100);
+        let candidate = |year| Date { year, month, day };
+        // The same year as the bound but a later day would leave the window.
+        if year == latest && (month, day) > (pivot.month, pivot.day) {
+            year -= 100;
+        }
+        let date = candidate(year);
         date.is_valid().then_some(date)
+    }
+
+    /// True for a leap year of the Gregorian calendar.
+    pub fn is_leap_year(year: i32) -> bool {
+        (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
     }
 
     /// The UTC day of a Unix time in milliseconds (the native dialect's dates).
@@ -96,11 +137,72 @@ impl Date {
     }
 }
 
+/// The number written in `s[range]`, if it is all ASCII digits.
+fn digits(s: &str, range: std::ops::Range<usize>) -> Option<u32> {
+    let part = s.get(range)?;
+    if !part.is_empty() && part.bytes().all(|c| c.is_ascii_digit()) {
+        part.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Minutes after midnight UTC of an ISO-8601 time of day with an optional
+/// zone: `HH:MM[:SS[.fff]][Z|±HH:MM|±HHMM|±HH]`. `None` if it is not one.
+fn time_of_day(t: &str) -> Option<i64> {
+    let b = t.as_bytes();
+    if b.len() < 5 || b[2] != b':' {
+        return None;
+    }
+    let hour = i64::from(digits(t, 0..2)?);
+    let minute = i64::from(digits(t, 3..5)?);
+    let mut i = 5;
+    if b.get(i) == Some(&b':') {
+        let second = digits(t, 6..8)?;
+        if second > 60 {
+            return None;
+        }
+        i = 8;
+        if matches!(b.get(i), Some(b'.' | b',')) {
+            let fraction = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+            if fraction == 0 {
+                return None;
+            }
+            i += 1 + fraction;
+        }
+    }
+    if hour > 23 || minute > 59 {
+        return None;
+    }
+    let offset = match &t[i..] {
+        "" | "Z" | "z" => 0,
+        zone => {
+            let sign = match zone.as_bytes()[0] {
+                b'+' => 1,
+                b'-' => -1,
+                _ => return None,
+            };
+            let rest = &zone[1..];
+            let (h, m) = match rest.len() {
+                2 => (digits(rest, 0..2)?, 0),
+                4 => (digits(rest, 0..2)?, digits(rest, 2..4)?),
+                5 if rest.as_bytes()[2] == b':' => (digits(rest, 0..2)?, digits(rest, 3..5)?),
+                _ => return None,
+            };
+            if h > 23 || m > 59 {
+                return None;
+            }
+            sign * i64::from(h * 60 + m)
+        }
+    };
+    Some(hour * 60 + minute - offset)
+}
+
 fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ if Date::is_leap_year(year) => 29,
         _ => 28,
     }
 }
@@ -140,9 +242,53 @@ mod tests {
             "",
             "2021-06-09X",
             "+021-06-09",
+            "2021-02-30T10:00:00Z",
+            "2021-06-09T25:00:00Z",
+            "2021-06-09T10:00:00+25:00",
+            "2021-06-09T10:00:00 UTC",
+            "2021-06-09T10",
+            "yesterday",
         ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn offsets_move_the_day_to_utc() {
+        for (text, day) in [
+            ("2021-06-09T23:30:00-05:00", "2021-06-10"),
+            ("2021-06-10T01:30:00+02:00", "2021-06-09"),
+            ("2021-06-10T01:30:00+0200", "2021-06-09"),
+            ("2021-06-10T01:30+02", "2021-06-09"),
+            ("2021-06-09T10:04:42.123456Z", "2021-06-09"),
+            ("2021-12-31T23:00:00-01:00", "2022-01-01"),
+            ("2021-06-09 10:04:42", "2021-06-09"),
+        ] {
+            assert_eq!(
+                Date::parse(text).map(|d| d.to_string()).as_deref(),
+                Some(day),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn six_digit_dates_take_the_century_of_their_window() {
+        let on = Date::parse("2021-06-09").unwrap();
+        let yy = |s, ahead| Date::parse_yymmdd(s, on, ahead).map(|d| d.to_string());
+        assert_eq!(yy("210609", 0).as_deref(), Some("2021-06-09"));
+        assert_eq!(
+            yy("210610", 0).as_deref(),
+            Some("1921-06-10"),
+            "never born after the day"
+        );
+        assert_eq!(yy("410609", 20).as_deref(), Some("2041-06-09"));
+        assert_eq!(yy("410610", 20).as_deref(), Some("1941-06-10"));
+        assert_eq!(yy("990101", 20).as_deref(), Some("1999-01-01"));
+        assert_eq!(yy("000229", 0).as_deref(), Some("2000-02-29"));
+        assert_eq!(yy("010229", 0), None);
+        assert_eq!(yy("3010051", 20), None);
+        assert_eq!(yy("30a005", 20), None);
     }
 
     #[test]

@@ -250,6 +250,16 @@ pub enum Ambiguity {
         /// The members (or embedded images).
         sources: Vec<String>,
     },
+    /// One record is both a member and embedded in another member, and the
+    /// two copies say different things.
+    CopiesDiffer {
+        /// What the record is (`OCR evidence`, `the agent's review`).
+        what: &'static str,
+        /// The member.
+        member: String,
+        /// The embedded copy.
+        embedded: String,
+    },
     /// A process record inside the archive and one given outside it disagree.
     ProcessRecordsDisagree {
         /// The one inside.
@@ -276,9 +286,17 @@ impl fmt::Display for Ambiguity {
             Ambiguity::SeveralImages { depiction, sources } => {
                 write!(f, "more than one {depiction} image: {}", sources.join(", "))
             }
+            Ambiguity::CopiesDiffer {
+                what,
+                member,
+                embedded,
+            } => write!(
+                f,
+                "{what} is both {member} and {embedded}, and the two copies differ; refusing to pick one"
+            ),
             Ambiguity::ProcessRecordsDisagree { inside, outside } => write!(
                 f,
-                "process record {inside} and {outside} disagree on processId or status"
+                "process record {inside} and {outside} differ; refusing to pick one"
             ),
         }
     }

@@ -51,8 +51,9 @@ pub use error::{
 pub use evidence::Evidence;
 pub use limits::Limits;
 pub use verdict::{
-    CannotJudge, Decision, Finding, FindingCode, ManualRule, Policy, Reason, ReasonCode,
-    RecordedStatus, Severity, Status, Verdict, VerificationDate, judge,
+    CannotJudge, Decision, Finding, FindingCode, LeapDayBirthday, ManualRule, Policy, Reason,
+    ReasonCode, RecordedStatus, Review, ReviewDecision, Severity, Status, Verdict,
+    VerificationDate, judge,
 };
 
 /// Writes a small archive holding the provider page's accepted example (a

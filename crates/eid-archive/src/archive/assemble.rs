@@ -6,10 +6,12 @@
 use super::Archive;
 use super::index::{MemberKind, format_by_name, unsafe_name};
 use crate::dialect::{
-    self, Cx, JsonKind, Obj, assure, decode_base64, decoded_len, native, parse_json,
+    self, Cx, JsonKind, Obj, assure, decode_base64, decoded_len, manual, parse_json,
 };
 use crate::error::{Ambiguity, Error, ErrorKind, Measure, Sized};
-use crate::evidence::{Depiction, Drift, DriftKind, Evidence, Media, MediaFormat, Source};
+use crate::evidence::{
+    Depiction, Drift, DriftKind, Evidence, Media, MediaFormat, OutsideFile, Source,
+};
 use crate::limits::Limits;
 use crate::media;
 use std::fs::File;
@@ -28,6 +30,18 @@ pub(super) struct ProcessFile {
     label: String,
     /// Its bytes.
     bytes: Vec<u8>,
+}
+
+impl ProcessFile {
+    /// The file as fingerprinted evidence.
+    fn outside_file(&self) -> OutsideFile {
+        let f = super::source::fingerprint(&self.bytes);
+        OutsideFile {
+            path: self.label.clone(),
+            sha256: f.sha256,
+            bytes: f.bytes,
+        }
+    }
 }
 
 impl ProcessFile {
@@ -56,6 +70,7 @@ impl ProcessFile {
 /// What the member walk found, before it is mapped into evidence.
 #[derive(Default)]
 struct Collected {
+    outside: Option<OutsideFile>,
     ocr_members: Vec<(usize, serde_json::Value, JsonKind)>,
     manual_members: Vec<(usize, serde_json::Value)>,
     process_members: Vec<(Source, serde_json::Value)>,
@@ -76,7 +91,7 @@ pub(super) fn read_evidence(
         add_process_file(archive, &mut c, pf)?;
     }
     refuse_ambiguity(archive, &c)?;
-    Ok(map(archive, c))
+    map(archive, c)
 }
 
 /// Classifies every member: images and videos by name, data files by content.
@@ -120,6 +135,11 @@ fn collect(archive: &mut Archive) -> Result<Collected, Error> {
                     JsonKind::ProcessRecord => {
                         c.process_members.push((Source::Member(m.name.clone()), value))
                     }
+                    JsonKind::ProviderError => c.drift.push(Drift {
+                        subject: m.name.clone(),
+                        kind: DriftKind::ProviderError,
+                        message: provider_error_message(&value),
+                    }),
                     JsonKind::Unknown => c.drift.push(Drift {
                         subject: m.name.clone(),
                         kind: DriftKind::Unknown,
@@ -131,6 +151,17 @@ fn collect(archive: &mut Archive) -> Result<Collected, Error> {
         }
     }
     Ok(c)
+}
+
+/// What a provider error body says, without its free text: the `error`
+/// code only (cut short), since a message could quote personal data.
+fn provider_error_message(value: &serde_json::Value) -> String {
+    let code = match value.get("error") {
+        Some(serde_json::Value::String(s)) => s.chars().take(80).collect::<String>(),
+        Some(other) => dialect::type_name(other).to_owned(),
+        None => "unknown".to_owned(),
+    };
+    format!("member is an error response of the provider ({code:?}), not evidence")
 }
 
 /// Reads a member that may be JSON. Named `.json`: it must parse. Otherwise it
@@ -219,8 +250,9 @@ fn add_process_file(archive: &Archive, c: &mut Collected, pf: ProcessFile) -> Re
         ));
     }
     if let Some((inside, inner)) = c.process_members.first() {
-        let same = |k: &str| inner.get(k) == value.get(k);
-        if !same("processId") || !same("status") {
+        // The whole record must be the same: one that agreed only on some
+        // fields would silently replace the rest (a failReason, a type).
+        if *inner != value {
             return Err(archive.err(
                 None,
                 ErrorKind::Ambiguous(Ambiguity::ProcessRecordsDisagree {
@@ -229,9 +261,10 @@ fn add_process_file(archive: &Archive, c: &mut Collected, pf: ProcessFile) -> Re
                 }),
             ));
         }
-        // Same record: the one given from outside is used, the inner one is listed.
+        // The same record: the one given from outside is used, the inner one is listed.
         c.process_members.clear();
     }
+    c.outside = Some(pf.outside_file());
     c.process_members.push((Source::File(pf.label), value));
     Ok(())
 }
@@ -298,85 +331,167 @@ fn refuse_ambiguity(archive: &Archive, c: &Collected) -> Result<(), Error> {
     Ok(())
 }
 
+/// One record read from JSON, with what its reader did not understand.
+struct Reading<T> {
+    value: T,
+    drift: Vec<Drift>,
+}
+
+/// Reads one JSON object with `read`, collecting its drift apart, so that the
+/// drift of a copy that is not used is not reported.
+fn read_object<T>(
+    member: &str,
+    map: &serde_json::Map<String, serde_json::Value>,
+    path: &str,
+    read: impl FnOnce(&mut Obj<'_>, &mut Cx<'_>) -> T,
+) -> Reading<T> {
+    let mut drift = Vec::new();
+    let mut cx = Cx {
+        member: member.to_owned(),
+        drift: &mut drift,
+    };
+    let mut o = Obj::new(map, path);
+    let value = read(&mut o, &mut cx);
+    o.finish(&mut cx);
+    Reading { value, drift }
+}
+
+/// Chooses between a record's member and its copy embedded in the process
+/// record: one alone is used; two identical copies are fine (the member is
+/// used and the copy noted); two that differ make the archive ambiguous.
+fn one_copy<T>(
+    archive: &Archive,
+    what: &'static str,
+    member: Option<(Reading<T>, Source)>,
+    embedded: Option<(Reading<T>, Source)>,
+    same: impl Fn(&T, &T) -> bool,
+    note_copy: impl FnOnce(&mut T, Source),
+    drift: &mut Vec<Drift>,
+) -> Result<Option<T>, Error> {
+    let chosen = match (member, embedded) {
+        (Some((mut m, member)), Some((e, source))) => {
+            if !same(&m.value, &e.value) {
+                return Err(archive.err(
+                    None,
+                    ErrorKind::Ambiguous(Ambiguity::CopiesDiffer {
+                        what,
+                        member: member.name().to_owned(),
+                        embedded: source.name().to_owned(),
+                    }),
+                ));
+            }
+            note_copy(&mut m.value, source);
+            m
+        }
+        (Some((m, _)), None) => m,
+        (None, Some((e, _))) => e,
+        (None, None) => return Ok(None),
+    };
+    drift.extend(chosen.drift);
+    Ok(Some(chosen.value))
+}
+
 /// Maps the collected JSON into the evidence model; every key a reader does
 /// not take becomes drift.
-fn map(archive: &Archive, c: Collected) -> (Evidence, Embedded) {
+fn map(archive: &Archive, c: Collected) -> Result<(Evidence, Embedded), Error> {
     let Collected {
+        outside,
         ocr_members,
         manual_members,
         process_members,
         mut media,
         mut drift,
     } = c;
-    let mut evidence = Evidence::default();
+    let mut evidence = Evidence {
+        outside_record: outside,
+        ..Evidence::default()
+    };
     let mut embedded_ocr = None;
     let mut embedded_manual = None;
     for (source, value) in &process_members {
+        let Some(map) = value.as_object() else {
+            continue;
+        };
+        let name = source.name().to_owned();
         let mut cx = Cx {
-            member: source.name().to_owned(),
+            member: name.clone(),
             drift: &mut drift,
         };
-        if let Some(map) = value.as_object() {
-            let mut o = Obj::new(map, "");
-            let parts = assure::read_process(&mut o, source.clone(), &mut cx);
-            o.finish(&mut cx);
-            evidence.process = Some(parts.record);
-            let name = source.name().to_owned();
-            embedded_ocr = parts.ocr.map(|o| (name.clone(), o));
-            embedded_manual = parts.manual.map(|o| (name, o));
-        }
+        let mut o = Obj::new(map, "");
+        let parts = assure::read_process(&mut o, source.clone(), &mut cx);
+        o.finish(&mut cx);
+        evidence.process = Some(parts.record);
+        embedded_ocr = parts.ocr.map(|o| (name.clone(), o));
+        embedded_manual = parts.manual.map(|o| (name, o));
     }
 
     let mut images = Vec::new();
-    if let Some((i, value, kind)) = ocr_members.first() {
+    let member_ocr = ocr_members.first().and_then(|(i, value, _)| {
         let name = archive.members[*i].name.clone();
-        let mut cx = Cx {
-            member: name.clone(),
-            drift: &mut drift,
+        let read = read_object(&name, value.as_object()?, "", |o, cx| {
+            dialect::read_ocr(o, Source::Member(name.clone()), cx)
+        });
+        images = read.value.1;
+        let read = Reading {
+            value: read.value.0,
+            drift: read.drift,
         };
-        if let Some(map) = value.as_object() {
-            let mut o = Obj::new(map, "");
-            let ocr = if *kind == JsonKind::OcrNative {
-                let (ocr, imgs) = native::read_ocr(&mut o, Source::Member(name), &mut cx);
-                images = imgs;
-                ocr
-            } else {
-                assure::read_ocr(&mut o, Source::Member(name), &mut cx)
-            };
-            o.finish(&mut cx);
-            evidence.ocr = Some(ocr);
-        }
-    } else if let Some((name, mut o)) = embedded_ocr {
-        let mut cx = Cx {
-            member: name.clone(),
-            drift: &mut drift,
-        };
+        Some((read, Source::Member(name)))
+    });
+    let embedded_ocr = embedded_ocr.map(|(name, mut o)| {
         let source = Source::Embedded(format!("{name}: providerSpecific.ocr"));
-        let ocr = assure::read_ocr(&mut o, source, &mut cx);
+        let mut drift = Vec::new();
+        let mut cx = Cx {
+            member: name.clone(),
+            drift: &mut drift,
+        };
+        let (ocr, _) = dialect::read_ocr(&mut o, source.clone(), &mut cx);
         o.finish(&mut cx);
-        evidence.ocr = Some(ocr);
-    }
+        (Reading { value: ocr, drift }, source)
+    });
+    evidence.ocr = one_copy(
+        archive,
+        "OCR evidence",
+        member_ocr,
+        embedded_ocr,
+        |a, b| a.same_evidence(b),
+        |ocr, copy| ocr.identical_copy = Some(copy),
+        &mut drift,
+    )?;
 
-    if let Some((i, value)) = manual_members.first() {
+    let member_manual = manual_members.first().and_then(|(i, value)| {
         let name = archive.members[*i].name.clone();
-        let mut cx = Cx {
-            member: name.clone(),
-            drift: &mut drift,
-        };
-        if let Some(map) = value.as_object() {
-            let mut o = Obj::new(map, "");
-            evidence.manual = Some(assure::read_manual(&mut o, Source::Member(name), &mut cx));
-            o.finish(&mut cx);
-        }
-    } else if let Some((name, mut o)) = embedded_manual {
-        let mut cx = Cx {
-            member: name.clone(),
-            drift: &mut drift,
-        };
+        let read = read_object(&name, value.as_object()?, "", |o, cx| {
+            manual::read_manual(o, Source::Member(name.clone()), cx)
+        });
+        Some((read, Source::Member(name)))
+    });
+    let embedded_manual = embedded_manual.map(|(name, mut o)| {
         let source = Source::Embedded(format!("{name}: providerSpecific.manualApproval"));
-        evidence.manual = Some(assure::read_manual(&mut o, source, &mut cx));
+        let mut drift = Vec::new();
+        let mut cx = Cx {
+            member: name.clone(),
+            drift: &mut drift,
+        };
+        let manual = manual::read_manual(&mut o, source.clone(), &mut cx);
         o.finish(&mut cx);
-    }
+        (
+            Reading {
+                value: manual,
+                drift,
+            },
+            source,
+        )
+    });
+    evidence.manual = one_copy(
+        archive,
+        "the agent's review",
+        member_manual,
+        embedded_manual,
+        |a, b| a.same_evidence(b),
+        |manual, copy| manual.identical_copy = Some(copy),
+        &mut drift,
+    )?;
 
     let mut embedded = Vec::new();
     // Images inside native JSON stand in only for depictions the archive lacks.
@@ -414,7 +529,7 @@ fn map(archive: &Archive, c: Collected) -> (Evidence, Embedded) {
 
     evidence.media = media;
     evidence.drift = drift;
-    (evidence, embedded)
+    Ok((evidence, embedded))
 }
 
 /// Embedded image text that is not base64.

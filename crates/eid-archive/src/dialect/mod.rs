@@ -4,14 +4,16 @@
 
 pub(crate) mod assure;
 mod base64;
+mod common;
 mod json;
+pub(crate) mod manual;
 pub(crate) mod native;
 
 pub(crate) use base64::{decode_base64, decoded_len};
 pub(crate) use json::parse_json;
 
 use crate::codes::string_enum;
-use crate::evidence::{BBox, Drift, DriftKind};
+use crate::evidence::{Drift, DriftKind};
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
 
@@ -27,6 +29,8 @@ string_enum! {
         ManualApproval => "manualApproval",
         /// An Assure process record.
         ProcessRecord => "processRecord",
+        /// An error response of the provider (`{"error": ..., "message": ...}`).
+        ProviderError => "providerError",
         /// JSON that fits none of the above.
         Unknown => "unknown",
     }
@@ -45,6 +49,20 @@ const MANUAL_KEYS: &[&str] = &[
     "rAuthorityId",
     "rauthorityId",
     "rejectionReasons",
+    "acceptance",
+];
+/// Keys that, beside `processId`, make an object a process record (its
+/// `status` may be missing: the record is kept all the same).
+const PROCESS_KEYS: &[&str] = &[
+    "status",
+    "processType",
+    "provider",
+    "providerSpecific",
+    "createdAt",
+    "updatedAt",
+    "failReason",
+    "finalResult",
+    "depictions",
 ];
 
 /// Classifies a parsed JSON document by its keys.
@@ -52,35 +70,83 @@ pub(crate) fn classify(value: &Value) -> JsonKind {
     let Some(map) = value.as_object() else {
         return JsonKind::Unknown;
     };
-    if map.contains_key("processId") && map.contains_key("status") {
+    let has_any = |keys: &[&str]| keys.iter().any(|k| map.contains_key(*k));
+    if map.contains_key("processId") && has_any(PROCESS_KEYS) {
         JsonKind::ProcessRecord
-    } else if OCR_KEYS.iter().any(|k| map.contains_key(*k)) {
+    } else if has_any(OCR_KEYS) {
         if is_native(map) {
             JsonKind::OcrNative
         } else {
             JsonKind::OcrAssure
         }
-    } else if MANUAL_KEYS.iter().any(|k| map.contains_key(*k)) {
+    } else if has_any(MANUAL_KEYS) {
         JsonKind::ManualApproval
+    } else if map.contains_key("error") && map.len() <= 6 {
+        JsonKind::ProviderError
     } else {
         JsonKind::Unknown
     }
 }
 
-/// The native entity keys its features by name, nests the document and the
-/// face, and says `passed` where Assure says `valid`.
-fn is_native(map: &Map<String, Value>) -> bool {
-    map.get("features").is_some_and(Value::is_object)
-        || map.get("document").is_some_and(Value::is_object)
-        || map.contains_key("biometrics")
-        || map
-            .get("securityChecks")
-            .and_then(Value::as_object)
-            .is_some_and(|checks| {
-                checks
-                    .values()
-                    .any(|c| c.get("passed").is_some() && c.get("valid").is_none())
-            })
+/// The dialect of an OCR object, from its whole shape: each key that only one
+/// dialect writes counts for it, and the native reading needs more of its own
+/// marks than the Assure one. One native-style check (`passed`) among Assure
+/// fields does not switch the dialect: both readers read `valid` and `passed`.
+pub(crate) fn is_native(map: &Map<String, Value>) -> bool {
+    const NATIVE_ONLY: &[&str] = &[
+        "id",
+        "tenantId",
+        "process",
+        "request",
+        "completion",
+        "biometrics",
+        "other",
+    ];
+    const ASSURE_ONLY: &[&str] = &["similarityScore", "livenessDetected", "statusReasons"];
+    let mut native = NATIVE_ONLY.iter().filter(|k| map.contains_key(**k)).count();
+    let mut assure = ASSURE_ONLY.iter().filter(|k| map.contains_key(**k)).count();
+    // Flat document fields are Assure; a nested document object is native.
+    assure += assure::DOCUMENT_FIELDS
+        .iter()
+        .filter(|k| map.contains_key(**k))
+        .count();
+    match map.get("document") {
+        Some(Value::Object(_)) => native += 2,
+        Some(_) => assure += 1,
+        None => {}
+    }
+    match map.get("features") {
+        Some(Value::Object(_)) => native += 1,
+        Some(Value::Array(_)) => assure += 1,
+        _ => {}
+    }
+    if let Some(Value::Object(checks)) = map.get("securityChecks") {
+        let passed = checks
+            .values()
+            .filter(|c| c.get("passed").is_some())
+            .count();
+        let valid = checks.values().filter(|c| c.get("valid").is_some()).count();
+        if passed > valid {
+            native += 1;
+        } else if valid > passed {
+            assure += 1;
+        }
+    }
+    native > assure
+}
+
+/// Reads OCR evidence in the dialect its shape says; native results may hand
+/// back embedded images.
+pub(crate) fn read_ocr(
+    o: &mut Obj<'_>,
+    source: crate::evidence::Source,
+    cx: &mut Cx<'_>,
+) -> (crate::evidence::Ocr, Vec<native::EmbeddedImage>) {
+    if is_native(o.map) {
+        native::read_ocr(o, source, cx)
+    } else {
+        (assure::read_ocr(o, source, cx), Vec::new())
+    }
 }
 
 /// Collects drift for one member while its readers walk it.
@@ -171,6 +237,19 @@ impl<'a> Obj<'a> {
         (!v.is_null()).then_some(v)
     }
 
+    /// The value at `key` even when it is `null`, marking it as understood.
+    pub(crate) fn take_raw(&mut self, key: &str) -> Option<&'a Value> {
+        let (k, v) = self.map.get_key_value(key)?;
+        self.taken.insert(k.as_str());
+        Some(v)
+    }
+
+    /// A string at `key` with something in it: an empty or blank string counts
+    /// as absent (the native dialect writes `""` for what it does not know).
+    pub(crate) fn text(&mut self, key: &str, cx: &mut Cx<'_>) -> Option<String> {
+        self.string(key, cx).filter(|s| !s.trim().is_empty())
+    }
+
     /// A string at `key`; another type is noted as malformed and not used.
     pub(crate) fn string(&mut self, key: &str, cx: &mut Cx<'_>) -> Option<String> {
         match self.take(key)? {
@@ -216,65 +295,4 @@ impl<'a> Obj<'a> {
             );
         }
     }
-}
-
-/// Reads a liveness flag that comes as `"true"`, `true` or `{"valid": true}`.
-pub(crate) fn liveness_flag(v: &Value, path: &str, cx: &mut Cx<'_>) -> Option<bool> {
-    match v {
-        Value::Bool(b) => Some(*b),
-        Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Some(true),
-        Value::String(s) if s.trim().eq_ignore_ascii_case("false") => Some(false),
-        Value::Object(m) if m.get("valid").is_some_and(Value::is_boolean) => {
-            m.get("valid").and_then(Value::as_bool)
-        }
-        other => {
-            cx.malformed(path, "\"true\" or \"false\"", other);
-            None
-        }
-    }
-}
-
-/// Reads a box. Every coordinate must be an integer that fits in 32 bits, as
-/// the schema says; otherwise the box is not used.
-pub(crate) fn bbox(v: &Value, path: &str, cx: &mut Cx<'_>) -> Option<BBox> {
-    let mut o = Obj::of(v, path.to_owned(), cx)?;
-    let coord = |key: &str, o: &mut Obj<'_>, cx: &mut Cx<'_>| -> Option<i64> {
-        let p = o.path(key);
-        match o.take(key) {
-            None => {
-                cx.note(
-                    DriftKind::Malformed,
-                    &p,
-                    "box coordinate missing; box not used",
-                );
-                None
-            }
-            Some(Value::Number(n)) => match n.as_i64().filter(|n| i32::try_from(*n).is_ok()) {
-                Some(n) => Some(n),
-                None => {
-                    cx.note(
-                        DriftKind::Malformed,
-                        &p,
-                        format!("box coordinate {n} is not a 32-bit integer; box not used"),
-                    );
-                    None
-                }
-            },
-            Some(other) => {
-                cx.malformed(&p, "an integer", other);
-                None
-            }
-        }
-    };
-    let x = coord("x", &mut o, cx);
-    let y = coord("y", &mut o, cx);
-    let width = coord("width", &mut o, cx);
-    let height = coord("height", &mut o, cx);
-    o.finish(cx);
-    Some(BBox {
-        x: x?,
-        y: y?,
-        width: width?,
-        height: height?,
-    })
 }

@@ -10,10 +10,12 @@ pub mod ocr;
 
 pub use media::{Depiction, Dimensions, Media, MediaFormat};
 pub(crate) use ocr::canonical_check;
-pub use ocr::{BBox, Feature, KNOWN_CHECKS, Ocr, SecurityCheck, Side, Similarity};
+pub use ocr::{
+    BBox, Feature, KNOWN_CHECKS, KNOWN_FEATURES, Ocr, SecurityCheck, Side, Similarity,
+    SimilarityScore,
+};
 
 use crate::codes::string_enum;
-use crate::dates::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -32,6 +34,20 @@ pub struct Evidence {
     pub media: Vec<Media>,
     /// What the readers did not understand: schema drift, wrong types, unknown members.
     pub drift: Vec<Drift>,
+    /// The process record file kept outside the archive, when one was used.
+    pub outside_record: Option<OutsideFile>,
+}
+
+/// A file read beside the archive, fingerprinted like the archive itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OutsideFile {
+    /// As named (the path given or found).
+    pub path: String,
+    /// SHA-256 of its bytes, lower-case hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
 }
 
 string_enum! {
@@ -149,14 +165,43 @@ pub struct ManualApproval {
     pub verification_date: Option<String>,
     /// `duration`, seconds.
     pub duration: Option<String>,
-    /// `rejectionReasons`; empty when the agent accepted.
+    /// The native verification's `status` (`Accepted`, `Rejected`).
+    pub status: Option<String>,
+    /// `rejectionReasons` (native: the reasons of a `Rejected` verification).
     pub rejection_reasons: Vec<RejectionReason>,
+    /// `rejectionReasons` was written but cannot be read (`null`, a string):
+    /// what was found. Such a review holds no readable decision.
+    pub rejection_reasons_unreadable: Option<String>,
+    /// Native `acceptance.reasons` of an accepted verification: the agent's
+    /// checklist of questions answered, never rejection reasons.
+    pub checklist: Vec<String>,
+    /// An identical copy of this review elsewhere in the archive, not used.
+    pub identical_copy: Option<Source>,
 }
 
 impl ManualApproval {
-    /// The agent rejected when it gave any rejection reason.
-    pub fn rejected(&self) -> bool {
-        !self.rejection_reasons.is_empty()
+    /// True when the review identifies itself: a verifier, a verification id
+    /// or a verification date. A record without any of them is no decision.
+    pub fn identifies_itself(&self) -> bool {
+        [
+            &self.verifier_id,
+            &self.verification_id,
+            &self.verification_date,
+        ]
+        .iter()
+        .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()))
+    }
+
+    /// True when `other` records the same review (wherever each was read from).
+    pub fn same_evidence(&self, other: &ManualApproval) -> bool {
+        self.document == other.document
+            && self.verifier_id == other.verifier_id
+            && self.verification_id == other.verification_id
+            && self.r_authority_id == other.r_authority_id
+            && self.verification_date == other.verification_date
+            && self.status == other.status
+            && self.rejection_reasons == other.rejection_reasons
+            && self.rejection_reasons_unreadable == other.rejection_reasons_unreadable
     }
 }
 
@@ -195,6 +240,11 @@ string_enum! {
         /// absolute, backslashes, drive letters), or that is not valid UTF-8. Names
         /// are never used as paths; the finding says the archive was crafted or damaged.
         UnsafeName => "unsafeName",
+        /// A data file that is an error response of the provider, not evidence.
+        ProviderError => "providerError",
+        /// A timestamp or date that cannot be read; checks that need it were
+        /// judged on another date or not at all.
+        BadDate => "badDate",
     }
 }
 
@@ -274,36 +324,5 @@ impl Evidence {
         .into_iter()
         .flatten()
         .collect()
-    }
-
-    /// The day the verification is judged on, and which field gave it:
-    /// manual `verificationDate`, `updatedAt`, native `completion.date`, `createdAt`.
-    pub fn verification_date(&self) -> Option<(Date, DateSource)> {
-        let manual = self
-            .manual
-            .as_ref()
-            .and_then(|m| m.verification_date.as_deref());
-        let process = self.process.as_ref();
-        manual
-            .and_then(Date::parse)
-            .map(|d| (d, DateSource::ManualVerificationDate))
-            .or_else(|| {
-                process
-                    .and_then(|p| p.updated_at.as_deref())
-                    .and_then(Date::parse)
-                    .map(|d| (d, DateSource::UpdatedAt))
-            })
-            .or_else(|| {
-                self.ocr
-                    .as_ref()
-                    .and_then(|o| o.completion_date)
-                    .map(|d| (d, DateSource::CompletionDate))
-            })
-            .or_else(|| {
-                process
-                    .and_then(|p| p.created_at.as_deref())
-                    .and_then(Date::parse)
-                    .map(|d| (d, DateSource::CreatedAt))
-            })
     }
 }

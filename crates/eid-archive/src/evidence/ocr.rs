@@ -17,8 +17,8 @@ pub struct Ocr {
     pub dialect: Dialect,
     /// Document fields, by their Assure names.
     pub document: DocumentFields,
-    /// The face similarity, as written (`high`, `verylow`, `VeryLow`, ...).
-    pub similarity: Option<String>,
+    /// The face similarity, as written (`high`, `verylow`, `VeryLow`, `none`, ...).
+    pub similarity: Option<SimilarityScore>,
     /// The top-level `livenessDetected` (a string `"true"`/`"false"` in the Assure dialect).
     pub liveness_detected: Option<bool>,
     /// Security checks, in the order they were written.
@@ -31,6 +31,99 @@ pub struct Ocr {
     pub native_id: Option<String>,
     /// Native dialect: `completion.date`.
     pub completion_date: Option<Date>,
+    /// An identical copy of this evidence elsewhere in the archive, not used.
+    pub identical_copy: Option<Source>,
+}
+
+impl Ocr {
+    /// Empty OCR evidence from `source`, in `dialect`, for readers to fill.
+    pub fn new(source: Source, dialect: Dialect) -> Ocr {
+        Ocr {
+            source,
+            dialect,
+            document: DocumentFields::new(),
+            similarity: None,
+            liveness_detected: None,
+            checks: Vec::new(),
+            features: Vec::new(),
+            native_status: None,
+            native_id: None,
+            completion_date: None,
+            identical_copy: None,
+        }
+    }
+
+    /// The similarity word, when one was written.
+    pub fn similarity_word(&self) -> Option<&str> {
+        match self.similarity.as_ref()? {
+            SimilarityScore::Word(w) => Some(w),
+            SimilarityScore::Unreadable { .. } => None,
+        }
+    }
+
+    /// True when `other` says the same: the same document, similarity,
+    /// liveness flag, checks and features (wherever each was read from).
+    pub fn same_evidence(&self, other: &Ocr) -> bool {
+        let checks = |o: &Ocr| {
+            let mut v: Vec<(String, Option<bool>)> = o
+                .checks
+                .iter()
+                .map(|c| (c.canonical_name().to_owned(), c.valid))
+                .collect();
+            v.sort();
+            v
+        };
+        let features = |o: &Ocr| {
+            let mut v: Vec<_> = o
+                .features
+                .iter()
+                .filter(|f| !f.blank)
+                .map(|f| (f.name.clone(), f.found, f.image_side(), f.bbox))
+                .collect();
+            v.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
+            v
+        };
+        let level = |o: &Ocr| {
+            o.similarity.as_ref().map(|s| {
+                s.level()
+                    .map_or_else(|| format!("{s:?}"), |l| l.to_string())
+            })
+        };
+        self.document == other.document
+            && level(self) == level(other)
+            && self.liveness_detected == other.liveness_detected
+            && checks(self) == checks(other)
+            && features(self) == features(other)
+    }
+}
+
+/// `similarityScore` (or the native `similarityLevel`) as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum SimilarityScore {
+    /// A word, as written (`high`, `verylow`, `VeryLow`, `none`, even `""`).
+    Word(String),
+    /// A value that is not a word: what was found instead (`a number`, ...).
+    Unreadable {
+        /// The kind of value found.
+        unreadable: String,
+    },
+}
+
+impl SimilarityScore {
+    /// The level, when the word is one of the four (in any case).
+    pub fn level(&self) -> Option<Similarity> {
+        match self {
+            SimilarityScore::Word(w) => Similarity::parse_level(w),
+            SimilarityScore::Unreadable { .. } => None,
+        }
+    }
+}
+
+impl From<&str> for SimilarityScore {
+    fn from(word: &str) -> Self {
+        SimilarityScore::Word(word.to_owned())
+    }
 }
 
 /// One security check.
@@ -77,6 +170,28 @@ pub const KNOWN_CHECKS: &[&str] = &[
     "initialsMatch",
 ];
 
+/// Feature names the provider is known to write: the Assure dialect's
+/// display names and the native dialect's keys.
+pub const KNOWN_FEATURES: &[&str] = &[
+    "Header",
+    "Header 1",
+    "Header 2",
+    "OVI 1",
+    "OVI 2",
+    "Signature",
+    "Photo",
+    "MRZ",
+    "Barcode",
+    "chip",
+    "flag",
+    "signature",
+    "initials",
+    "hologram",
+    "photo",
+    "badge1",
+    "euroBadge",
+];
+
 string_enum! {
     /// A face-similarity level, ordered from worst to best.
     pub enum Similarity {
@@ -109,17 +224,43 @@ impl Similarity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Feature {
-    /// `name` (`Header`, `OVI 1`, `Photo`, ...). `None` for an unreadable entry.
+    /// Where the entry is in its JSON (`features[3]`, `features.hologram`).
+    pub entry: String,
+    /// `name` (`Header`, `OVI 1`, `Photo`, ...). `None` when it cannot be read.
     pub name: Option<String>,
-    /// `found`. `None` for an unreadable entry (e.g. `{}`), which is not a missing feature.
+    /// `found`. `None` when it cannot be read.
     pub found: Option<bool>,
     /// `side` as written (`data`, `front`, `back`).
     pub side: Option<String>,
     /// The box, in pixels of the stored image of its side.
     pub bbox: Option<BBox>,
+    /// True for the empty entry `{}`, which the provider writes and which says nothing.
+    pub blank: bool,
 }
 
 impl Feature {
+    /// A found feature with a box on side `data`.
+    pub fn found(name: &str, bbox: BBox) -> Feature {
+        Feature {
+            entry: format!("features.{name}"),
+            name: Some(name.to_owned()),
+            found: Some(true),
+            side: Some("data".into()),
+            bbox: Some(bbox),
+            blank: false,
+        }
+    }
+
+    /// True when the entry says something but its name or `found` cannot be read.
+    pub fn unreadable(&self) -> bool {
+        !self.blank && (self.name.is_none() || self.found.is_none())
+    }
+
+    /// The name, else where the entry is.
+    pub fn subject(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.entry)
+    }
+
     /// The side's image this feature's box refers to, if the side word is known.
     pub fn image_side(&self) -> Option<Side> {
         Side::from_feature_side(self.side.as_deref()?)

@@ -366,7 +366,10 @@ fn archive_row(archive: &str, a: &Audit, pii: &Pii) -> ArchiveRow {
                 .map(|r| r.subject.clone())
                 .collect(),
         ),
-        similarity: s(ocr.and_then(|o| o.similarity.as_ref())),
+        similarity: ocr
+            .and_then(|o| o.similarity_word())
+            .unwrap_or_default()
+            .to_owned(),
         liveness: ocr.and_then(|o| o.liveness_detected),
         document_type: field("documentType").unwrap_or_default().to_owned(),
         issuing_country: field("issuingCountry").unwrap_or_default().to_owned(),

@@ -5,8 +5,9 @@
 
 use super::RecordedStatus;
 use super::policy::{ManualRule, Policy};
+use super::review::{Review, ReviewDecision};
 use crate::codes::string_enum;
-use crate::evidence::{Evidence, Ocr, Similarity, canonical_check};
+use crate::evidence::{Evidence, Ocr, SimilarityScore, canonical_check};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -29,8 +30,11 @@ string_enum! {
     /// Stable, machine-readable reason codes.
     #[non_exhaustive]
     pub enum ReasonCode {
-        /// A fail reason (or a recorded `failed` status).
+        /// A fail reason: the verification never completed.
         ProcessFailed => "ProcessFailed",
+        /// The process is not final (pending, processing, canceled) and holds
+        /// no OCR evidence: no verification completed.
+        ProcessNotFinal => "ProcessNotFinal",
         /// A security check is not valid.
         SecurityCheckFailed => "SecurityCheckFailed",
         /// A security check's result could not be read; it cannot count as valid.
@@ -41,6 +45,8 @@ string_enum! {
         SimilarityNotHigh => "SimilarityNotHigh",
         /// A feature with `found: false`.
         FeatureNotFound => "FeatureNotFound",
+        /// A feature entry (other than `{}`) whose name or `found` cannot be read.
+        FeatureUnreadable => "FeatureUnreadable",
         /// The agent rejected, for this reason type.
         ManualRejection => "ManualRejection",
     }
@@ -89,17 +95,32 @@ pub(crate) fn automatic(
     policy: &Policy,
     recorded: Option<&RecordedStatus>,
 ) -> Result<Decision, super::CannotJudge> {
-    let failed = failed(evidence, recorded);
+    let failed = failed(evidence);
     let Some(ocr) = &evidence.ocr else {
-        if failed.is_empty() {
-            return Err(super::CannotJudge(
-                "no OCR evidence (security checks, similarity, features) and no fail reason".into(),
-            ));
+        if !failed.is_empty() {
+            return Ok(Decision {
+                status: Status::Failed,
+                reasons: failed,
+            });
         }
-        return Ok(Decision {
-            status: Status::Failed,
-            reasons: failed,
-        });
+        return match recorded {
+            // A process that never reached a decision and holds no capture.
+            Some(RecordedStatus::Other(word)) => Ok(Decision {
+                status: Status::Failed,
+                reasons: vec![Reason::new(
+                    ReasonCode::ProcessNotFinal,
+                    word.as_str(),
+                    format!("the process is {word} and holds no OCR evidence: no verification completed"),
+                )],
+            }),
+            Some(RecordedStatus::Final(Status::Failed)) => Err(super::CannotJudge(
+                "no OCR evidence and no fail reason (the record says failed but gives no failReason)"
+                    .into(),
+            )),
+            _ => Err(super::CannotJudge(
+                "no OCR evidence (security checks, similarity, features) and no fail reason".into(),
+            )),
+        };
     };
     let rejected = security_checks(ocr, policy);
     let mut inconclusive = similarity(ocr, policy);
@@ -125,24 +146,18 @@ pub(crate) fn automatic(
     Ok(Decision { status, reasons })
 }
 
-/// Rule 1: **failed** when there is a fail reason.
-fn failed(evidence: &Evidence, recorded: Option<&RecordedStatus>) -> Vec<Reason> {
-    if let Some(fr) = evidence
+/// Rule 1: **failed** when the process record gives a fail reason. A recorded
+/// `failed` status alone is not evidence: it is what is being checked.
+fn failed(evidence: &Evidence) -> Vec<Reason> {
+    let Some(fr) = evidence
         .process
         .as_ref()
         .and_then(|p| p.fail_reason.as_ref())
-    {
-        let message = fr.message.as_deref().unwrap_or("the process failed");
-        return vec![Reason::new(ReasonCode::ProcessFailed, &fr.kind, message)];
-    }
-    if recorded == Some(&RecordedStatus::Final(Status::Failed)) {
-        return vec![Reason::new(
-            ReasonCode::ProcessFailed,
-            "unknown",
-            "the recorded status is failed and no failReason says why",
-        )];
-    }
-    Vec::new()
+    else {
+        return Vec::new();
+    };
+    let message = fr.message.as_deref().unwrap_or("the process failed");
+    vec![Reason::new(ReasonCode::ProcessFailed, &fr.kind, message)]
 }
 
 /// Rule 2: **rejected** when a security check is not valid or cannot be read,
@@ -205,77 +220,121 @@ fn security_checks(ocr: &Ocr, policy: &Policy) -> Vec<Reason> {
 
 /// Rule 3, first half: **inconclusive** when the similarity is below the
 /// policy's minimum (`high` by default), absent, or not one of the four words.
+/// The subject names what was seen: the level, `none`, `empty`, the word
+/// written, `unreadable` (not a word) or `missing`.
 fn similarity(ocr: &Ocr, policy: &Policy) -> Vec<Reason> {
-    let level = ocr.similarity.as_deref().and_then(Similarity::parse_level);
+    let level = ocr.similarity.as_ref().and_then(|s| s.level());
     if level.is_some_and(|l| l >= policy.min_similarity) {
         return Vec::new();
     }
-    let subject = match (&ocr.similarity, level) {
-        (_, Some(l)) => l.as_str().to_owned(),
-        (Some(raw), None) => raw.clone(),
-        (None, None) => "missing".to_owned(),
-    };
-    let message = match &ocr.similarity {
-        Some(raw) => format!(
-            "similarity is {raw:?}; the policy needs {} or better",
-            policy.min_similarity
+    let need = policy.min_similarity;
+    let (subject, message) = match (&ocr.similarity, level) {
+        (_, Some(l)) => (
+            l.as_str().to_owned(),
+            format!(
+                "similarity is {:?}; the policy needs {need} or better",
+                ocr.similarity_word().unwrap_or(l.as_str())
+            ),
         ),
-        None => format!("no similarity; the policy needs {}", policy.min_similarity),
+        (Some(SimilarityScore::Word(w)), None) if w.trim().is_empty() => (
+            "empty".to_owned(),
+            format!("similarity is an empty string; the policy needs {need}"),
+        ),
+        (Some(SimilarityScore::Word(w)), None) if w.trim().eq_ignore_ascii_case("none") => (
+            "none".to_owned(),
+            format!("no face similarity was established (none); the policy needs {need}"),
+        ),
+        (Some(SimilarityScore::Word(w)), None) => {
+            let word: String = w.trim().chars().take(40).collect();
+            (
+                word.clone(),
+                format!("similarity {word:?} is not a level; the policy needs {need}"),
+            )
+        }
+        (Some(SimilarityScore::Unreadable { unreadable }), None) => (
+            "unreadable".to_owned(),
+            format!("similarity is {unreadable}, not a level; the policy needs {need}"),
+        ),
+        (None, _) => (
+            "missing".to_owned(),
+            format!("no similarity; the policy needs {need}"),
+        ),
     };
     vec![Reason::new(ReasonCode::SimilarityNotHigh, subject, message)]
 }
 
 /// Rule 3, second half: **inconclusive** for every feature with `found: false`
-/// that the policy counts.
+/// that the policy counts, and every entry (other than `{}`) that cannot be
+/// read as found: unreadable evidence cannot count as found.
 fn features(ocr: &Ocr, policy: &Policy) -> Vec<Reason> {
     ocr.features
         .iter()
         .filter_map(|f| match (&f.name, f.found) {
-            (Some(name), Some(false)) if policy.counts_feature(name) => Some(Reason::new(
+            (Some(name), _) if !policy.counts_feature(name) => None,
+            (Some(name), Some(false)) => Some(Reason::new(
                 ReasonCode::FeatureNotFound,
                 name,
                 format!("feature {name:?} was not found on the document"),
+            )),
+            _ if f.unreadable() => Some(Reason::new(
+                ReasonCode::FeatureUnreadable,
+                f.subject(),
+                format!(
+                    "feature entry {} cannot be read as found or not found",
+                    f.entry
+                ),
             )),
             _ => None,
         })
         .collect()
 }
 
-/// The final status: where there is a manual approval, the agent decides
-/// (as far as the policy lets it).
+/// The final status. No agent overrides `failed` (the verification never
+/// completed); otherwise, where the agent's review holds a decision, the agent
+/// decides as far as the policy lets it.
 pub(crate) fn final_decision(
-    evidence: &Evidence,
     policy: &Policy,
     automatic: &Decision,
+    review: Option<&Review>,
 ) -> Decision {
-    let Some(manual) = &evidence.manual else {
+    let Some(review) = review else {
         return automatic.clone();
     };
-    if policy.manual_approval == ManualRule::Ignore {
+    if automatic.status == Status::Failed || policy.manual_approval == ManualRule::Ignore {
         return automatic.clone();
     }
-    if manual.rejected() {
-        let reasons = manual
-            .rejection_reasons
-            .iter()
-            .map(|r| {
-                let message = r
-                    .message
-                    .as_deref()
-                    .unwrap_or("the agent rejected the verification");
-                Reason::new(ReasonCode::ManualRejection, &r.kind, message)
-            })
-            .collect();
-        return Decision {
-            status: Status::Rejected,
-            reasons,
-        };
-    }
-    match policy.manual_approval {
-        ManualRule::AgentDecides => Decision {
-            status: Status::Accepted,
-            reasons: Vec::new(),
+    match review.decision {
+        ReviewDecision::NoDecision => automatic.clone(),
+        ReviewDecision::Rejected => {
+            let mut reasons: Vec<Reason> = review
+                .rejection_types
+                .iter()
+                .zip(&review.rejection_messages)
+                .map(|(kind, message)| {
+                    let message = message
+                        .as_deref()
+                        .unwrap_or("the agent rejected the verification");
+                    Reason::new(ReasonCode::ManualRejection, kind, message)
+                })
+                .collect();
+            if reasons.is_empty() {
+                reasons.push(Reason::new(
+                    ReasonCode::ManualRejection,
+                    "unspecified",
+                    "the agent rejected the verification without giving a reason",
+                ));
+            }
+            Decision {
+                status: Status::Rejected,
+                reasons,
+            }
+        }
+        ReviewDecision::Accepted => match policy.manual_approval {
+            ManualRule::AgentDecides => Decision {
+                status: Status::Accepted,
+                reasons: Vec::new(),
+            },
+            _ => automatic.clone(),
         },
-        _ => automatic.clone(),
     }
 }

@@ -5,13 +5,16 @@
 //! from the evidence). `docs/decision.md` states every rule in the order
 //! [`decision`] applies them.
 
+mod dates;
 pub(crate) mod decision;
 pub(crate) mod findings;
 pub(crate) mod policy;
+mod review;
 
 pub use decision::{Decision, Reason, ReasonCode, Status};
 pub use findings::{Finding, FindingCode, Severity};
-pub use policy::{ManualRule, Policy};
+pub use policy::{LeapDayBirthday, ManualRule, Policy};
+pub use review::{Review, ReviewDecision};
 
 use crate::dates::Date;
 use crate::evidence::{DateSource, Evidence};
@@ -90,13 +93,21 @@ pub struct VerificationDate {
 pub struct Verdict {
     /// The status recorded in the evidence, if any.
     pub recorded_status: Option<RecordedStatus>,
-    /// The final recomputed decision (the agent's, when there is one).
+    /// The final recomputed decision under the policy in force (the agent's,
+    /// when there is a review that decides).
     pub decision: Decision,
     /// The automatic decision from the OCR evidence alone.
     pub automatic: Decision,
-    /// Recorded equals recomputed; `None` when nothing was recorded.
+    /// The final status under the default rules, when another policy is in
+    /// force: the status the record is compared with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_status: Option<Status>,
+    /// The recorded status equals the recomputed one (by the default rules);
+    /// `None` when nothing was recorded or the recorded status is not final.
     pub agrees: Option<bool>,
-    /// The day the verification is judged on.
+    /// The agent's review as judged, when the archive holds one.
+    pub review: Option<Review>,
+    /// The day the automatic verification is judged on.
     pub verification_date: Option<VerificationDate>,
     /// Audit findings beyond the status.
     pub findings: Vec<Finding>,
@@ -107,6 +118,12 @@ impl Verdict {
     pub fn max_severity(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()
     }
+
+    /// The status the recorded one is compared with: the default rules' when
+    /// another policy is in force, else the decision's.
+    pub fn reference_status(&self) -> Status {
+        self.default_status.unwrap_or(self.decision.status)
+    }
 }
 
 /// The archive cannot be judged (no OCR evidence and no fail reason).
@@ -115,6 +132,11 @@ impl Verdict {
 pub struct CannotJudge(pub(crate) String);
 
 /// Reproduces the decision and raises the findings.
+///
+/// Under a policy other than the default one, the archive is judged twice:
+/// the record is compared with the default rules' status (a record the
+/// default rules confirm is not contradicted), and a difference the policy
+/// alone makes is a `PolicyChange` finding.
 ///
 /// ```
 /// # let dir = tempfile::tempdir()?;
@@ -130,30 +152,47 @@ pub struct CannotJudge(pub(crate) String);
 /// ```
 pub fn judge(evidence: &Evidence, policy: &Policy) -> Result<Verdict, CannotJudge> {
     let recorded_status = RecordedStatus::of(evidence);
-    let automatic = decision::automatic(evidence, policy, recorded_status.as_ref())?;
-    let decision = decision::final_decision(evidence, policy, &automatic);
-    let agrees = recorded_status.as_ref().map(|r| match r {
-        RecordedStatus::Final(s) => *s == decision.status,
-        RecordedStatus::Other(_) => false,
-    });
-    let verification_date = evidence
-        .verification_date()
-        .map(|(date, source)| VerificationDate { date, source });
-    let findings = findings::collect(&findings::Context {
-        evidence,
-        policy,
-        recorded: recorded_status.as_ref(),
-        automatic: &automatic,
-        decision: &decision,
-        agrees,
-        date: verification_date,
-    });
+    let days = dates::days(evidence);
+    let review = evidence.manual.as_ref().map(review::judge);
+    let decide = |policy: &Policy| -> Result<(Decision, Decision), CannotJudge> {
+        let automatic = decision::automatic(evidence, policy, recorded_status.as_ref())?;
+        let decision = decision::final_decision(policy, &automatic, review.as_ref());
+        Ok((automatic, decision))
+    };
+    let (automatic, decision) = decide(policy)?;
+    let default = if *policy == Policy::default() {
+        None
+    } else {
+        Some(decide(&Policy::default())?.1)
+    };
+    let reference = default.as_ref().unwrap_or(&decision).status;
+    let agrees = match &recorded_status {
+        Some(RecordedStatus::Final(s)) => Some(*s == reference),
+        Some(RecordedStatus::Other(_)) | None => None,
+    };
+    let findings = findings::collect(
+        &findings::Context {
+            evidence,
+            policy,
+            recorded: recorded_status.as_ref(),
+            automatic: &automatic,
+            decision: &decision,
+            default: default.as_ref(),
+            agrees,
+            date: days.automatic,
+            review: review.as_ref(),
+            review_date: days.review,
+        },
+        days.problems,
+    );
     Ok(Verdict {
         recorded_status,
         decision,
         automatic,
+        default_status: default.map(|d| d.status),
         agrees,
-        verification_date,
+        review,
+        verification_date: days.automatic,
         findings,
     })
 }

@@ -2,8 +2,8 @@
 //! TOML so a compliance team can re-run an archive store under a stricter policy.
 
 use crate::codes::hex;
-use crate::error::{ConfigError, load_toml, parse_toml};
-use crate::evidence::{Similarity, canonical_check};
+use crate::error::{ConfigError, ConfigErrorKind, load_toml, parse_toml};
+use crate::evidence::{KNOWN_CHECKS, KNOWN_FEATURES, Similarity, canonical_check};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::path::Path;
 
@@ -18,6 +18,21 @@ pub enum ManualRule {
     AgentMayOnlyReject,
     /// The manual approval is ignored; the automatic status is final.
     Ignore,
+}
+
+/// On which day someone born on 29 February has a birthday in other years.
+/// Jurisdictions disagree; on the one day they disagree about, the tool never
+/// raises an age error (see `docs/decision.md`).
+#[non_exhaustive]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LeapDayBirthday {
+    /// 1 March: the holder reaches an age a day later (the stricter reading).
+    #[serde(rename = "march-1")]
+    March1,
+    /// 28 February.
+    #[serde(rename = "february-28")]
+    February28,
 }
 
 /// The rules in force. [`Policy::default`] is the rules of `docs/decision.md`.
@@ -48,6 +63,12 @@ pub struct Policy {
     pub manual_approval: ManualRule,
     /// Process types that never end inconclusive (rule 3 rejects instead).
     pub fully_automatic_types: Vec<String>,
+    /// Process types an agent reviews: a missing review is a finding.
+    pub agent_reviewed_types: Vec<String>,
+    /// Process types no agent reviews: a review there is a finding.
+    pub automatic_types: Vec<String>,
+    /// The birthday of someone born on 29 February in other years.
+    pub leap_day_birthday: LeapDayBirthday,
 }
 
 impl Default for Policy {
@@ -61,6 +82,9 @@ impl Default for Policy {
             minimum_age: 18,
             manual_approval: ManualRule::AgentDecides,
             fully_automatic_types: vec!["substantialFullyAuto".into()],
+            agent_reviewed_types: vec!["high".into(), "attended".into(), "unattended".into()],
+            automatic_types: vec!["substantial".into(), "substantialFullyAuto".into()],
+            leap_day_birthday: LeapDayBirthday::March1,
         }
     }
 }
@@ -69,12 +93,62 @@ impl Policy {
     /// Parses a policy from TOML. Unknown keys are refused, so that a typo
     /// cannot silently leave the default in force.
     pub fn from_toml(text: &str) -> Result<Policy, ConfigError> {
-        parse_toml(text).map_err(|kind| ConfigError::new("policy", None, kind))
+        let policy: Policy =
+            parse_toml(text).map_err(|kind| ConfigError::new("policy", None, kind))?;
+        policy
+            .validate()
+            .map_err(|kind| ConfigError::new("policy", None, kind))?;
+        Ok(policy)
     }
 
     /// Reads a policy file (at most 1 MiB).
     pub fn load(path: impl AsRef<Path>) -> Result<Policy, ConfigError> {
-        load_toml("policy", path.as_ref())
+        let path = path.as_ref();
+        let policy: Policy = load_toml("policy", path)?;
+        policy
+            .validate()
+            .map_err(|kind| ConfigError::new("policy", Some(path), kind))?;
+        Ok(policy)
+    }
+
+    /// Refuses rules that contradict each other: a check both required and ignored.
+    fn validate(&self) -> Result<(), ConfigErrorKind> {
+        for required in &self.require_checks {
+            if !self.counts_check(required) {
+                return Err(ConfigErrorKind::Invalid(format!(
+                    "check {required} is both required and ignored"
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    /// Names the policy uses that the tool has never seen (most likely typos,
+    /// which would otherwise silently do nothing), one message each.
+    pub fn warnings(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (key, names) in [
+            ("ignore_checks", &self.ignore_checks),
+            ("require_checks", &self.require_checks),
+        ] {
+            for name in names {
+                if !KNOWN_CHECKS.contains(&canonical_check(name))
+                    && !KNOWN_CHECKS.contains(&name.as_str())
+                {
+                    out.push(format!(
+                        "{key} names {name:?}, a security check eid-audit has never seen"
+                    ));
+                }
+            }
+        }
+        for name in &self.ignore_features {
+            if !KNOWN_FEATURES.iter().any(|k| k.eq_ignore_ascii_case(name)) {
+                out.push(format!(
+                    "ignore_features names {name:?}, a feature eid-audit has never seen"
+                ));
+            }
+        }
+        out
     }
 
     /// A fingerprint of the rules in force (SHA-256 of their canonical JSON,
@@ -99,14 +173,25 @@ impl Policy {
             .any(|i| i.eq_ignore_ascii_case(name))
     }
 
+    /// True when an agent reviews processes of this type.
+    pub fn is_agent_reviewed(&self, process_type: Option<&str>) -> bool {
+        is_one_of(&self.agent_reviewed_types, process_type)
+    }
+
+    /// True when no agent reviews processes of this type.
+    pub fn is_automatic(&self, process_type: Option<&str>) -> bool {
+        is_one_of(&self.automatic_types, process_type)
+    }
+
     /// True when the process type never ends inconclusive.
     pub fn is_fully_automatic(&self, process_type: Option<&str>) -> bool {
-        process_type.is_some_and(|t| {
-            self.fully_automatic_types
-                .iter()
-                .any(|f| f.eq_ignore_ascii_case(t.trim()))
-        })
+        is_one_of(&self.fully_automatic_types, process_type)
     }
+}
+
+/// True when the process type is one of `types`, ignoring case.
+fn is_one_of(types: &[String], process_type: Option<&str>) -> bool {
+    process_type.is_some_and(|t| types.iter().any(|f| f.eq_ignore_ascii_case(t.trim())))
 }
 
 fn ser_similarity<S: Serializer>(s: &Similarity, ser: S) -> Result<S::Ok, S::Error> {
@@ -153,5 +238,26 @@ mod tests {
         assert_eq!(p.manual_approval, ManualRule::AgentMayOnlyReject);
         assert!(!p.counts_check("liveness"));
         assert!(p.counts_check("nonExpired"));
+        let e = Policy::from_toml(
+            "require_checks = [\"liveness\"]\nignore_checks = [\"livenessDetected\"]",
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("both required and ignored"), "{e}");
+    }
+
+    #[test]
+    fn names_never_seen_are_warned_about_by_name() {
+        let p = Policy::from_toml(
+            "ignore_checks = [\"nonExpird\", \"liveness\"]\nignore_features = [\"ovi 1\", \"OVI 3\"]",
+        )
+        .unwrap();
+        assert_eq!(
+            p.warnings(),
+            vec![
+                "ignore_checks names \"nonExpird\", a security check eid-audit has never seen",
+                "ignore_features names \"OVI 3\", a feature eid-audit has never seen",
+            ]
+        );
+        assert!(Policy::default().warnings().is_empty());
     }
 }

@@ -1,4 +1,4 @@
-//! One test per rule of DECISION.md, including precedence and the policy knobs.
+//! One test per rule of `docs/decision.md`, including precedence and the policy knobs.
 
 use super::support::*;
 use eid_archive::{Policy, ReasonCode, Status, judge};
@@ -149,9 +149,15 @@ fn rule3_each_missing_feature_is_a_reason() {
 }
 
 #[test]
-fn rule3_an_unreadable_feature_entry_is_not_a_missing_feature() {
+fn rule3_an_unreadable_feature_entry_cannot_count_as_found() {
     let e = ocr(&[], Some("high"), &[("Header", None)]);
-    assert_eq!(default_codes(&e), (Status::Accepted, vec![]));
+    assert_eq!(
+        default_codes(&e),
+        (
+            Status::Inconclusive,
+            vec!["FeatureUnreadable/Header".into()]
+        )
+    );
 }
 
 #[test]
@@ -198,12 +204,11 @@ fn rule1_a_fail_reason_fails_and_keeps_every_other_reason() {
 }
 
 #[test]
-fn rule1_a_failed_status_without_reason_and_without_ocr_is_failed() {
+fn rule1_a_recorded_failed_status_alone_is_no_evidence_of_failure() {
+    // Without a fail reason and without OCR there is nothing to judge by.
     let e = with_process(eid_archive::Evidence::default(), "failed", "substantial");
-    assert_eq!(
-        default_codes(&e),
-        (Status::Failed, vec!["ProcessFailed/unknown".into()])
-    );
+    let err = judge(&e, &Policy::default()).unwrap_err();
+    assert!(err.to_string().contains("gives no failReason"), "{err}");
 }
 
 #[test]

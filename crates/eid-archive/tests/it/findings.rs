@@ -1,4 +1,4 @@
-//! One test per finding of DECISION.md.
+//! One test per finding of `docs/decision.md`.
 
 use super::support::*;
 use eid_archive::evidence::{BBox, Depiction, Drift, DriftKind, FinalResult};
@@ -91,11 +91,12 @@ fn the_age_threshold_is_policy() {
 }
 
 #[test]
-fn verification_date_order_manual_then_updated_then_completion_then_created() {
+fn verification_date_order_updated_then_completion_then_created_never_the_review() {
     let mut e = dated();
     e.process.as_mut().unwrap().created_at = Some("2021-01-01T00:00:00Z".into());
     let v = judge(&e, &Policy::default()).unwrap();
     assert_eq!(v.verification_date.unwrap().source.as_str(), "updatedAt");
+    // The agent's later review does not move the day the automatic checks are judged on.
     let m = with_manual(e.clone(), &[]);
     let v = judge(&m, &Policy::default()).unwrap();
     assert_eq!(
@@ -103,7 +104,11 @@ fn verification_date_order_manual_then_updated_then_completion_then_created() {
             v.verification_date.unwrap().date.to_string(),
             v.verification_date.unwrap().source.as_str()
         ),
-        ("2021-06-10".into(), "manualApproval.verificationDate")
+        ("2021-06-09".into(), "updatedAt")
+    );
+    assert_eq!(
+        v.review.unwrap().date.map(|d| d.to_string()).as_deref(),
+        Some("2021-06-10")
     );
     e.process.as_mut().unwrap().updated_at = None;
     e.ocr.as_mut().unwrap().completion_date = eid_archive::Date::parse("2021-03-03");
@@ -172,21 +177,17 @@ fn field_mismatch_across_ocr_manual_and_final_result() {
 #[test]
 fn missing_media() {
     let mut e = with_process(clean(), "accepted", "substantial");
-    e.ocr
-        .as_mut()
-        .unwrap()
-        .features
-        .push(eid_archive::evidence::Feature {
-            name: Some("Barcode".into()),
-            found: Some(true),
-            side: Some("back".into()),
-            bbox: Some(BBox {
-                x: 1,
-                y: 1,
-                width: 5,
-                height: 5,
-            }),
-        });
+    e.ocr.as_mut().unwrap().features.push(feature(
+        "Barcode",
+        Some(true),
+        Some("back"),
+        Some(BBox {
+            x: 1,
+            y: 1,
+            width: 5,
+            height: 5,
+        }),
+    ));
     let subjects: Vec<String> = of(&e, FindingCode::MissingMedia)
         .into_iter()
         .map(|f| f.subject)
@@ -205,12 +206,7 @@ fn missing_media() {
 
 fn with_feature(side: Option<&str>, bbox: Option<BBox>) -> Evidence {
     let mut e = dated();
-    e.ocr.as_mut().unwrap().features = vec![eid_archive::evidence::Feature {
-        name: Some("Photo".into()),
-        found: Some(true),
-        side: side.map(str::to_owned),
-        bbox,
-    }];
+    e.ocr.as_mut().unwrap().features = vec![feature("Photo", Some(true), side, bbox)];
     e
 }
 

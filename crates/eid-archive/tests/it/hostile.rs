@@ -159,13 +159,17 @@ fn wrong_types_are_malformed_evidence_and_unreadable_checks_cannot_pass() {
         .iter()
         .map(|r| r.to_string())
         .collect();
+    // Unreadable checks, similarity and features all fail closed, each named.
     assert_eq!(
         reasons,
         vec![
             "SecurityCheckUnreadable/nonExpired",
             "SecurityCheckUnreadable/notUnderage",
             "SecurityCheckUnreadable/dataIntegrity",
-            "SimilarityNotHigh/missing"
+            "SimilarityNotHigh/unreadable",
+            "FeatureUnreadable/Header",
+            "FeatureUnreadable/features[2]",
+            "FeatureUnreadable/features[4]"
         ]
     );
     assert_eq!(a.verdict.agrees, Some(false));

@@ -1,8 +1,9 @@
 //! Properties of the decision engine over generated evidence.
 
+use super::support::feature;
 use eid_archive::evidence::{
-    Dialect, Evidence, FailReason, Feature, ManualApproval, Ocr, ProcessRecord, RejectionReason,
-    SecurityCheck, Source,
+    Dialect, Evidence, FailReason, ManualApproval, Ocr, ProcessRecord, RejectionReason,
+    SecurityCheck, SimilarityScore, Source,
 };
 use eid_archive::{Policy, Status, judge};
 use proptest::prelude::*;
@@ -48,22 +49,18 @@ prop_compose! {
                 fail_reason: failed.then(|| FailReason { kind: "InactiveUser.Aborted".into(), message: None }),
                 ..ProcessRecord::default()
             }),
-            ocr: Some(Ocr {
-                source: Source::Member("ocr.json".into()),
-                dialect: Dialect::Assure,
-                document: Default::default(),
-                similarity: SIMILARITY[similarity].map(str::to_owned),
-                liveness_detected: None,
-                checks: checks.iter().map(|(n, v)| SecurityCheck { name: CHECK_NAMES[*n].into(), valid: *v }).collect(),
-                features: features
+            ocr: Some({
+                let mut ocr = Ocr::new(Source::Member("ocr.json".into()), Dialect::Assure);
+                ocr.similarity = SIMILARITY[similarity].map(SimilarityScore::from);
+                ocr.checks = checks.iter().map(|(n, v)| SecurityCheck { name: CHECK_NAMES[*n].into(), valid: *v }).collect();
+                ocr.features = features
                     .iter()
-                    .map(|(n, f)| Feature { name: Some(FEATURES[*n].into()), found: *f, side: Some("data".into()), bbox: None })
-                    .collect(),
-                native_status: None,
-                native_id: None,
-                completion_date: None,
+                    .map(|(n, f)| feature(FEATURES[*n], *f, Some("data"), None))
+                    .collect();
+                ocr
             }),
             manual: manual.map(|r| ManualApproval {
+                verifier_id: Some("agent-1".into()),
                 rejection_reasons: r.iter().map(|i| RejectionReason { kind: format!("Type.{i}"), message: None }).collect(),
                 ..ManualApproval::default()
             }),

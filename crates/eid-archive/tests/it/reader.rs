@@ -321,12 +321,14 @@ fn schema_drift_is_kept_and_reported() {
             "missing {expected:?} in {subjects:#?}"
         );
     }
-    // the unreadable check cannot pass; the numeric similarity is not high
+    // the unreadable check cannot pass; the numeric similarity is not high; the
+    // entry whose found flag is not a boolean cannot count as found
     assert_eq!(
         reasons(&a),
         vec![
             "SecurityCheckUnreadable/nonExpired",
-            "SimilarityNotHigh/missing"
+            "SimilarityNotHigh/unreadable",
+            "FeatureUnreadable/Header"
         ]
     );
     assert_eq!(a.verdict.decision.status, Status::Rejected);

@@ -3,7 +3,7 @@
 
 use eid_archive::evidence::{
     BBox, Depiction, Dialect, Dimensions, Evidence, Feature, ManualApproval, Media, MediaFormat,
-    Ocr, ProcessRecord, RejectionReason, SecurityCheck, Source,
+    Ocr, ProcessRecord, RejectionReason, SecurityCheck, SimilarityScore, Source,
 };
 use eid_archive::{Archive, Error, Limits, ReadOptions};
 
@@ -13,38 +13,34 @@ pub fn ocr(
     similarity: Option<&str>,
     features: &[(&str, Option<bool>)],
 ) -> Evidence {
+    let mut ocr = Ocr::new(Source::Member("ocr.json".into()), Dialect::Assure);
+    ocr.similarity = similarity.map(SimilarityScore::from);
+    ocr.checks = checks
+        .iter()
+        .map(|(n, v)| SecurityCheck {
+            name: (*n).into(),
+            valid: *v,
+        })
+        .collect();
+    ocr.features = features
+        .iter()
+        .enumerate()
+        .map(|(i, (n, f))| Feature {
+            entry: format!("features[{i}]"),
+            name: Some((*n).into()),
+            found: *f,
+            side: Some("data".into()),
+            bbox: f.filter(|f| *f).map(|_| BBox {
+                x: 10,
+                y: 10,
+                width: 20,
+                height: 20,
+            }),
+            blank: false,
+        })
+        .collect();
     Evidence {
-        ocr: Some(Ocr {
-            source: Source::Member("ocr.json".into()),
-            dialect: Dialect::Assure,
-            document: Default::default(),
-            similarity: similarity.map(str::to_owned),
-            liveness_detected: None,
-            checks: checks
-                .iter()
-                .map(|(n, v)| SecurityCheck {
-                    name: (*n).into(),
-                    valid: *v,
-                })
-                .collect(),
-            features: features
-                .iter()
-                .map(|(n, f)| Feature {
-                    name: Some((*n).into()),
-                    found: *f,
-                    side: Some("data".into()),
-                    bbox: f.filter(|f| *f).map(|_| BBox {
-                        x: 10,
-                        y: 10,
-                        width: 20,
-                        height: 20,
-                    }),
-                })
-                .collect(),
-            native_status: None,
-            native_id: None,
-            completion_date: None,
-        }),
+        ocr: Some(ocr),
         ..Evidence::default()
     }
 }
@@ -111,6 +107,18 @@ pub fn doc(e: &mut Evidence, field: &str, value: &str) {
         .unwrap()
         .document
         .insert(field.into(), value.into());
+}
+
+/// A feature entry as a reader makes it.
+pub fn feature(name: &str, found: Option<bool>, side: Option<&str>, bbox: Option<BBox>) -> Feature {
+    Feature {
+        entry: format!("features.{name}"),
+        name: Some(name.into()),
+        found,
+        side: side.map(str::to_owned),
+        bbox,
+        blank: false,
+    }
 }
 
 /// Opens an archive held in memory with the default limits.

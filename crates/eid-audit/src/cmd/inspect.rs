@@ -3,7 +3,7 @@
 use super::{Format, JudgeArgs, Outcome};
 use crate::table::Table;
 use eid_archive::evidence::Source;
-use eid_archive::{Audit, MemberKind};
+use eid_archive::{Audit, MemberKind, ReviewDecision};
 use std::fmt::Write as _;
 use std::io::{self, Write as _};
 use std::path::PathBuf;
@@ -92,16 +92,20 @@ pub fn render(a: &Audit) -> String {
             format!("{} ({} dialect)", ocr.source, ocr.dialect),
         ]);
     }
-    if let Some(m) = &a.evidence.manual {
-        let who = m.verifier_id.as_deref().unwrap_or("unknown agent");
-        let what = if m.rejected() { "rejected" } else { "accepted" };
-        head.row([
-            "agent".into(),
-            format!(
-                "{who} {what} on {}",
-                m.verification_date.as_deref().unwrap_or("?")
+    if let Some(review) = &v.review {
+        let who = review.verifier.as_deref().unwrap_or("an unnamed agent");
+        let on = review
+            .date
+            .map_or_else(|| "an unknown day".to_owned(), |d| d.to_string());
+        let what = match review.decision {
+            ReviewDecision::Accepted => format!("{who} accepted on {on}"),
+            ReviewDecision::Rejected => format!("{who} rejected on {on}"),
+            _ => format!(
+                "no decision: {}",
+                review.why_no_decision.as_deref().unwrap_or("unreadable")
             ),
-        ]);
+        };
+        head.row(["agent".into(), what]);
     }
     head.row([
         "automatic".into(),

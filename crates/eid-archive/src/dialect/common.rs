@@ -1,0 +1,316 @@
+//! Readers both dialects share: security checks (`valid` or `passed`, keyed
+//! or listed), features (listed or keyed), the similarity, the liveness flag,
+//! boxes, and dates in every form the provider writes them.
+
+use super::{Cx, Obj, type_name};
+use crate::dates::Date;
+use crate::evidence::{
+    BBox, DriftKind, Feature, KNOWN_CHECKS, SecurityCheck, SimilarityScore, canonical_check,
+};
+use serde_json::Value;
+
+/// Reads `securityChecks` in any shape: an object keyed by check (each
+/// `{"valid": bool}` or `{"name", "passed"}`), or an array of `{name, valid|passed}`.
+/// Anything that cannot be read as checks becomes a check without a result,
+/// named after where it is, so that it rejects rather than vanishes.
+pub(crate) fn security_checks(v: &Value, path: &str, cx: &mut Cx<'_>) -> Vec<SecurityCheck> {
+    match v {
+        Value::Object(map) => map
+            .iter()
+            .map(|(key, c)| {
+                // An entry's own `name` wins over its key when both exist.
+                let name = c.get("name").and_then(Value::as_str).unwrap_or(key);
+                check(name, c, &format!("{path}.{key}"), cx)
+            })
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let p = format!("{path}[{i}]");
+                match c.get("name").and_then(Value::as_str) {
+                    Some(name) => check(name, c, &p, cx),
+                    None => {
+                        cx.note(
+                            DriftKind::Malformed,
+                            &p,
+                            "check without a name; it cannot count as valid",
+                        );
+                        SecurityCheck {
+                            name: p,
+                            valid: None,
+                        }
+                    }
+                }
+            })
+            .collect(),
+        other => {
+            cx.malformed(path, "an object or array of checks", other);
+            vec![SecurityCheck {
+                name: path
+                    .rsplit(['.', ':'])
+                    .next()
+                    .unwrap_or(path)
+                    .trim()
+                    .to_owned(),
+                valid: None,
+            }]
+        }
+    }
+}
+
+/// One check: `{"valid": bool}` (Assure) or `{"name", "passed"}` (native).
+/// Both words are read in both dialects; if both are written and disagree,
+/// the result cannot be read.
+fn check(name: &str, v: &Value, path: &str, cx: &mut Cx<'_>) -> SecurityCheck {
+    if !KNOWN_CHECKS.contains(&name) && !KNOWN_CHECKS.contains(&canonical_check(name)) {
+        cx.note(
+            DriftKind::Unknown,
+            path,
+            "security check not in the Assure schema; kept and counted",
+        );
+    }
+    let valid = Obj::of(v, path.to_owned(), cx).and_then(|mut c| {
+        let valid = c.has("valid").then(|| c.boolean("valid", cx));
+        let passed = c.has("passed").then(|| c.boolean("passed", cx));
+        c.take("name");
+        c.finish(cx);
+        match (valid, passed) {
+            (Some(a), Some(b)) if a != b => {
+                cx.note(
+                    DriftKind::Malformed,
+                    path,
+                    "valid and passed disagree; the check has no readable result",
+                );
+                None
+            }
+            (Some(a), _) => a,
+            (None, Some(b)) => b,
+            (None, None) => None,
+        }
+    });
+    if valid.is_none() {
+        cx.note(DriftKind::Malformed, path, "check has no readable result");
+    }
+    SecurityCheck {
+        name: name.to_owned(),
+        valid,
+    }
+}
+
+/// Reads `features` in any shape: an array of entries, or an object keyed by
+/// feature whose entries may leave out their `name`. Anything else becomes
+/// one unreadable entry.
+pub(crate) fn features(v: &Value, path: &str, cx: &mut Cx<'_>) -> Vec<Feature> {
+    match v {
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, f)| feature(f, None, &format!("{path}[{i}]"), cx))
+            .collect(),
+        Value::Object(map) => map
+            .iter()
+            .map(|(key, f)| feature(f, Some(key), &format!("{path}.{key}"), cx))
+            .collect(),
+        other => {
+            cx.malformed(path, "an array or object of features", other);
+            vec![Feature {
+                entry: path.to_owned(),
+                name: None,
+                found: None,
+                side: None,
+                bbox: None,
+                blank: false,
+            }]
+        }
+    }
+}
+
+/// One feature entry. The empty entry `{}` (the provider writes it) is kept
+/// as blank; any other entry whose name or `found` cannot be read is kept as
+/// unreadable, never dropped.
+fn feature(v: &Value, key: Option<&str>, path: &str, cx: &mut Cx<'_>) -> Feature {
+    let mut feature = Feature {
+        entry: path.to_owned(),
+        name: None,
+        found: None,
+        side: None,
+        bbox: None,
+        blank: v.as_object().is_some_and(|m| m.is_empty()),
+    };
+    if feature.blank {
+        return feature;
+    }
+    let Some(mut f) = Obj::of(v, path.to_owned(), cx) else {
+        return feature;
+    };
+    // A keyed entry may leave out its name: the key names it then.
+    feature.name = f.text("name", cx).or_else(|| key.map(str::to_owned));
+    feature.found = match f.take_raw("found") {
+        Some(Value::Bool(b)) => Some(*b),
+        Some(other) => {
+            cx.malformed(&f.path("found"), "true or false", other);
+            None
+        }
+        None => None,
+    };
+    feature.side = f.string("side", cx);
+    feature.bbox = f.take("bbox").and_then(|b| bbox(b, &f.path("bbox"), cx));
+    f.finish(cx);
+    if feature.name.is_none() || feature.found.is_none() {
+        cx.note(
+            DriftKind::Malformed,
+            path,
+            "feature entry without a readable name and found flag; it cannot count as found",
+        );
+    }
+    feature
+}
+
+/// The similarity as written: a word, or what was found instead.
+pub(crate) fn similarity(v: &Value, path: &str, cx: &mut Cx<'_>) -> SimilarityScore {
+    match v {
+        Value::String(s) => SimilarityScore::Word(s.clone()),
+        other => {
+            cx.malformed(path, "a similarity word", other);
+            SimilarityScore::Unreadable {
+                unreadable: type_name(other).to_owned(),
+            }
+        }
+    }
+}
+
+/// Reads a liveness flag that comes as `"true"`, `true` or `{"valid": true}`.
+pub(crate) fn liveness_flag(v: &Value, path: &str, cx: &mut Cx<'_>) -> Option<bool> {
+    match v {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.trim().eq_ignore_ascii_case("false") => Some(false),
+        Value::Object(m) if m.get("valid").is_some_and(Value::is_boolean) => {
+            m.get("valid").and_then(Value::as_bool)
+        }
+        other => {
+            cx.malformed(path, "\"true\" or \"false\"", other);
+            None
+        }
+    }
+}
+
+/// A date written as epoch milliseconds, an ISO date or timestamp, or six
+/// digits `YYMMDD`, as `YYYY-MM-DD` text (six digits are kept as written: their
+/// century is chosen when the day of the verification is known).
+pub(crate) fn date_text(v: &Value, path: &str, cx: &mut Cx<'_>) -> Option<String> {
+    match v {
+        Value::Number(n) => match n.as_i64() {
+            Some(ms) => Some(Date::from_epoch_millis(ms).to_string()),
+            None => {
+                cx.malformed(path, "epoch milliseconds", v);
+                None
+            }
+        },
+        Value::String(s) if s.trim().is_empty() => None,
+        Value::String(s) => {
+            let t = s.trim();
+            if t.len() == 6 && t.bytes().all(|b| b.is_ascii_digit()) {
+                Some(t.to_owned())
+            } else if let Some(d) = Date::parse(t) {
+                Some(d.to_string())
+            } else {
+                cx.note(DriftKind::BadDate, path, "not a date; not used");
+                None
+            }
+        }
+        other => {
+            cx.malformed(path, "a date", other);
+            None
+        }
+    }
+}
+
+/// A timestamp written as epoch milliseconds or ISO text, as ISO text in UTC.
+pub(crate) fn timestamp_text(v: &Value, path: &str, cx: &mut Cx<'_>) -> Option<String> {
+    match v {
+        Value::Number(n) => match n.as_i64() {
+            Some(ms) => Some(epoch_millis_text(ms)),
+            None => {
+                cx.malformed(path, "epoch milliseconds", v);
+                None
+            }
+        },
+        Value::String(s) if s.trim().is_empty() => None,
+        // Kept as written: the verdict parses it and says so if it cannot.
+        Value::String(s) => Some(s.clone()),
+        other => {
+            cx.malformed(path, "a timestamp", other);
+            None
+        }
+    }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ` of a Unix time in milliseconds.
+fn epoch_millis_text(ms: i64) -> String {
+    let day = Date::from_epoch_millis(ms);
+    let secs = ms.div_euclid(1000).rem_euclid(86_400);
+    format!(
+        "{day}T{:02}:{:02}:{:02}Z",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// Reads a box. Every coordinate must be an integer that fits in 32 bits, as
+/// the schema says; otherwise the box is not used.
+pub(crate) fn bbox(v: &Value, path: &str, cx: &mut Cx<'_>) -> Option<BBox> {
+    let mut o = Obj::of(v, path.to_owned(), cx)?;
+    let coord = |key: &str, o: &mut Obj<'_>, cx: &mut Cx<'_>| -> Option<i64> {
+        let p = o.path(key);
+        match o.take(key) {
+            None => {
+                cx.note(
+                    DriftKind::Malformed,
+                    &p,
+                    "box coordinate missing; box not used",
+                );
+                None
+            }
+            Some(Value::Number(n)) => match n.as_i64().filter(|n| i32::try_from(*n).is_ok()) {
+                Some(n) => Some(n),
+                None => {
+                    cx.note(
+                        DriftKind::Malformed,
+                        &p,
+                        format!("box coordinate {n} is not a 32-bit integer; box not used"),
+                    );
+                    None
+                }
+            },
+            Some(other) => {
+                cx.malformed(&p, "an integer", other);
+                None
+            }
+        }
+    };
+    let x = coord("x", &mut o, cx);
+    let y = coord("y", &mut o, cx);
+    let width = coord("width", &mut o, cx);
+    let height = coord("height", &mut o, cx);
+    o.finish(cx);
+    Some(BBox {
+        x: x?,
+        y: y?,
+        width: width?,
+        height: height?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_millis_become_utc_timestamps() {
+        assert_eq!(epoch_millis_text(1_623_233_082_000), "2021-06-09T10:04:42Z");
+        assert_eq!(epoch_millis_text(-1), "1969-12-31T23:59:59Z");
+    }
+}

@@ -1,0 +1,170 @@
+//! Findings about the record itself: the recorded status against the
+//! evidence (and against another policy), fields that differ between copies
+//! of the document data, liveness, the security checks being there at all,
+//! and `finalResult`.
+
+use super::dates::normalised;
+use super::{COMPARED_FIELDS, Context, Finding, FindingCode, Severity, check};
+use crate::evidence::Evidence;
+use crate::verdict::RecordedStatus;
+use crate::verdict::decision::Status;
+
+/// The recorded status against the evidence.
+pub(super) fn status(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let evidence = cx.evidence;
+    // The record is judged by the rules it was made under: the default ones.
+    let reference = cx.default.unwrap_or(cx.decision).status;
+    match cx.recorded {
+        Some(RecordedStatus::Final(recorded)) if cx.agrees == Some(false) => {
+            out.push(Finding::new(
+                Severity::Error,
+                FindingCode::StatusMismatch,
+                format!("{recorded} ≠ {reference}"),
+                format!("recorded status is {recorded} but the evidence gives {reference}"),
+            ));
+        }
+        Some(RecordedStatus::Other(word)) => out.push(Finding::new(
+            Severity::Info,
+            FindingCode::NotFinal,
+            word.as_str(),
+            format!("the recorded status {word} is not a final decision; there is nothing to compare with"),
+        )),
+        _ => {}
+    }
+    if cx.recorded == Some(&RecordedStatus::Final(Status::Failed))
+        && evidence
+            .process
+            .as_ref()
+            .is_none_or(|p| p.fail_reason.is_none())
+    {
+        out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::FailedWithoutReason,
+            "failReason",
+            "the record says failed but gives no failReason; the status is recomputed from the evidence",
+        ));
+    }
+    if let Some(default) = cx.default
+        && default.status != cx.decision.status
+    {
+        out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::PolicyChange,
+            format!("{} → {}", default.status, cx.decision.status),
+            format!(
+                "the default rules give {}; policy {} gives {}",
+                default.status, cx.policy.name, cx.decision.status
+            ),
+        ));
+    }
+    if let Some(ocr) = &evidence.ocr
+        && ocr.checks.is_empty()
+    {
+        out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::NoSecurityChecks,
+            "securityChecks",
+            "the OCR evidence has no security checks: nothing on the document was checked",
+        ));
+    }
+}
+
+/// Fields that differ between the OCR, the agent's record and `finalResult`
+/// (trimmed and case-folded; dates compared as days).
+pub(super) fn fields(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let on = cx.date.map(|d| d.date);
+    let sources = cx.evidence.documents();
+    for field in COMPARED_FIELDS {
+        let values: Vec<(&str, String)> = sources
+            .iter()
+            .filter_map(|(name, doc)| doc.get(*field).map(|v| (*name, normalised(field, v, on))))
+            .collect();
+        let mut pairs = Vec::new();
+        for (i, (a, va)) in values.iter().enumerate() {
+            for (b, vb) in &values[i + 1..] {
+                if va != vb {
+                    pairs.push(format!("{a} ≠ {b}"));
+                }
+            }
+        }
+        if !pairs.is_empty() {
+            out.push(Finding::new(
+                Severity::Warning,
+                FindingCode::FieldMismatch,
+                *field,
+                format!("{field} differs: {}", pairs.join(", ")),
+            ));
+        }
+    }
+}
+
+/// Liveness flags that disagree with each other or with the check, and
+/// liveness that was never detected.
+pub(super) fn liveness(evidence: &Evidence, out: &mut Vec<Finding>) {
+    let Some(ocr) = &evidence.ocr else { return };
+    let check = check(evidence, "liveness").flatten();
+    if let (Some(flag), Some(check)) = (ocr.liveness_detected, check)
+        && flag != check
+    {
+        out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::LivenessDisagreement,
+            "livenessDetected",
+            format!(
+                "livenessDetected says {flag} but the liveness check is {}",
+                if check { "valid" } else { "not valid" }
+            ),
+        ));
+    }
+    let final_flag = evidence
+        .process
+        .as_ref()
+        .and_then(|p| p.final_result.as_ref())
+        .and_then(|f| f.liveness_detected);
+    if let (Some(flag), Some(final_flag)) = (ocr.liveness_detected, final_flag)
+        && flag != final_flag
+    {
+        out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::LivenessDisagreement,
+            "finalResult.livenessDetected",
+            format!("the OCR says livenessDetected {flag} but finalResult says {final_flag}"),
+        ));
+    }
+    let said_false = ocr.liveness_detected == Some(false) || final_flag == Some(false);
+    if said_false && check.is_none() {
+        out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::LivenessNotDetected,
+            "livenessDetected",
+            "liveness was not detected, and no liveness check says otherwise",
+        ));
+    }
+}
+
+/// `finalResult` where the provider sends none, or none where it sends one.
+pub(super) fn final_result(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let Some(process) = &cx.evidence.process else {
+        return;
+    };
+    // The process record's own status, else the recomputed one.
+    let status = match (&process.status, cx.recorded) {
+        (Some(_), Some(r)) => r.as_str(),
+        _ => cx.decision.status.as_str(),
+    };
+    match (&process.final_result, status == Status::Accepted.as_str()) {
+        (Some(_), false) => out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::FinalResultUnexpected,
+            "finalResult",
+            format!("finalResult is present on a {status} process; the provider sends it only when accepted"),
+        )),
+        (None, true) => out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::FinalResultUnexpected,
+            "finalResult",
+            "the process is accepted but has no finalResult",
+        )),
+        _ => {}
+    }
+}
