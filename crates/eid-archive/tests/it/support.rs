@@ -163,3 +163,29 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
     let img = image::RgbImage::from_pixel(w, h, image::Rgb([20, 180, 60]));
     eid_testkit::encode(&img, eid_testkit::ImageKind::Png)
 }
+
+/// Opens and judges an archive held in memory under the default policy.
+pub fn audit_zip(zip: Vec<u8>) -> Result<eid_archive::Audit, Error> {
+    let a = open("hand.zip", zip)?;
+    eid_archive::Audit::of_archive(&a, &eid_archive::Policy::default())
+}
+
+/// The decision's reasons as `code/subject`.
+pub fn reason_codes(a: &eid_archive::Audit) -> Vec<String> {
+    a.verdict
+        .decision
+        .reasons
+        .iter()
+        .map(|r| r.to_string())
+        .collect()
+}
+
+/// The findings of one code, as `severity subject`.
+pub fn findings_of(a: &eid_archive::Audit, code: eid_archive::FindingCode) -> Vec<String> {
+    a.verdict
+        .findings
+        .iter()
+        .filter(|f| f.code == code)
+        .map(|f| format!("{} {}", f.severity, f.subject))
+        .collect()
+}
