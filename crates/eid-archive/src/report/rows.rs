@@ -32,8 +32,11 @@ pub struct ArchiveRow {
     pub verification_date: String,
     /// The recorded status.
     pub recorded_status: String,
-    /// The recomputed final status.
+    /// The recomputed final status, under the policy in force.
     pub status: String,
+    /// The final status under the default rules: the one the record is
+    /// compared with (equal to `status` under the default policy).
+    pub default_status: String,
     /// The automatic status (before any agent's decision).
     pub automatic_status: String,
     /// Recorded equals recomputed (empty when nothing was recorded).
@@ -342,6 +345,7 @@ fn archive_row(archive: &str, a: &Audit, pii: &Pii) -> ArchiveRow {
             .map(ToString::to_string)
             .unwrap_or_default(),
         status: v.decision.status.as_str().to_owned(),
+        default_status: v.reference_status().as_str().to_owned(),
         automatic_status: v.automatic.status.as_str().to_owned(),
         agrees: v.agrees,
         reasons: join(v.decision.reasons.iter().map(ToString::to_string).collect()),

@@ -21,6 +21,9 @@ pub struct Summary {
     pub errors: usize,
     /// Bytes of the archives read.
     pub bytes: u64,
+    /// Archives whose status the policy in force changes, by transition
+    /// (default rules' status, policy's status).
+    pub policy_changes: BTreeMap<(Status, Status), usize>,
 }
 
 impl Summary {
@@ -36,6 +39,11 @@ impl Summary {
         }
         if let Some(status) = Status::parse(&row.status) {
             *self.by_status.entry(status).or_default() += 1;
+            if let Some(default) = Status::parse(&row.default_status)
+                && default != status
+            {
+                *self.policy_changes.entry((default, status)).or_default() += 1;
+            }
         }
         match row.agrees {
             Some(false) => self.disagreements += 1,
@@ -63,15 +71,27 @@ impl Summary {
             0.0
         };
         let mb = self.bytes as f64 / 1e6;
-        format!(
-            "archives     {} ({})\ndisagree     {} with the recorded status ({} had none recorded)\nfindings     {}\nerrors       {}\nelapsed      {seconds:.2} s, {rate:.1} archives/s, {:.1} MB/s\n",
+        let mut out = format!(
+            "archives     {} ({})\ndisagree     {} with the recorded status ({} had no final status recorded)\n",
             self.archives,
             status.join(", "),
             self.disagreements,
             self.unrecorded,
+        );
+        if !self.policy_changes.is_empty() {
+            let changes: Vec<String> = self
+                .policy_changes
+                .iter()
+                .map(|((from, to), n)| format!("{from} → {to}: {n}"))
+                .collect();
+            out.push_str(&format!("policy       changes {}\n", changes.join(", ")));
+        }
+        out.push_str(&format!(
+            "findings     {}\nerrors       {}\nelapsed      {seconds:.2} s, {rate:.1} archives/s, {:.1} MB/s\n",
             findings.join(", "),
             self.errors,
             if seconds > 0.0 { mb / seconds } else { 0.0 },
-        )
+        ));
+        out
     }
 }

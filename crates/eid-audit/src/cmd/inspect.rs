@@ -119,6 +119,14 @@ pub fn render(a: &Audit) -> String {
             }
         ),
     ]);
+    if let Some(default) = v.default_status
+        && default != v.decision.status
+    {
+        head.row([
+            "default".into(),
+            format!("{default} under the default rules (the record is compared with this)"),
+        ]);
+    }
     head.row([
         "judged on".into(),
         match v.verification_date {

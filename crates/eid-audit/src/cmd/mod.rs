@@ -62,6 +62,10 @@ impl JudgeArgs {
             Some(p) => Policy::load(p)?,
             None => Policy::default(),
         };
+        // A name the tool has never seen is most likely a typo that does nothing.
+        for warning in policy.warnings() {
+            eprintln!("eid-audit: warning: policy {}: {warning}", policy.name);
+        }
         let limits = match &self.limits {
             Some(p) => Limits::load(p)?,
             None => Limits::default(),

@@ -576,3 +576,71 @@ fn two_archives_with_one_process_id_never_share_a_crops_folder() {
         .sum();
     assert_eq!(total, named + 2, "plus one annotated front each");
 }
+
+#[test]
+fn a_what_if_policy_reports_transitions_not_contradictions() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("strict.toml");
+    std::fs::write(
+        &policy,
+        "name = \"strict\"\nrequire_checks = [\"sidesMatch\"]\nignore_checks = [\"nonExpird\"]\n",
+    )
+    .unwrap();
+    let out = dir.path().join("r");
+    let o = report(&[
+        "testdata/accepted.zip",
+        "testdata/inconclusive.zip",
+        "testdata/rejected-expired.zip",
+        "--out",
+        out.to_str().unwrap(),
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
+    // Every record agrees with the default rules: the policy only changes two statuses.
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o)
+            .contains("policy       changes accepted → rejected: 1, inconclusive → rejected: 1\n"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(
+        stderr(&o).contains(
+            "eid-audit: warning: policy strict: ignore_checks names \"nonExpird\", a security check eid-audit has never seen"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    let mut csv = csv::Reader::from_path(out.join("archives.csv")).unwrap();
+    let header = csv.headers().unwrap().clone();
+    let col = |r: &csv::StringRecord, name: &str| {
+        r[header.iter().position(|h| h == name).unwrap()].to_owned()
+    };
+    let rows: Vec<(String, String, String, String)> = csv
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (
+                col(&r, "process_id"),
+                col(&r, "status"),
+                col(&r, "default_status"),
+                col(&r, "agrees"),
+            )
+        })
+        .collect();
+    let statuses: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|(_, s, d, a)| (s.as_str(), d.as_str(), a.as_str()))
+        .collect();
+    assert_eq!(
+        statuses,
+        vec![
+            ("rejected", "accepted", "true"),
+            ("rejected", "inconclusive", "true"),
+            ("rejected", "rejected", "true"),
+        ]
+    );
+    let findings = std::fs::read_to_string(out.join("findings.csv")).unwrap();
+    assert_eq!(findings.matches(",PolicyChange,").count(), 2, "{findings}");
+    assert!(!findings.contains("StatusMismatch"), "{findings}");
+}
