@@ -3,6 +3,7 @@
 
 mod cmd;
 mod table;
+mod terminal;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -18,7 +19,7 @@ fn main() -> ExitCode {
         // A reader that stopped reading (`| head`) is not a failure: end quietly, like ripgrep.
         Ok(Err(e)) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Ok(Err(e)) => {
-            eprintln!("eid-audit: {e:#}");
+            warn_line!("eid-audit: {e:#}");
             ExitCode::from(2)
         }
         Err(payload) => {
@@ -27,7 +28,7 @@ fn main() -> ExitCode {
                 .map(|s| (*s).to_owned())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            eprintln!("eid-audit: internal error (please report it): {what}");
+            warn_line!("eid-audit: internal error (please report it): {what}");
             ExitCode::from(2)
         }
     }

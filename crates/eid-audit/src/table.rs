@@ -1,9 +1,15 @@
 //! Aligned plain-text tables for terminal output.
 
+use crate::terminal;
+
+/// The widest a cell is shown; `--format json` has the whole value.
+const MAX_CELL: usize = 240;
+
 /// A table of text cells, aligned on render.
 pub struct Table {
     header: Vec<String>,
     rows: Vec<Vec<String>>,
+    max_cell: usize,
 }
 
 impl Table {
@@ -11,19 +17,25 @@ impl Table {
         Table {
             header: header.iter().map(|h| (*h).to_owned()).collect(),
             rows: Vec::new(),
+            max_cell: MAX_CELL,
+        }
+    }
+
+    /// A key/value block whose values are never cut (digests, paths).
+    pub fn key_values() -> Self {
+        Table {
+            max_cell: usize::MAX,
+            ..Table::new(&["", ""])
         }
     }
 
     pub fn row<const N: usize>(&mut self, cells: [String; N]) {
-        // Control characters from the archive must not reach the terminal.
+        // Cells come from archives: escaped for the terminal, and cut so that
+        // one giant value cannot blow every row up to its width.
         self.rows.push(
             cells
                 .into_iter()
-                .map(|c| {
-                    c.chars()
-                        .map(|ch| if ch.is_control() { '?' } else { ch })
-                        .collect()
-                })
+                .map(|c| terminal::cut(&terminal::escape(&c), self.max_cell).into_owned())
                 .collect(),
         );
     }

@@ -38,7 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let (mut archive, audit) = match opened {
         Ok(pair) => pair,
         Err(e) => {
-            eprintln!("{e}");
+            crate::warn_line!("{e}");
             return Ok(Outcome::Unreadable);
         }
     };
@@ -49,13 +49,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let written = match cut.write(&args.out) {
         Ok(w) => w,
         Err(e) => {
-            eprintln!("{}: {e}", args.archive.display());
+            crate::warn_line!("{}: {e}", args.archive.display());
             return Ok(Outcome::Unreadable);
         }
     };
     let folder = args.out.join(&cut.folder).display().to_string();
     let mut out = io::stdout().lock();
-    out.write_all(render(&audit, &cut, written.len(), &folder).as_bytes())?;
+    let text = render(&audit, &cut, written.len(), &folder);
+    out.write_all(crate::terminal::clean(&text).as_bytes())?;
     out.flush()?;
     Ok(if audit.verdict.agrees == Some(false) {
         Outcome::Disagrees
@@ -67,12 +68,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
 /// What `crops` prints: where it wrote, then one row per feature and per annotated image.
 pub fn render(audit: &Audit, cut: &crops::Crops, files: usize, folder: &str) -> String {
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}  {}",
-        audit.process_id,
-        audit.verdict.decision.status.as_str().to_uppercase()
-    );
+    // The same headline as inspect: a disagreement explains the exit code 1.
+    let _ = writeln!(out, "{}", super::inspect::verdict_line(audit));
     let _ = writeln!(out, "wrote {files} PNG files to {folder}/");
     let mut t = Table::new(&["FEATURE", "SIDE", "BOX (x,y w×h)", "RESULT"]);
     for a in &cut.annotated {
@@ -126,7 +123,10 @@ pub fn render(audit: &Audit, cut: &crops::Crops, files: usize, folder: &str) -> 
         let _ = writeln!(
             out,
             "{} {} {}: {}",
-            f.severity, f.code, f.subject, f.message
+            f.severity,
+            f.code,
+            crate::terminal::escape(&f.subject),
+            crate::terminal::escape(&f.message)
         );
     }
     out

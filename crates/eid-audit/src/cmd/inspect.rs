@@ -28,7 +28,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let audit = match Audit::of_file(&args.archive, &options) {
         Ok(a) => a,
         Err(e) => {
-            eprintln!("{e}");
+            crate::warn_line!("{e}");
             return Ok(Outcome::Unreadable);
         }
     };
@@ -38,7 +38,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             serde_json::to_writer_pretty(&mut out, &audit).map_err(io::Error::from)?;
             writeln!(out)?;
         }
-        Format::Text => out.write_all(render(&audit).as_bytes())?,
+        Format::Text => out.write_all(crate::terminal::clean(&render(&audit)).as_bytes())?,
     }
     out.flush()?;
     Ok(if audit.verdict.agrees == Some(false) {
@@ -58,7 +58,7 @@ pub fn verdict_line(a: &Audit) -> String {
     };
     format!(
         "{}  {}  ({agreement})",
-        a.process_id,
+        crate::terminal::escape(&a.process_id),
         v.decision.status.as_str().to_uppercase()
     )
 }
@@ -68,7 +68,7 @@ pub fn render(a: &Audit) -> String {
     let v = &a.verdict;
     let mut out = String::new();
     let _ = writeln!(out, "{}", verdict_line(a));
-    let mut head = Table::new(&["", ""]);
+    let mut head = Table::key_values();
     head.row([
         "archive".into(),
         format!(

@@ -64,7 +64,7 @@ impl JudgeArgs {
         };
         // A name the tool has never seen is most likely a typo that does nothing.
         for warning in policy.warnings() {
-            eprintln!("eid-audit: warning: policy {}: {warning}", policy.name);
+            crate::warn_line!("eid-audit: warning: policy {}: {warning}", policy.name);
         }
         let limits = match &self.limits {
             Some(p) => Limits::load(p)?,

@@ -147,7 +147,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                 &row_options,
             ),
             Err(e) => {
-                bar.suspend(|| eprintln!("{e}"));
+                bar.suspend(|| crate::warn_line!("{e}"));
                 Rows::of_error(path, e, &policy, &row_options)
             }
         };

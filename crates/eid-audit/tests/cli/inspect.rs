@@ -258,3 +258,36 @@ fn a_closed_pipe_ends_quietly_with_exit_0() {
         assert_eq!(stderr(&out), "", "{format}");
     }
 }
+
+#[test]
+fn escape_sequences_from_an_archive_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("ansi.zip");
+    let member = "\u{1b}[2K\rOK: all evidence verified\u{1b}[0m.json";
+    std::fs::write(
+        &bad,
+        eid_testkit::zip_members(&[(member.into(), b"{\"features\": [".to_vec())]),
+    )
+    .unwrap();
+    let out = eid_audit(&["inspect", bad.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(!err.contains('\u{1b}') && !err.contains('\r'), "{err:?}");
+    assert!(
+        err.contains("\\u{1b}[2K\\u{d}OK: all evidence verified\\u{1b}[0m.json: invalid JSON"),
+        "{err}"
+    );
+
+    // A feature name with escapes, in the text tables.
+    let mut case = eid_testkit::Case::accepted();
+    case.features[0].name = "\u{1b}]0;pwned\u{7}Header\u{202e}".into();
+    let zip = dir.path().join("feature.zip");
+    std::fs::write(&zip, case.to_zip()).unwrap();
+    let out = eid_audit(&["inspect", zip.to_str().unwrap()]);
+    let text = stdout(&out);
+    assert!(!text.contains('\u{1b}') && !text.contains('\u{7}') && !text.contains('\u{202e}'));
+    assert!(
+        text.contains("\\u{1b}]0;pwned\\u{7}Header\\u{202e}"),
+        "{text}"
+    );
+}

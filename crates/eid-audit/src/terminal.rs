@@ -1,0 +1,84 @@
+//! Text from archives on a terminal. Member names, feature names and process
+//! ids come from untrusted archives: an escape sequence in one could recolour
+//! the terminal or rewrite a line ("OK: all evidence verified"). Every control
+//! character, and every character that reorders text (bidirectional
+//! overrides), is shown as a visible `\u{..}` escape instead.
+
+use std::borrow::Cow;
+
+/// True for characters that must never reach a terminal as they are.
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+/// One value made safe to print: every control character escaped, line
+/// breaks included.
+pub fn escape(text: &str) -> Cow<'_, str> {
+    escape_except(text, None)
+}
+
+/// Whole output made safe to print: every control character escaped except
+/// the line breaks the program wrote itself.
+pub fn clean(text: &str) -> Cow<'_, str> {
+    escape_except(text, Some('\n'))
+}
+
+fn escape_except(text: &str, keep: Option<char>) -> Cow<'_, str> {
+    if !text.chars().any(|c| is_unsafe(c) && Some(c) != keep) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_unsafe(c) && Some(c) != keep {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Cuts a value to at most `max` characters, ending in `…` when cut. Tables
+/// stay readable (and small) whatever an archive holds; `--format json`
+/// carries the full value.
+pub fn cut(text: &str, max: usize) -> Cow<'_, str> {
+    if text.chars().count() <= max {
+        return Cow::Borrowed(text);
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    Cow::Owned(out)
+}
+
+/// Prints one line on standard error, made safe.
+#[macro_export]
+macro_rules! warn_line {
+    ($($arg:tt)*) => {
+        eprintln!("{}", $crate::terminal::escape(&format!($($arg)*)))
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_are_shown_never_run() {
+        assert_eq!(escape("plain ünïcode"), "plain ünïcode");
+        assert_eq!(
+            escape("a\u{1b}[32mOK\u{1b}[0m\nb"),
+            "a\\u{1b}[32mOK\\u{1b}[0m\\u{a}b"
+        );
+        assert_eq!(clean("row 1\nrow\u{7} 2\n"), "row 1\nrow\\u{7} 2\n");
+        assert_eq!(escape("abc\u{202E}fed"), "abc\\u{202e}fed");
+        assert_eq!(escape("\u{9b}31m"), "\\u{9b}31m");
+    }
+
+    #[test]
+    fn long_values_are_cut() {
+        assert_eq!(cut("short", 10), "short");
+        assert_eq!(cut(&"x".repeat(300), 10), format!("{}…", "x".repeat(9)));
+        assert_eq!(cut("ééééé", 3).chars().count(), 3);
+    }
+}
