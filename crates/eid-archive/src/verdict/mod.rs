@@ -31,26 +31,11 @@ pub enum RecordedStatus {
     Other(String),
 }
 
-/// The Assure status words a native result's `status` may carry to count as
-/// a recorded status (its own words, such as `Completed`, do not).
-const ASSURE_WORDS: &[&str] = &[
-    "pending",
-    "processing",
-    "accepted",
-    "rejected",
-    "canceled",
-    "failed",
-    "inconclusive",
-];
-
 impl RecordedStatus {
-    /// The recorded status: the process record's `status`, else a native
-    /// `status` that is one of the Assure words. Case is ignored.
+    /// The recorded status: the process record's `status`, else the native
+    /// result's `status` (whose own `Completed` is not a decision). Case is ignored.
     pub fn of(evidence: &Evidence) -> Option<RecordedStatus> {
         let word = evidence.recorded_status_word()?.trim().to_ascii_lowercase();
-        if !evidence.status_from_process_record() && !ASSURE_WORDS.contains(&word.as_str()) {
-            return None;
-        }
         Some(match Status::parse(&word) {
             Some(s) => RecordedStatus::Final(s),
             None => RecordedStatus::Other(word),

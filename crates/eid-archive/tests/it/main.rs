@@ -5,6 +5,7 @@
 
 mod crops;
 mod decision;
+mod fail_closed;
 mod findings;
 mod fuzz_replay;
 mod hostile;
