@@ -250,6 +250,11 @@ pub enum Ambiguity {
         /// The members (or embedded images).
         sources: Vec<String>,
     },
+    /// A JSON object repeats a key: parsers differ on which value they keep.
+    DuplicateKey {
+        /// The key, quoted.
+        key: String,
+    },
     /// One record is both a member and embedded in another member, and the
     /// two copies say different things.
     CopiesDiffer {
@@ -286,6 +291,10 @@ impl fmt::Display for Ambiguity {
             Ambiguity::SeveralImages { depiction, sources } => {
                 write!(f, "more than one {depiction} image: {}", sources.join(", "))
             }
+            Ambiguity::DuplicateKey { key } => write!(
+                f,
+                "the key {key} appears twice in one JSON object; parsers differ on which value counts"
+            ),
             Ambiguity::CopiesDiffer {
                 what,
                 member,

@@ -5,6 +5,7 @@
 
 use super::Archive;
 use super::index::{MemberKind, format_by_name, unsafe_name};
+use super::outside::ProcessFile;
 use crate::dialect::{
     self, Cx, JsonKind, Obj, assure, decode_base64, decoded_len, manual, parse_json,
 };
@@ -12,60 +13,7 @@ use crate::error::{Ambiguity, Error, ErrorKind, Measure, Sized};
 use crate::evidence::{
     Depiction, Drift, DriftKind, Evidence, Media, MediaFormat, OutsideFile, Source,
 };
-use crate::limits::Limits;
 use crate::media;
-use std::fs::File;
-use std::io::Read;
-use std::path::{Path, PathBuf};
-
-/// The process record beside an archive: the same file stem with `.json`.
-pub(super) fn sidecar_path(archive: &Path) -> Option<PathBuf> {
-    let candidate = archive.with_extension("json");
-    (candidate != archive && candidate.is_file()).then_some(candidate)
-}
-
-/// A process record kept outside the zip (given with `--process`, or found beside it).
-pub(super) struct ProcessFile {
-    /// How to name it in messages.
-    label: String,
-    /// Its bytes.
-    bytes: Vec<u8>,
-}
-
-impl ProcessFile {
-    /// The file as fingerprinted evidence.
-    fn outside_file(&self) -> OutsideFile {
-        let f = super::source::fingerprint(&self.bytes);
-        OutsideFile {
-            path: self.label.clone(),
-            sha256: f.sha256,
-            bytes: f.bytes,
-        }
-    }
-}
-
-impl ProcessFile {
-    /// Reads a process record file, refusing one over the JSON size limit.
-    /// A failure names the file.
-    pub(super) fn read(path: &Path, limits: &Limits) -> Result<ProcessFile, (String, ErrorKind)> {
-        let label = path.display().to_string();
-        let fail = |kind| (label.clone(), kind);
-        let file = File::open(path).map_err(|e| fail(ErrorKind::Io(e)))?;
-        let mut bytes = Vec::new();
-        file.take(limits.max_json_bytes.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(|e| fail(ErrorKind::Io(e)))?;
-        if bytes.len() as u64 > limits.max_json_bytes {
-            return Err(fail(ErrorKind::TooLarge {
-                what: Sized::ProcessFile,
-                measured: Measure::Inflated,
-                size: bytes.len() as u64,
-                limit: limits.max_json_bytes,
-            }));
-        }
-        Ok(ProcessFile { label, bytes })
-    }
-}
 
 /// What the member walk found, before it is mapped into evidence.
 #[derive(Default)]
@@ -339,20 +287,16 @@ struct Reading<T> {
 
 /// Reads one JSON object with `read`, collecting its drift apart, so that the
 /// drift of a copy that is not used is not reported.
-fn read_object<T>(
+fn read_with<T>(
     member: &str,
-    map: &serde_json::Map<String, serde_json::Value>,
-    path: &str,
+    mut o: Obj<'_>,
     read: impl FnOnce(&mut Obj<'_>, &mut Cx<'_>) -> T,
 ) -> Reading<T> {
     let mut drift = Vec::new();
-    let mut cx = Cx {
-        member: member.to_owned(),
-        drift: &mut drift,
-    };
-    let mut o = Obj::new(map, path);
+    let mut cx = Cx::new(member, &mut drift);
     let value = read(&mut o, &mut cx);
     o.finish(&mut cx);
+    drop(cx);
     Reading { value, drift }
 }
 
@@ -413,10 +357,7 @@ fn map(archive: &Archive, c: Collected) -> Result<(Evidence, Embedded), Error> {
             continue;
         };
         let name = source.name().to_owned();
-        let mut cx = Cx {
-            member: name.clone(),
-            drift: &mut drift,
-        };
+        let mut cx = Cx::new(name.clone(), &mut drift);
         let mut o = Obj::new(map, "");
         let parts = assure::read_process(&mut o, source.clone(), &mut cx);
         o.finish(&mut cx);
@@ -428,7 +369,7 @@ fn map(archive: &Archive, c: Collected) -> Result<(Evidence, Embedded), Error> {
     let mut images = Vec::new();
     let member_ocr = ocr_members.first().and_then(|(i, value, _)| {
         let name = archive.members[*i].name.clone();
-        let read = read_object(&name, value.as_object()?, "", |o, cx| {
+        let read = read_with(&name, Obj::new(value.as_object()?, ""), |o, cx| {
             dialect::read_ocr(o, Source::Member(name.clone()), cx)
         });
         images = read.value.1;
@@ -438,16 +379,10 @@ fn map(archive: &Archive, c: Collected) -> Result<(Evidence, Embedded), Error> {
         };
         Some((read, Source::Member(name)))
     });
-    let embedded_ocr = embedded_ocr.map(|(name, mut o)| {
+    let embedded_ocr = embedded_ocr.map(|(name, o)| {
         let source = Source::Embedded(format!("{name}: providerSpecific.ocr"));
-        let mut drift = Vec::new();
-        let mut cx = Cx {
-            member: name.clone(),
-            drift: &mut drift,
-        };
-        let (ocr, _) = dialect::read_ocr(&mut o, source.clone(), &mut cx);
-        o.finish(&mut cx);
-        (Reading { value: ocr, drift }, source)
+        let read = read_with(&name, o, |o, cx| dialect::read_ocr(o, source.clone(), cx).0);
+        (read, source)
     });
     evidence.ocr = one_copy(
         archive,
@@ -461,27 +396,15 @@ fn map(archive: &Archive, c: Collected) -> Result<(Evidence, Embedded), Error> {
 
     let member_manual = manual_members.first().and_then(|(i, value)| {
         let name = archive.members[*i].name.clone();
-        let read = read_object(&name, value.as_object()?, "", |o, cx| {
+        let read = read_with(&name, Obj::new(value.as_object()?, ""), |o, cx| {
             manual::read_manual(o, Source::Member(name.clone()), cx)
         });
         Some((read, Source::Member(name)))
     });
-    let embedded_manual = embedded_manual.map(|(name, mut o)| {
+    let embedded_manual = embedded_manual.map(|(name, o)| {
         let source = Source::Embedded(format!("{name}: providerSpecific.manualApproval"));
-        let mut drift = Vec::new();
-        let mut cx = Cx {
-            member: name.clone(),
-            drift: &mut drift,
-        };
-        let manual = manual::read_manual(&mut o, source.clone(), &mut cx);
-        o.finish(&mut cx);
-        (
-            Reading {
-                value: manual,
-                drift,
-            },
-            source,
-        )
+        let read = read_with(&name, o, |o, cx| manual::read_manual(o, source.clone(), cx));
+        (read, source)
     });
     evidence.manual = one_copy(
         archive,

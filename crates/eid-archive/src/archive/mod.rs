@@ -7,6 +7,7 @@
 mod assemble;
 mod index;
 mod inflate;
+mod outside;
 mod source;
 
 pub use index::{Member, MemberKind};
@@ -101,9 +102,10 @@ impl Archive {
         let path = path.as_ref();
         let label = path.display().to_string();
         let outside = match &options.process {
-            ProcessSource::File(p) => Some(assemble::ProcessFile::read(p, &options.limits)),
-            ProcessSource::Auto => assemble::sidecar_path(path)
-                .map(|p| assemble::ProcessFile::read(&p, &options.limits)),
+            ProcessSource::File(p) => Some(outside::ProcessFile::read(p, &options.limits)),
+            ProcessSource::Auto => {
+                outside::sidecar_path(path).map(|p| outside::ProcessFile::read(&p, &options.limits))
+            }
             ProcessSource::InsideOnly => None,
         }
         .transpose()
@@ -123,7 +125,7 @@ impl Archive {
         let label = label.into();
         let outside = match &options.process {
             ProcessSource::File(p) => Some(
-                assemble::ProcessFile::read(p, &options.limits)
+                outside::ProcessFile::read(p, &options.limits)
                     .map_err(|(file, kind)| Error::new(file, None, kind))?,
             ),
             _ => None,
@@ -137,7 +139,7 @@ impl Archive {
         label: String,
         bytes: source::Bytes,
         fingerprint: Fingerprint,
-        outside: Option<assemble::ProcessFile>,
+        outside: Option<outside::ProcessFile>,
         limits: &Limits,
     ) -> Result<Archive, Error> {
         let fail = |member: Option<&str>, kind| {

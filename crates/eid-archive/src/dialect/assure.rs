@@ -50,18 +50,7 @@ pub(crate) fn document_fields(o: &mut Obj<'_>, cx: &mut Cx<'_>) -> DocumentField
 pub(crate) fn read_ocr(o: &mut Obj<'_>, source: Source, cx: &mut Cx<'_>) -> Ocr {
     let mut ocr = Ocr::new(source, Dialect::Assure);
     ocr.document = document_fields(o, cx);
-    ocr.similarity = o
-        .take("similarityScore")
-        .map(|v| common::similarity(v, &o.path("similarityScore"), cx));
-    ocr.liveness_detected = o
-        .take("livenessDetected")
-        .and_then(|v| common::liveness_flag(v, &o.path("livenessDetected"), cx));
-    if let Some(v) = o.take("securityChecks") {
-        ocr.checks = common::security_checks(v, &o.path("securityChecks"), cx);
-    }
-    if let Some(v) = o.take("features") {
-        ocr.features = common::features(v, &o.path("features"), cx);
-    }
+    common::read_verification(o, &mut ocr, cx);
     o.take("statusReasons");
     ocr
 }

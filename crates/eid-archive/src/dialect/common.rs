@@ -5,9 +5,66 @@
 use super::{Cx, Obj, type_name};
 use crate::dates::Date;
 use crate::evidence::{
-    BBox, DriftKind, Feature, KNOWN_CHECKS, SecurityCheck, SimilarityScore, canonical_check,
+    BBox, DriftKind, Feature, KNOWN_CHECKS, Ocr, SecurityCheck, SimilarityScore, canonical_check,
 };
 use serde_json::Value;
+
+/// Reads what both dialects write the same way at the top of an OCR object:
+/// `similarityScore` (unless the dialect found its own), `livenessDetected`,
+/// `securityChecks` and `features`.
+pub(crate) fn read_verification(o: &mut Obj<'_>, ocr: &mut Ocr, cx: &mut Cx<'_>) {
+    if ocr.similarity.is_none() {
+        ocr.similarity = o
+            .take("similarityScore")
+            .map(|v| similarity(v, &o.path("similarityScore"), cx));
+    }
+    ocr.liveness_detected = o
+        .take("livenessDetected")
+        .and_then(|v| liveness_flag(v, &o.path("livenessDetected"), cx));
+    if let Some(v) = o.take("securityChecks") {
+        ocr.checks = security_checks(v, &o.path("securityChecks"), cx);
+    }
+    if let Some(v) = o.take("features") {
+        ocr.features = features(v, &o.path("features"), cx);
+    }
+}
+
+/// At most this many checks, and this many features, are read from one
+/// object: real results have about a dozen. Beyond it, what is left is not
+/// read one by one and counts as unreadable, so that it fails closed.
+const MAX_ENTRIES: usize = 1_000;
+
+/// Keeps at most [`MAX_ENTRIES`] of `items` (made by `read`); the rest become
+/// one unreadable entry made by `rest`, with a drift note counting them.
+/// Entries `skip` says nothing about are never counted as the rest.
+fn bounded<I, T>(
+    items: impl Iterator<Item = I>,
+    path: &str,
+    what: &str,
+    cx: &mut Cx<'_>,
+    mut read: impl FnMut(I, &mut Cx<'_>) -> T,
+    skip: impl Fn(&I) -> bool,
+    rest: impl FnOnce() -> T,
+) -> Vec<T> {
+    let mut out = Vec::new();
+    let mut left = 0usize;
+    for item in items {
+        if out.len() < MAX_ENTRIES {
+            out.push(read(item, cx));
+        } else if !skip(&item) {
+            left += 1;
+        }
+    }
+    if left > 0 {
+        cx.note(
+            DriftKind::Malformed,
+            path,
+            format!("more than {MAX_ENTRIES} {what}; the other {left} were not read one by one and cannot count"),
+        );
+        out.push(rest());
+    }
+    out
+}
 
 /// Reads `securityChecks` in any shape: an object keyed by check (each
 /// `{"valid": bool}` or `{"name", "passed"}`), or an array of `{name, valid|passed}`.
@@ -102,27 +159,43 @@ fn check(name: &str, v: &Value, path: &str, cx: &mut Cx<'_>) -> SecurityCheck {
 /// feature whose entries may leave out their `name`. Anything else becomes
 /// one unreadable entry.
 pub(crate) fn features(v: &Value, path: &str, cx: &mut Cx<'_>) -> Vec<Feature> {
+    // The empty entry `{}` says nothing: beyond the cap it is not counted.
+    let blank = |v: &&Value| v.as_object().is_some_and(|m| m.is_empty());
     match v {
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, f)| feature(f, None, &format!("{path}[{i}]"), cx))
-            .collect(),
-        Value::Object(map) => map
-            .iter()
-            .map(|(key, f)| feature(f, Some(key), &format!("{path}.{key}"), cx))
-            .collect(),
+        Value::Array(items) => bounded(
+            items.iter().enumerate(),
+            path,
+            "features",
+            cx,
+            |(i, f), cx| feature(f, None, &format!("{path}[{i}]"), cx),
+            |(_, f)| blank(f),
+            || unreadable_feature(path),
+        ),
+        Value::Object(map) => bounded(
+            map.iter(),
+            path,
+            "features",
+            cx,
+            |(key, f), cx| feature(f, Some(key), &format!("{path}.{key}"), cx),
+            |(_, f)| blank(f),
+            || unreadable_feature(path),
+        ),
         other => {
             cx.malformed(path, "an array or object of features", other);
-            vec![Feature {
-                entry: path.to_owned(),
-                name: None,
-                found: None,
-                side: None,
-                bbox: None,
-                blank: false,
-            }]
+            vec![unreadable_feature(path)]
         }
+    }
+}
+
+/// An entry standing for features that cannot be read, named after where they are.
+fn unreadable_feature(path: &str) -> Feature {
+    Feature {
+        entry: path.to_owned(),
+        name: None,
+        found: None,
+        side: None,
+        bbox: None,
+        blank: false,
     }
 }
 

@@ -2,8 +2,11 @@
 //! recurses, so a document nested 200,000 levels deep is refused before it is
 //! parsed rather than allowed to exhaust the stack.
 
-use crate::error::ErrorKind;
+use crate::error::{Ambiguity, ErrorKind};
 use crate::limits::Limits;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_json::{Map, Value};
+use std::fmt;
 
 /// The deepest nesting `serde_json` itself accepts; a larger limit acts as this.
 const SERDE_JSON_DEPTH: usize = 128;
@@ -44,18 +47,147 @@ pub(crate) fn check_depth(bytes: &[u8], limit: usize) -> Result<usize, usize> {
 }
 
 /// Parses a JSON document (a UTF-8 byte-order mark is allowed) within the
-/// nesting limit.
-pub(crate) fn parse_json(bytes: &[u8], limits: &Limits) -> Result<serde_json::Value, ErrorKind> {
+/// nesting limit, refusing an object that repeats a key at any depth: a
+/// parser keeps one of the two values (`{"valid": false, "valid": true}`
+/// passes a check with `serde_json`), another parser the other, so such a
+/// document can be read two ways.
+pub(crate) fn parse_json(bytes: &[u8], limits: &Limits) -> Result<Value, ErrorKind> {
     let limit = limits.max_json_depth.min(SERDE_JSON_DEPTH);
     check_depth(bytes, limit).map_err(|limit| ErrorKind::JsonTooDeep { limit })?;
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
-    serde_json::from_slice(bytes).map_err(|e| ErrorKind::Json(e.to_string()))
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = Unique::deserialize(&mut de).and_then(|u| de.end().map(|()| u.0));
+    value.map_err(|e| match e.to_string() {
+        m if m.starts_with(DUPLICATE) => ErrorKind::Ambiguous(Ambiguity::DuplicateKey {
+            key: m[DUPLICATE.len()..]
+                .split(" at line")
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(80)
+                .collect(),
+        }),
+        m => ErrorKind::Json(m),
+    })
+}
+
+/// The start of the parser's message for a repeated key.
+const DUPLICATE: &str = "duplicate key ";
+
+/// A JSON value whose objects never repeat a key.
+struct Unique(Value);
+
+impl<'de> Deserialize<'de> for Unique {
+    fn deserialize<D: Deserializer<'de>>(de: D) -> Result<Self, D::Error> {
+        de.deserialize_any(UniqueVisitor).map(Unique)
+    }
+}
+
+struct UniqueVisitor;
+
+impl<'de> Visitor<'de> for UniqueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_owned()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
+        while let Some(Unique(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format_args!("{DUPLICATE}{key:?}")));
+            }
+            let Unique(v) = map.next_value()?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_repeated_key_at_any_depth_is_ambiguous() {
+        let ok = br#"{"a": {"valid": true}, "b": [{"valid": false}, {"valid": true}]}"#;
+        assert!(parse_json(ok, &Limits::default()).is_ok());
+        for (text, key) in [
+            (
+                r#"{"nonExpired": {"valid": false, "valid": true}}"#,
+                "\"valid\"",
+            ),
+            (
+                r#"{"x": [1, {"y": {"status": 1, "status": 2}}]}"#,
+                "\"status\"",
+            ),
+            (
+                r#"{"rejectionReasons": [1], "rejectionReasons": []}"#,
+                "\"rejectionReasons\"",
+            ),
+        ] {
+            match parse_json(text.as_bytes(), &Limits::default()) {
+                Err(ErrorKind::Ambiguous(Ambiguity::DuplicateKey { key: k })) => assert_eq!(k, key),
+                other => panic!("{text}: {other:?}"),
+            }
+        }
+        // Order, numbers and trailing garbage as serde_json reads them.
+        let v = parse_json(
+            br#"{"b": 1.5, "a": -2, "c": 18446744073709551615}"#,
+            &Limits::default(),
+        )
+        .unwrap();
+        assert_eq!(
+            v.to_string(),
+            r#"{"b":1.5,"a":-2,"c":18446744073709551615}"#
+        );
+        assert!(matches!(
+            parse_json(b"{} x", &Limits::default()),
+            Err(ErrorKind::Json(_))
+        ));
+    }
 
     #[test]
     fn deep_json_is_refused_before_parsing() {

@@ -15,7 +15,7 @@ pub(crate) use json::parse_json;
 use crate::codes::string_enum;
 use crate::evidence::{Drift, DriftKind};
 use serde_json::{Map, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 string_enum! {
     /// What a JSON data member is, judged by its keys.
@@ -149,14 +149,53 @@ pub(crate) fn read_ocr(
     }
 }
 
-/// Collects drift for one member while its readers walk it.
+/// At most this many drift records of one kind are kept per member; the
+/// rest are counted, so that a small member cannot make millions of findings.
+const MAX_DRIFT_PER_KIND: u64 = 100;
+
+/// Collects drift for one member while its readers walk it. When it goes out
+/// of scope, each kind that was cut short gets one record with the exact count.
 pub(crate) struct Cx<'d> {
-    pub(crate) member: String,
-    pub(crate) drift: &'d mut Vec<Drift>,
+    member: String,
+    drift: &'d mut Vec<Drift>,
+    seen: BTreeMap<DriftKind, u64>,
+}
+
+impl<'d> Cx<'d> {
+    /// Drift of `member`, into `drift`.
+    pub(crate) fn new(member: impl Into<String>, drift: &'d mut Vec<Drift>) -> Self {
+        Cx {
+            member: member.into(),
+            drift,
+            seen: BTreeMap::new(),
+        }
+    }
+}
+
+impl Drop for Cx<'_> {
+    fn drop(&mut self) {
+        for (kind, n) in &self.seen {
+            if *n > MAX_DRIFT_PER_KIND {
+                self.drift.push(Drift {
+                    subject: self.member.clone(),
+                    kind: *kind,
+                    message: format!(
+                        "and {} more like the above in this member ({n} in all), not listed one by one",
+                        n - MAX_DRIFT_PER_KIND
+                    ),
+                });
+            }
+        }
+    }
 }
 
 impl Cx<'_> {
     pub(crate) fn note(&mut self, kind: DriftKind, path: &str, message: impl Into<String>) {
+        let seen = self.seen.entry(kind).or_default();
+        *seen += 1;
+        if *seen > MAX_DRIFT_PER_KIND {
+            return;
+        }
         self.drift.push(Drift {
             subject: format!("{}: {}", self.member, path),
             kind,

@@ -71,21 +71,8 @@ pub(crate) fn read_ocr(
         }
         b.finish(cx);
     }
-    // Some exports also carry the Assure-style flat fields; take them when present.
-    if ocr.similarity.is_none() {
-        ocr.similarity = o
-            .take("similarityScore")
-            .map(|v| common::similarity(v, &o.path("similarityScore"), cx));
-    }
-    ocr.liveness_detected = o
-        .take("livenessDetected")
-        .and_then(|v| common::liveness_flag(v, &o.path("livenessDetected"), cx));
-    if let Some(v) = o.take("securityChecks") {
-        ocr.checks = common::security_checks(v, &o.path("securityChecks"), cx);
-    }
-    if let Some(v) = o.take("features") {
-        ocr.features = common::features(v, &o.path("features"), cx);
-    }
+    // Some exports also carry the Assure-style flat similarity; taken when present.
+    common::read_verification(o, &mut ocr, cx);
     (ocr, images)
 }
 
