@@ -49,13 +49,15 @@ fn stages(c: &mut Criterion) {
     g.bench_function("decode the front image", |b| {
         b.iter(|| media::decode(black_box(&front), &limits).unwrap())
     });
-    g.bench_function("crops of every feature and annotated sides", |b| {
-        b.iter(|| crops::cut(&mut archive, "p", &Default::default()))
-    });
     let dir = tempfile::tempdir().unwrap();
-    let cut = crops::cut(&mut archive, "p", &Default::default());
-    g.bench_function("write the crops as PNG", |b| {
-        b.iter(|| cut.write(dir.path()).unwrap())
+    let audit = eid_archive::Audit::of_archive(&archive, &policy).unwrap();
+    let exhibits = dir.path().join("exhibits");
+    g.bench_function("exhibits: originals, SVG annotations, PNG crops", |b| {
+        b.iter(|| crops::write(&mut archive, &audit, &exhibits, &CropOptions::default()).unwrap())
+    });
+    let png = CropOptions::default().with_annotation(crops::Annotation::Png);
+    g.bench_function("exhibits with PNG annotations", |b| {
+        b.iter(|| crops::write(&mut archive, &audit, &exhibits, &png).unwrap())
     });
     let path = dir.path().join("a.zip");
     std::fs::write(&path, &zip).unwrap();

@@ -201,7 +201,7 @@ fn decode_inner(
     // The header alone first, as `probe` reads it for the evidence: a giant
     // declared size is refused with its numbers before any decoder exists.
     let header = probe(bytes, None, limits);
-    let (Some(found), Some(_)) = (header.format, header.dimensions) else {
+    let (Some(found), Some(dims)) = (header.format, header.dimensions) else {
         return Err(header
             .problem
             .unwrap_or_else(|| "header cannot be read".into()));
@@ -216,8 +216,10 @@ fn decode_inner(
     let mut image_limits = image::Limits::default();
     image_limits.max_image_width = Some(max);
     image_limits.max_image_height = Some(max);
-    // Four bytes per pixel at the largest allowed size, plus decoder scratch.
-    image_limits.max_alloc = Some(u64::from(max).pow(2) * 4 + (64 << 20));
+    // Four bytes per pixel of this image, plus decoder scratch: every
+    // allocation the decoder makes counts, metadata too, so an iCCP or zTXt
+    // chunk that inflates to a gigabyte is refused rather than held.
+    image_limits.max_alloc = Some(u64::from(dims.width) * u64::from(dims.height) * 4 + (16 << 20));
     let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
     reader.limits(image_limits);
     let mut decoder = reader.into_decoder().map_err(|e| refusal(&e))?;

@@ -164,9 +164,9 @@ impl Batch {
             audit.hash_members(&mut archive);
         }
         let crops = self.options.crops.as_ref().map(|(dir, crop_options)| {
-            let mut cut = crops::cut(&mut archive, &audit.process_id, crop_options);
-            cut.folder = self.claim_folder(&cut.folder, &archive.fingerprint().sha256);
-            cut.write(dir).map(|_| cut)
+            let folder = crops::safe_component(&audit.process_id);
+            let folder = self.claim_folder(&folder, &archive.fingerprint().sha256);
+            crops::write(&mut archive, &audit, &dir.join(folder), crop_options)
         });
         Ok(Box::new(Processed { audit, crops }))
     }

@@ -5,7 +5,7 @@ use crate::evidence::BBox;
 use image::{Rgb, RgbImage};
 
 /// A colour for a box outline; found boxes in their own hue, missing ones red.
-fn outline_colour(name: &str, found: bool) -> Rgb<u8> {
+pub(super) fn outline_colour(name: &str, found: bool) -> Rgb<u8> {
     if !found {
         return Rgb([220, 0, 0]);
     }
@@ -25,14 +25,15 @@ fn outline_colour(name: &str, found: bool) -> Rgb<u8> {
     Rgb(palette[(h % palette.len() as u32) as usize])
 }
 
-/// Draws a box outline (solid when found, dashed when not) and the name where it fits.
-pub(super) fn draw_box(img: &mut RgbImage, bbox: BBox, name: &str, found: bool) {
+/// Draws a box outline (solid, or dashed where it was clipped to the image)
+/// and the name where it fits.
+pub(super) fn draw_box(img: &mut RgbImage, bbox: BBox, name: &str, solid: bool) {
     let Some((x, y, w, h)) = bbox.clip(img.width(), img.height()) else {
         return;
     };
-    let colour = outline_colour(name, found);
+    let colour = outline_colour(name, true);
     let t = 2u32.min(w).min(h).max(1);
-    let dashed = |i: u32| found || (i / 6).is_multiple_of(2);
+    let dashed = |i: u32| solid || (i / 6).is_multiple_of(2);
     for i in 0..w {
         for k in 0..t {
             if dashed(i) {
@@ -75,4 +76,35 @@ pub(super) fn draw_box(img: &mut RgbImage, bbox: BBox, name: &str, found: bool) 
     super::font::render(&label, scale, |px, py| {
         img.put_pixel(lx + 2 + px, ly + 2 + py, Rgb([255, 255, 255]));
     });
+}
+
+/// The image with a caption band above it and a legend band below it, in a
+/// bitmap font scaled to the image so that it stays legible on large scans.
+pub(super) fn with_bands(image: RgbImage, caption: &[String], legend: &[String]) -> RgbImage {
+    let scale = (image.width() / 400).clamp(1, 8);
+    let line = super::font::text_height(scale) + 4 * scale;
+    let band = |lines: usize| line * lines as u32 + 4 * scale;
+    let (top, bottom) = (band(caption.len()), band(legend.len()));
+    let (w, h) = image.dimensions();
+    let mut out = RgbImage::from_pixel(w, h + top + bottom, Rgb([255, 255, 255]));
+    image::imageops::replace(&mut out, &image, 0, i64::from(top));
+    drop(image);
+    let write = |lines: &[String], y0: u32, out: &mut RgbImage| {
+        for (k, text) in lines.iter().enumerate() {
+            // Keep only what the bitmap font can draw, and what fits the width.
+            let fits =
+                (w.saturating_sub(8 * scale) / super::font::text_width("M", scale).max(1)) as usize;
+            let text: String = text.chars().take(fits).collect();
+            let y = y0 + 2 * scale + line * k as u32;
+            super::font::render(&text, scale, |px, py| {
+                let (x, y) = (4 * scale + px, y + py);
+                if x < out.width() && y < out.height() {
+                    out.put_pixel(x, y, Rgb([20, 20, 20]));
+                }
+            });
+        }
+    };
+    write(caption, 0, &mut out);
+    write(legend, top + h, &mut out);
+    out
 }

@@ -1,17 +1,27 @@
-//! Bounding-box crops and annotated document images.
+//! Exhibits of one archive, written into its own folder: each side's image
+//! exactly as stored (the evidence itself, never re-encoded), the annotations
+//! over it (SVG by default: no pixel decoded or re-encoded), and a lossless
+//! PNG crop of every found feature's box.
 //!
 //! Boxes are pixels of the **stored** image, as the provider analysed it: no
 //! EXIF rotation is applied before cutting. [`CropOptions::apply_exif_orientation`]
 //! turns the finished crops upright for viewing, never the coordinates.
-//! Each side's image is decoded once, however many features it has.
+//! Each side is decoded at most once, and only when a crop (or a raster
+//! annotation) needs its pixels; each crop is written as soon as it is cut,
+//! and the crops of an archive may not hold more pixels than twice its
+//! decoded sides, however large the boxes claim to be.
 
 mod draw;
+mod exhibit;
 mod font;
 mod names;
+mod svg;
 
 pub use names::{safe_component, slug};
 
 use crate::archive::Archive;
+use crate::audit::Audit;
+use crate::codes::hex;
 use crate::error::OutputError;
 use crate::evidence::{BBox, Feature, Side};
 use crate::fsio;
@@ -21,20 +31,40 @@ use image::metadata::Orientation;
 use image::{DynamicImage, RgbImage};
 use names::Names;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use sha2::{Digest, Sha256};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-/// How crops are made.
+/// How each side is annotated.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Annotation {
+    /// An SVG drawn over the stored image: boxes, labels, a legend and a
+    /// caption as vector text; nothing is decoded or re-encoded.
+    #[default]
+    Svg,
+    /// A lossless PNG with the boxes, legend and caption drawn in (decodes and
+    /// re-encodes the whole side).
+    Png,
+    /// No annotation.
+    None,
+}
+
+/// How exhibits are made.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CropOptions {
-    /// Turn crops and annotated images upright by the image's EXIF orientation
-    /// (after cutting in stored-pixel coordinates). Off by default.
+    /// Turn crops (and PNG annotations) upright by the image's EXIF
+    /// orientation, after cutting in stored-pixel coordinates. Off by default.
     pub apply_exif_orientation: bool,
-    /// Leave out the full-size annotated images: writing them losslessly
-    /// costs about as much as decoding (see BENCHMARKS.md).
-    pub skip_annotated: bool,
+    /// How each side is annotated.
+    pub annotation: Annotation,
+    /// Embed the side's image in its SVG as a data URI instead of linking the
+    /// copy beside it, so that the SVG stands alone.
+    pub embed_images: bool,
+    /// Features (by name) not to crop, and `front` / `back` for sides whose
+    /// original is not copied. Matched without regard to case.
+    pub exclude: Vec<String>,
 }
 
 impl CropOptions {
@@ -44,10 +74,28 @@ impl CropOptions {
         self
     }
 
-    /// These options, leaving out the annotated images or not.
-    pub fn with_skip_annotated(mut self, skip: bool) -> Self {
-        self.skip_annotated = skip;
+    /// These options with another annotation.
+    pub fn with_annotation(mut self, annotation: Annotation) -> Self {
+        self.annotation = annotation;
         self
+    }
+
+    /// These options, embedding the images in the SVGs or not.
+    pub fn with_embedded_images(mut self, embed: bool) -> Self {
+        self.embed_images = embed;
+        self
+    }
+
+    /// These options, leaving out these features (and `front`/`back` originals).
+    pub fn with_exclude(mut self, exclude: Vec<String>) -> Self {
+        self.exclude = exclude;
+        self
+    }
+
+    fn excludes(&self, name: &str) -> bool {
+        self.exclude
+            .iter()
+            .any(|e| e.trim().eq_ignore_ascii_case(name))
     }
 }
 
@@ -80,6 +128,13 @@ pub enum NotCut {
         /// The image's height.
         height: u32,
     },
+    /// Left out on request (`--crops-exclude`).
+    Excluded,
+    /// The archive's crops already hold twice the pixels of its images.
+    OverBudget {
+        /// The pixels this crop would have added.
+        pixels: u64,
+    },
 }
 
 impl NotCut {
@@ -87,13 +142,15 @@ impl NotCut {
     pub fn code(&self) -> &'static str {
         match self {
             NotCut::NotFound => "FeatureNotFound",
-            NotCut::Unreadable => FindingCode::MalformedEvidence.as_str(),
+            NotCut::Unreadable => "FeatureUnreadable",
             NotCut::NoBox => FindingCode::BBoxMissing.as_str(),
             NotCut::UnknownSide(_) => FindingCode::UnknownSide.as_str(),
             NotCut::EmptyBox(_) => FindingCode::BBoxEmpty.as_str(),
             NotCut::NoImage(_) => FindingCode::MissingMedia.as_str(),
             NotCut::Undecodable(..) => FindingCode::UndecodableMedia.as_str(),
             NotCut::OutsideImage { .. } => FindingCode::BBoxOutOfBounds.as_str(),
+            NotCut::Excluded => "Excluded",
+            NotCut::OverBudget { .. } => FindingCode::CropBudget.as_str(),
         }
     }
 }
@@ -123,6 +180,11 @@ impl fmt::Display for NotCut {
                 f,
                 "box {bbox} lies wholly outside the {width}×{height} {side} image"
             ),
+            NotCut::Excluded => f.write_str("left out on request"),
+            NotCut::OverBudget { pixels } => write!(
+                f,
+                "not cut: {pixels} more pixels would exceed twice the pixels of the images"
+            ),
         }
     }
 }
@@ -130,7 +192,7 @@ impl fmt::Display for NotCut {
 /// What happened to one feature.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CropOutcome {
-    /// Cut and ready to write.
+    /// Cut and written.
     Cut {
         /// File name inside the process folder.
         file: String,
@@ -185,7 +247,23 @@ pub struct FeatureCrop {
     pub outcome: CropOutcome,
 }
 
-/// An annotated copy of one side's image.
+/// A side's image, copied exactly as the archive holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Original {
+    /// Which side.
+    pub side: Side,
+    /// File name inside the process folder (`front.jpeg`), or `None` when
+    /// it was left out on request.
+    pub file: Option<String>,
+    /// SHA-256 of the image's bytes (the member, or the decoded base64 of an
+    /// image embedded in native JSON): the exhibit is provably the evidence.
+    pub sha256: String,
+    /// Size in bytes.
+    pub bytes: u64,
+}
+
+/// An annotation of one side.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Annotated {
@@ -193,81 +271,83 @@ pub struct Annotated {
     pub side: Side,
     /// File name inside the process folder.
     pub file: String,
-    /// Width of the image.
+    /// Width of the image, in stored pixels.
     pub width: u32,
     /// Height of the image.
     pub height: u32,
 }
 
-/// The crops of one archive, cut in memory and ready to write.
-#[derive(Debug, Clone)]
+/// The exhibits of one archive, as written.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Crops {
-    /// The process folder's name: the process id made safe as one path component.
+    /// The process folder's name.
     pub folder: String,
+    /// Each side's image, copied verbatim.
+    pub originals: Vec<Original>,
     /// One entry per feature, in the order written.
     pub features: Vec<FeatureCrop>,
-    /// One annotated image per side that has an image.
+    /// One annotation per side that has an image.
     pub annotated: Vec<Annotated>,
-    /// Images that could not be decoded (`UndecodableMedia`).
+    /// Images that could not be read or decoded, crops over the budget.
     pub findings: Vec<Finding>,
-    images: Vec<(String, RgbImage)>,
 }
 
-type Decoded = BTreeMap<Side, Result<(RgbImage, Option<Orientation>), String>>;
-
-/// Cuts every found feature's box from the image of its side and draws the
-/// annotated images. Problems become outcomes and findings, never errors: the
-/// rest of the archive is still cut.
-pub fn cut(archive: &mut Archive, process_id: &str, options: &CropOptions) -> Crops {
-    let features: Vec<Feature> = archive
-        .evidence()
-        .ocr
-        .as_ref()
-        .map(|o| o.features.clone())
+/// Writes the exhibits of an audited archive into `dir` (created if needed;
+/// a symbolic link there is refused). Problems with the evidence become
+/// outcomes and findings, never errors: the rest is still written. Only a
+/// file that cannot be written is an error.
+pub fn write(
+    archive: &mut Archive,
+    audit: &Audit,
+    dir: &Path,
+    options: &CropOptions,
+) -> Result<Crops, OutputError> {
+    fsio::ensure_dir(dir)?;
+    let folder = dir
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
+    let features: Vec<Feature> = audit.features().to_vec();
+    let mut outcomes: Vec<Option<CropOutcome>> = vec![None; features.len()];
     let mut crops = Crops {
-        folder: safe_component(process_id),
+        folder,
+        originals: Vec::new(),
         features: Vec::new(),
         annotated: Vec::new(),
         findings: Vec::new(),
-        images: Vec::new(),
     };
-
-    // Decode each side that a feature needs (or that exists, for the annotated copy) once.
-    let mut decoded = Decoded::new();
-    for side in Side::ALL.iter().copied() {
-        let Some(media) = archive.evidence().media_of(side.depiction()) else {
-            continue;
-        };
-        let subject = media.source.to_string();
-        let result = decode_side(archive, side);
-        if let Err(problem) = &result {
-            crops.findings.push(Finding::new(
-                Severity::Warning,
-                FindingCode::UndecodableMedia,
-                subject,
-                problem.clone(),
-            ));
-        }
-        decoded.insert(side, result);
-    }
-
     let mut names = Names::default();
     for side in Side::ALL {
-        names.reserve(format!("{side}-annotated.png"));
-    }
-    let mut boxes: BTreeMap<Side, Vec<(String, BBox, bool)>> = BTreeMap::new();
-    for f in &features {
-        let outcome = match cut_one(f, &decoded, &mut names, &mut crops.images, options) {
-            Ok(cut) => cut,
-            Err(why) => CropOutcome::NotCut(why),
-        };
-        if let (Some(side), Some(bbox), Some(name)) = (f.image_side(), f.bbox, &f.name) {
-            boxes
-                .entry(side)
-                .or_default()
-                .push((name.clone(), bbox, f.found == Some(true)));
+        for ext in ["svg", "png"] {
+            names.reserve(format!("{side}-annotated.{ext}"));
         }
+    }
+    let mut budget = Budget::default();
+    for side in Side::ALL.iter().copied() {
+        let on_side: Vec<usize> = (0..features.len())
+            .filter(|i| features[*i].image_side() == Some(side))
+            .collect();
+        let mut w = SideWriter {
+            archive: &mut *archive,
+            audit,
+            dir,
+            options,
+            side,
+            features: &features,
+            on_side: &on_side,
+            names: &mut names,
+            budget: &mut budget,
+            crops: &mut crops,
+        };
+        for (i, outcome) in w.write()? {
+            outcomes[i] = Some(outcome);
+        }
+    }
+    for (i, f) in features.iter().enumerate() {
+        let outcome = outcomes[i]
+            .take()
+            .unwrap_or_else(|| CropOutcome::NotCut(without_image(f)));
         crops.features.push(FeatureCrop {
             feature: f.label().to_owned(),
             side: f.side.clone(),
@@ -275,91 +355,250 @@ pub fn cut(archive: &mut Archive, process_id: &str, options: &CropOptions) -> Cr
             outcome,
         });
     }
+    Ok(crops)
+}
 
-    if options.skip_annotated {
-        return crops;
+/// Why a feature on no known side's image was not cut.
+fn without_image(f: &Feature) -> NotCut {
+    match (f.found, f.unreadable()) {
+        (_, true) => NotCut::Unreadable,
+        (Some(false), _) => NotCut::NotFound,
+        _ if f.bbox.is_none() => NotCut::NoBox,
+        _ => match f.image_side() {
+            Some(side) => NotCut::NoImage(side),
+            None => NotCut::UnknownSide(f.side.clone()),
+        },
     }
-    // Every crop is cut by now: the decoded images become the annotated ones
-    // in place, without a copy.
-    for (side, result) in decoded {
-        let Ok((mut copy, orientation)) = result else {
-            continue;
+}
+
+/// The pixels the crops of one archive may hold: twice its decoded sides.
+#[derive(Default)]
+struct Budget {
+    allowed: u64,
+    used: u64,
+}
+
+/// Writes one side's exhibits.
+struct SideWriter<'a, 'b> {
+    archive: &'a mut Archive,
+    audit: &'a Audit,
+    dir: &'a Path,
+    options: &'a CropOptions,
+    side: Side,
+    features: &'a [Feature],
+    on_side: &'a [usize],
+    names: &'b mut Names,
+    budget: &'b mut Budget,
+    crops: &'b mut Crops,
+}
+
+type Decoded = Result<(RgbImage, Option<Orientation>), String>;
+
+impl SideWriter<'_, '_> {
+    /// The original, the crops and the annotation of the side; the outcome of
+    /// each of its features by index.
+    fn write(&mut self) -> Result<Vec<(usize, CropOutcome)>, OutputError> {
+        let side = self.side;
+        let Some(media) = self.archive.evidence().media_of(side.depiction()).cloned() else {
+            return Ok(Vec::new());
         };
-        for (name, bbox, found) in boxes.get(&side).map(Vec::as_slice).unwrap_or(&[]) {
-            draw::draw_box(&mut copy, *bbox, name, *found);
+        let subject = media.source.to_string();
+        let bytes = match self.archive.image_bytes(side.depiction()) {
+            Ok(Some(b)) => b,
+            Ok(None) => return Ok(Vec::new()),
+            Err(e) => {
+                let problem = e.kind().to_string();
+                self.finding(FindingCode::UndecodableMedia, &subject, &problem);
+                let outcomes = self
+                    .on_side
+                    .iter()
+                    .map(|i| {
+                        (
+                            *i,
+                            CropOutcome::NotCut(NotCut::Undecodable(side, problem.clone())),
+                        )
+                    })
+                    .collect();
+                return Ok(outcomes);
+            }
+        };
+        let sha256 = hex(&Sha256::digest(&bytes));
+        let original = self.write_original(&bytes, media.format.as_str(), &sha256)?;
+        let needs_pixels = self.options.annotation == Annotation::Png
+            || self
+                .on_side
+                .iter()
+                .any(|i| self.wants_crop(&self.features[*i]));
+        let mut decoded: Option<Decoded> = needs_pixels.then(|| decode(&bytes, self.archive));
+        let embedded = (self.options.embed_images && self.options.annotation == Annotation::Svg)
+            .then(|| exhibit::data_uri(media.format, &bytes));
+        drop(bytes);
+        if let Some(Err(problem)) = &decoded {
+            self.finding(FindingCode::UndecodableMedia, &subject, problem);
         }
-        let copy = orient(copy, orientation, options);
-        let file = format!("{side}-annotated.png");
-        crops.annotated.push(Annotated {
+        if let Some(Ok((img, _))) = &decoded {
+            self.budget.allowed += 2 * u64::from(img.width()) * u64::from(img.height());
+        }
+        let mut outcomes = Vec::new();
+        for &i in self.on_side {
+            let outcome = self
+                .cut(i, decoded.as_ref())
+                .unwrap_or_else(CropOutcome::NotCut);
+            outcomes.push((i, outcome));
+        }
+        let dims = media
+            .dimensions
+            .map(|d| (d.width, d.height))
+            .or_else(|| match &decoded {
+                Some(Ok((img, _))) => Some(img.dimensions()),
+                _ => None,
+            });
+        match (self.options.annotation, dims) {
+            (Annotation::Svg, Some((width, height))) => {
+                let sheet =
+                    exhibit::Sheet::new(self.audit, side, self.features, &sha256, (width, height));
+                let svg = sheet.svg(embedded.as_deref().or(original.as_deref()));
+                self.annotated("svg", width, height, |w| {
+                    std::io::Write::write_all(w, svg.as_bytes())
+                })?;
+            }
+            (Annotation::Png, _) => {
+                if let Some(Ok((img, orientation))) = decoded.take() {
+                    let exhibit = exhibit::Sheet::new(
+                        self.audit,
+                        side,
+                        self.features,
+                        &sha256,
+                        img.dimensions(),
+                    );
+                    let drawn = orient(exhibit.raster(img), orientation, self.options);
+                    let (width, height) = drawn.dimensions();
+                    self.annotated("png", width, height, |w| write_png(w, &drawn))?;
+                }
+            }
+            _ => {}
+        }
+        Ok(outcomes)
+    }
+
+    /// True when a feature of this side would be cut, so its pixels are needed.
+    fn wants_crop(&self, f: &Feature) -> bool {
+        f.found == Some(true)
+            && f.bbox.is_some_and(|b| !b.is_empty())
+            && !f.name.as_deref().is_some_and(|n| self.options.excludes(n))
+    }
+
+    fn finding(&mut self, code: FindingCode, subject: &str, message: &str) {
+        self.crops
+            .findings
+            .push(Finding::new(Severity::Warning, code, subject, message));
+    }
+
+    /// Copies the side's image verbatim, unless left out on request.
+    fn write_original(
+        &mut self,
+        bytes: &[u8],
+        ext: &str,
+        sha256: &str,
+    ) -> Result<Option<String>, OutputError> {
+        let side = self.side;
+        let file = (!self.options.excludes(side.as_str())).then(|| format!("{side}.{ext}"));
+        if let Some(file) = &file {
+            fsio::write_atomic(self.dir, file, |w| std::io::Write::write_all(w, bytes))?;
+        }
+        self.crops.originals.push(Original {
             side,
             file: file.clone(),
-            width: copy.width(),
-            height: copy.height(),
+            sha256: sha256.to_owned(),
+            bytes: bytes.len() as u64,
         });
-        crops.images.push((file, copy));
+        Ok(file)
     }
-    crops
+
+    /// Writes the annotation file of the side.
+    fn annotated(
+        &mut self,
+        ext: &str,
+        width: u32,
+        height: u32,
+        write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+    ) -> Result<(), OutputError> {
+        let file = format!("{}-annotated.{ext}", self.side);
+        fsio::write_atomic(self.dir, &file, write)?;
+        self.crops.annotated.push(Annotated {
+            side: self.side,
+            file,
+            width,
+            height,
+        });
+        Ok(())
+    }
+
+    /// Cuts one feature and writes its PNG at once, within the budget.
+    fn cut(&mut self, i: usize, decoded: Option<&Decoded>) -> Result<CropOutcome, NotCut> {
+        let f = &self.features[i];
+        match f.found {
+            _ if f.unreadable() => return Err(NotCut::Unreadable),
+            Some(false) => return Err(NotCut::NotFound),
+            _ => {}
+        }
+        let bbox = f.bbox.ok_or(NotCut::NoBox)?;
+        if bbox.is_empty() {
+            return Err(NotCut::EmptyBox(bbox));
+        }
+        if f.name.as_deref().is_some_and(|n| self.options.excludes(n)) {
+            return Err(NotCut::Excluded);
+        }
+        let side = self.side;
+        let (image, orientation) = match decoded {
+            None => return Err(NotCut::NoImage(side)),
+            Some(Err(problem)) => return Err(NotCut::Undecodable(side, problem.clone())),
+            Some(Ok(pair)) => pair,
+        };
+        let (width, height) = image.dimensions();
+        let (x, y, w, h) = bbox.clip(width, height).ok_or(NotCut::OutsideImage {
+            bbox,
+            side,
+            width,
+            height,
+        })?;
+        let pixels = u64::from(w) * u64::from(h);
+        if self.budget.used + pixels > self.budget.allowed {
+            let name = f.label().to_owned();
+            self.finding(
+                FindingCode::CropBudget,
+                &name,
+                "the archive's crops already hold twice the pixels of its images; this box was not cut",
+            );
+            return Err(NotCut::OverBudget { pixels });
+        }
+        self.budget.used += pixels;
+        let crop = image::imageops::crop_imm(image, x, y, w, h).to_image();
+        let crop = orient(crop, *orientation, self.options);
+        let side_word = f.side.as_deref().map(slug).unwrap_or_default();
+        let side_word = if side_word.is_empty() {
+            side.as_str().to_owned()
+        } else {
+            side_word
+        };
+        let file = self.names.claim(&side_word, &slug(f.label()), "png");
+        let written = fsio::write_atomic(self.dir, &file, |w| write_png(w, &crop));
+        if let Err(e) = written {
+            // A crop that cannot be written is not cut; the rest go on.
+            self.finding(FindingCode::CropsNotWritten, &file, &e.to_string());
+            return Err(NotCut::Undecodable(side, e.to_string()));
+        }
+        Ok(CropOutcome::Cut {
+            file,
+            region: (x, y, w, h),
+            clipped: !bbox.fits(width, height),
+        })
+    }
 }
 
-fn cut_one(
-    f: &Feature,
-    decoded: &Decoded,
-    names: &mut Names,
-    images: &mut Vec<(String, RgbImage)>,
-    options: &CropOptions,
-) -> Result<CropOutcome, NotCut> {
-    match f.found {
-        Some(true) => {}
-        Some(false) => return Err(NotCut::NotFound),
-        None => return Err(NotCut::Unreadable),
-    }
-    let bbox = f.bbox.ok_or(NotCut::NoBox)?;
-    let side = f
-        .image_side()
-        .ok_or_else(|| NotCut::UnknownSide(f.side.clone()))?;
-    if bbox.is_empty() {
-        return Err(NotCut::EmptyBox(bbox));
-    }
-    let (image, orientation) = match decoded.get(&side) {
-        None => return Err(NotCut::NoImage(side)),
-        Some(Err(problem)) => return Err(NotCut::Undecodable(side, problem.clone())),
-        Some(Ok(pair)) => pair,
-    };
-    let (width, height) = image.dimensions();
-    let (x, y, w, h) = bbox.clip(width, height).ok_or(NotCut::OutsideImage {
-        bbox,
-        side,
-        width,
-        height,
-    })?;
-    let clipped = !bbox.fits(width, height);
-    let crop = image::imageops::crop_imm(image, x, y, w, h).to_image();
-    let crop = orient(crop, *orientation, options);
-    let side_word = f.side.as_deref().map(slug).unwrap_or_default();
-    let side_word = if side_word.is_empty() {
-        side.as_str().to_owned()
-    } else {
-        side_word
-    };
-    let file = names.claim(&side_word, &slug(f.label()));
-    images.push((file.clone(), crop));
-    Ok(CropOutcome::Cut {
-        file,
-        region: (x, y, w, h),
-        clipped,
-    })
-}
-
-fn decode_side(
-    archive: &mut Archive,
-    side: Side,
-) -> Result<(RgbImage, Option<Orientation>), String> {
-    let limits = *archive.limits();
-    let bytes = archive
-        .image_bytes(side.depiction())
-        .map_err(|e| e.kind().to_string())?
-        .ok_or_else(|| "no image".to_owned())?;
-    let (image, orientation) = media::decode(&bytes, &limits).map_err(|e| e.to_string())?;
+/// Decodes a side under the archive's limits, as RGB.
+fn decode(bytes: &[u8], archive: &Archive) -> Decoded {
+    let (image, orientation) = media::decode(bytes, archive.limits()).map_err(|e| e.to_string())?;
     Ok((into_rgb(image), orientation))
 }
 
@@ -381,27 +620,6 @@ fn orient(image: RgbImage, orientation: Option<Orientation>, options: &CropOptio
     }
 }
 
-impl Crops {
-    /// The images to write: `(file name, pixels)`.
-    pub fn images(&self) -> impl Iterator<Item = (&str, &RgbImage)> {
-        self.images.iter().map(|(n, i)| (n.as_str(), i))
-    }
-
-    /// Writes every image as PNG under `out/<folder>/`, returning the paths written.
-    ///
-    /// Nothing is written outside `out`: the folder and file names are made
-    /// safe, a symbolic link in place of the folder is refused, and each file
-    /// is written under a temporary name and renamed into place.
-    pub fn write(&self, out: &Path) -> Result<Vec<PathBuf>, OutputError> {
-        let dir = out.join(&self.folder);
-        fsio::ensure_dir(&dir)?;
-        self.images
-            .iter()
-            .map(|(name, image)| fsio::write_atomic(&dir, name, |w| write_png(w, image)))
-            .collect()
-    }
-}
-
 /// Lossless PNG at a fast compression level: crops are evidence, not thumbnails.
 /// The `Sub` filter compresses as well as adaptive filtering here, and faster.
 fn write_png(w: &mut impl std::io::Write, image: &RgbImage) -> std::io::Result<()> {
@@ -415,4 +633,10 @@ fn write_png(w: &mut impl std::io::Write, image: &RgbImage) -> std::io::Result<(
             image::ExtendedColorType::Rgb8,
         )
         .map_err(std::io::Error::other)
+}
+
+/// Where the exhibits of an archive go in a folder of exhibits: its process
+/// id made safe as one path component.
+pub fn folder_for(root: &Path, audit: &Audit) -> PathBuf {
+    root.join(safe_component(&audit.process_id))
 }

@@ -315,7 +315,7 @@ impl BBox {
 
 impl fmt::Display for BBox {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{},{} {}x{}", self.x, self.y, self.width, self.height)
+        write!(f, "{},{} {}×{}", self.x, self.y, self.width, self.height)
     }
 }
 

@@ -1,25 +1,51 @@
-//! Crops checked by their pixels: every crop has the size of its box and the
-//! colour eid-testkit painted into it (JPEG within a tolerance, PNG exactly).
+//! Exhibits checked by what they hold: the originals hash to the members,
+//! every crop has the size of its box and the colour eid-testkit painted into
+//! it (JPEG within a tolerance, PNG exactly), and every SVG parses as XML with
+//! the image's own geometry and nothing active in it.
 
-use super::support::open;
-use eid_archive::Limits;
-use eid_archive::crops::{self, CropOptions, CropOutcome, Crops};
+use super::support::{member_index, open};
+use eid_archive::crops::{self, Annotation, CropOptions, CropOutcome, Crops};
+use eid_archive::{Audit, FindingCode, Limits, Policy};
 use eid_testkit::{Case, FeatureSpec, ImageKind, feature_colour};
+use std::path::{Path, PathBuf};
 
-fn cut_case(case: &Case) -> Crops {
-    cut_zip(case.to_zip(), &case.process_id)
+/// Exhibits written into a temporary folder.
+struct Written {
+    _root: tempfile::TempDir,
+    dir: PathBuf,
+    crops: Crops,
 }
 
-fn cut_zip(zip: Vec<u8>, process_id: &str) -> Crops {
+fn write_zip(zip: Vec<u8>, options: &CropOptions) -> Written {
+    let root = tempfile::tempdir().unwrap();
     let mut archive = open("case.zip", zip).unwrap();
-    crops::cut(&mut archive, process_id, &CropOptions::default())
+    let audit = Audit::of_archive(&archive, &Policy::default()).unwrap();
+    let dir = crops::folder_for(root.path(), &audit);
+    let crops = crops::write(&mut archive, &audit, &dir, options).unwrap();
+    Written {
+        _root: root,
+        dir,
+        crops,
+    }
 }
 
-fn image<'a>(c: &'a Crops, file: &str) -> &'a image::RgbImage {
-    c.images()
-        .find(|(n, _)| *n == file)
-        .unwrap_or_else(|| panic!("no image {file}"))
-        .1
+fn write_case(case: &Case) -> Written {
+    write_zip(case.to_zip(), &CropOptions::default())
+}
+
+fn image(w: &Written, file: &str) -> image::RgbImage {
+    image::open(w.dir.join(file))
+        .unwrap_or_else(|e| panic!("{file}: {e}"))
+        .to_rgb8()
+}
+
+fn files(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
 }
 
 fn outcome<'a>(c: &'a Crops, feature: &str) -> &'a CropOutcome {
@@ -49,22 +75,22 @@ fn colour_error(img: &image::RgbImage, colour: [u8; 3]) -> f64 {
 }
 
 fn assert_cut_matches(case: &Case, exact: bool) {
-    let c = cut_case(case);
+    let w = write_case(case);
     let mut cut = 0;
     for spec in case.features.iter().filter(|f| f.found) {
-        let (x, y, w, h) = spec.bbox.unwrap();
+        let (x, y, bw, bh) = spec.bbox.unwrap();
         let CropOutcome::Cut {
             file,
             region,
             clipped,
-        } = outcome(&c, &spec.name)
+        } = outcome(&w.crops, &spec.name)
         else {
-            panic!("{} not cut: {:?}", spec.name, outcome(&c, &spec.name));
+            panic!("{} not cut: {:?}", spec.name, outcome(&w.crops, &spec.name));
         };
         assert!(!clipped, "{}", spec.name);
-        assert_eq!(*region, (x as u32, y as u32, w as u32, h as u32));
-        let img = image(&c, file);
-        assert_eq!(img.dimensions(), (w as u32, h as u32), "{file}");
+        assert_eq!(*region, (x as u32, y as u32, bw as u32, bh as u32));
+        let img = image(&w, file);
+        assert_eq!(img.dimensions(), (bw as u32, bh as u32), "{file}");
         let colour = feature_colour(&spec.name);
         if exact {
             assert!(
@@ -72,7 +98,7 @@ fn assert_cut_matches(case: &Case, exact: bool) {
                 "{file} is not exactly {colour:?}"
             );
         } else {
-            let err = colour_error(img, colour);
+            let err = colour_error(&img, colour);
             assert!(err < 6.0, "{file}: mean error {err} from {colour:?}");
         }
         cut += 1;
@@ -95,19 +121,67 @@ fn png_crops_are_exact() {
 }
 
 #[test]
+fn the_originals_are_the_evidence_byte_for_byte() {
+    let case = Case::nested_upper();
+    let zip = case.to_zip();
+    let w = write_zip(zip.clone(), &CropOptions::default());
+    let mut archive = open("case.zip", zip).unwrap();
+    for (side, member) in [
+        ("front", "Result/Raw/FRONT.JPEG"),
+        ("back", "Result/Raw/BACK.JPEG"),
+    ] {
+        let original = w
+            .crops
+            .originals
+            .iter()
+            .find(|o| o.side.as_str() == side)
+            .unwrap();
+        let file = original.file.as_deref().unwrap();
+        assert_eq!(file, format!("{side}.jpeg"));
+        let on_disk = std::fs::read(w.dir.join(file)).unwrap();
+        let member_sha = archive
+            .member_sha256(member_index(&archive, member))
+            .unwrap();
+        assert_eq!(original.sha256, member_sha, "{side}");
+        assert_eq!(
+            eid_archive_sha256(&on_disk),
+            member_sha,
+            "{side}: copied, not re-encoded"
+        );
+    }
+    // The native dialect's embedded image is written as its decoded bytes.
+    let native = write_case(&Case::native());
+    assert!(
+        native
+            .crops
+            .originals
+            .iter()
+            .any(|o| o.file.as_deref() == Some("front.jpeg"))
+    );
+}
+
+fn eid_archive_sha256(bytes: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[test]
 fn a_box_leaving_the_image_is_clipped_and_said_so() {
-    let c = cut_case(&Case::png_media());
+    let w = write_case(&Case::png_media());
     let CropOutcome::Cut {
         file,
         region,
         clipped,
-    } = outcome(&c, "Signature")
+    } = outcome(&w.crops, "Signature")
     else {
         panic!()
     };
     assert!(*clipped);
     assert_eq!(*region, (201, 136, 119, 30));
-    let img = image(&c, file);
+    let img = image(&w, file);
     assert_eq!(img.dimensions(), (119, 30));
     assert!(img.pixels().all(|p| p.0 == feature_colour("Signature")));
 }
@@ -123,8 +197,8 @@ fn boxes_that_cannot_be_cut_say_why() {
         FeatureSpec::found("Sideways", 10, 10, 20, 20).on("left"),
         FeatureSpec::missing("OVI 1"),
     ];
-    let c = cut_case(&case);
-    let code = |f: &str| match outcome(&c, f) {
+    let w = write_case(&case);
+    let code = |f: &str| match outcome(&w.crops, f) {
         CropOutcome::NotCut(why) => why.code().to_owned(),
         other => panic!("{f} was cut: {other:?}"),
     };
@@ -133,11 +207,8 @@ fn boxes_that_cannot_be_cut_say_why() {
     assert_eq!(code("Backside"), "MissingMedia");
     assert_eq!(code("Sideways"), "UnknownSide");
     assert_eq!(code("OVI 1"), "FeatureNotFound");
-    // only the annotated front image is left to write
-    assert_eq!(
-        c.images().map(|(n, _)| n).collect::<Vec<_>>(),
-        vec!["front-annotated.png"]
-    );
+    // Only the original and its annotation are written.
+    assert_eq!(files(&w.dir), vec!["front-annotated.svg", "front.png"]);
 }
 
 #[test]
@@ -145,6 +216,7 @@ fn hostile_names_never_leave_the_output_folder_and_never_collide() {
     let mut case = Case::accepted();
     case.image = ImageKind::Png;
     let long = "L".repeat(5000);
+    case.process_id = "../../../escape/../..".into();
     case.features = [
         "../../x",
         "/abs",
@@ -160,72 +232,56 @@ fn hostile_names_never_leave_the_output_folder_and_never_collide() {
     .map(|(i, n)| FeatureSpec::found(n, 10 + 20 * i as i64, 10, 10, 10))
     .collect();
     case.features[7] = case.features[7].clone().on("front");
-    let root = tempfile::tempdir().unwrap();
-    let out = root.path().join("out");
-    let c = cut_zip(case.to_zip(), "../../../escape/../..");
-    let written = c.write(&out).unwrap();
-    assert_eq!(c.folder, "escape");
-    let names: Vec<String> = written
-        .iter()
-        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
-        .collect();
+    let w = write_case(&case);
+    assert_eq!(w.crops.folder, "escape");
     let expected_long = format!("data-{}.png", "l".repeat(60));
-    assert_eq!(
-        names,
-        vec![
-            "data-x.png",
-            "data-abs.png",
-            "data-a-b.png",
-            "data-feature.png",
-            expected_long.as_str(),
-            "data-ovi-1.png",
-            "data-ovi-1-2.png",
-            "front-annotated-2.png",
-            "front-annotated.png"
-        ]
+    let mut expected = vec![
+        "data-x.png",
+        "data-abs.png",
+        "data-a-b.png",
+        expected_long.as_str(),
+        "data-ovi-1.png",
+        "data-ovi-1-2.png",
+        "front-annotated-2.png",
+        "front-annotated.svg",
+        "front.png",
+    ];
+    expected.sort();
+    assert_eq!(files(&w.dir), expected);
+    // An empty name is no name: the entry cannot be read, and is not cut.
+    assert!(
+        matches!(outcome(&w.crops, "?"), CropOutcome::NotCut(why) if why.code() == "FeatureUnreadable")
     );
-    for p in &written {
-        assert!(p.starts_with(out.join("escape")), "{} escaped", p.display());
-    }
-    // nothing at all was created beside the output folder
-    let beside: Vec<_> = std::fs::read_dir(root.path())
-        .unwrap()
-        .map(|e| e.unwrap().file_name())
-        .collect();
-    assert_eq!(beside, vec![std::ffi::OsString::from("out")]);
-    // writing again replaces the files rather than failing or adding copies
-    assert_eq!(c.write(&out).unwrap().len(), written.len());
-    assert_eq!(
-        std::fs::read_dir(out.join("escape")).unwrap().count(),
-        written.len()
-    );
+    // Nothing at all was created beside the process folder.
+    assert_eq!(files(w.dir.parent().unwrap()), vec!["escape"]);
 }
 
 #[cfg(unix)]
 #[test]
-fn a_symbolic_link_in_the_way_is_refused() {
+fn a_symbolic_link_in_the_way_is_refused_or_replaced_never_followed() {
     let root = tempfile::tempdir().unwrap();
-    let out = root.path().join("out");
     let elsewhere = root.path().join("elsewhere");
-    std::fs::create_dir_all(&out).unwrap();
     std::fs::create_dir_all(&elsewhere).unwrap();
     let case = Case::png_media();
-    std::os::unix::fs::symlink(&elsewhere, out.join(&case.process_id)).unwrap();
-    let err = cut_case(&case).write(&out).unwrap_err();
+    let mut archive = open("case.zip", case.to_zip()).unwrap();
+    let audit = Audit::of_archive(&archive, &Policy::default()).unwrap();
+    let dir = root.path().join("out").join(&case.process_id);
+    std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &dir).unwrap();
+    let err = crops::write(&mut archive, &audit, &dir, &CropOptions::default()).unwrap_err();
     assert!(err.to_string().contains("symbolic link"), "{err}");
     assert_eq!(std::fs::read_dir(&elsewhere).unwrap().count(), 0);
 
-    // a link planted where a crop file goes is replaced, not followed
-    let out2 = root.path().join("out2");
-    let dir = out2.join(&case.process_id);
-    std::fs::create_dir_all(&dir).unwrap();
+    // A link planted where a crop file goes is replaced, not followed.
+    let dir2 = root.path().join("out2").join(&case.process_id);
+    std::fs::create_dir_all(&dir2).unwrap();
     let target = root.path().join("victim.png");
     std::fs::write(&target, b"keep").unwrap();
-    std::os::unix::fs::symlink(&target, dir.join("data-photo.png")).unwrap();
-    cut_case(&case).write(&out2).unwrap();
+    std::os::unix::fs::symlink(&target, dir2.join("data-photo.png")).unwrap();
+    crops::write(&mut archive, &audit, &dir2, &CropOptions::default()).unwrap();
     assert_eq!(std::fs::read(&target).unwrap(), b"keep");
     assert!(
-        !std::fs::symlink_metadata(dir.join("data-photo.png"))
+        !std::fs::symlink_metadata(dir2.join("data-photo.png"))
             .unwrap()
             .file_type()
             .is_symlink()
@@ -242,9 +298,9 @@ fn a_giant_image_header_is_refused_without_allocating_it() {
     let mut members = case.members();
     members.retain(|(n, _)| !n.starts_with("front"));
     members.push(("front.png".into(), png));
-    let c = cut_zip(eid_testkit::zip_members(&members), "giant");
+    let w = write_zip(eid_testkit::zip_members(&members), &CropOptions::default());
     assert!(
-        matches!(outcome(&c, "Photo"), CropOutcome::NotCut(why) if why.code() == "UndecodableMedia")
+        matches!(outcome(&w.crops, "Photo"), CropOutcome::NotCut(why) if why.code() == "UndecodableMedia")
     );
 }
 
@@ -257,35 +313,57 @@ fn a_truncated_image_is_a_finding_and_the_other_side_is_still_cut() {
             bytes.truncate(bytes.len() / 3);
         }
     }
-    let c = cut_zip(eid_testkit::zip_members(&members), &case.process_id);
+    let w = write_zip(eid_testkit::zip_members(&members), &CropOptions::default());
+    let c = &w.crops;
     assert_eq!(c.findings.len(), 1);
-    assert_eq!(
-        c.findings[0].code,
-        eid_archive::FindingCode::UndecodableMedia
-    );
+    assert_eq!(c.findings[0].code, FindingCode::UndecodableMedia);
     assert_eq!(c.findings[0].subject, "Result/Raw/FRONT.JPEG");
     assert!(
-        matches!(outcome(&c, "Photo"), CropOutcome::NotCut(why) if why.code() == "UndecodableMedia")
+        matches!(outcome(c, "Photo"), CropOutcome::NotCut(why) if why.code() == "UndecodableMedia")
     );
-    assert!(matches!(outcome(&c, "Barcode"), CropOutcome::Cut { .. }));
-    let files: Vec<&str> = c.images().map(|(n, _)| n).collect();
-    assert_eq!(files, vec!["back-barcode.png", "back-annotated.png"]);
+    assert!(matches!(outcome(c, "Barcode"), CropOutcome::Cut { .. }));
+    let written = files(&w.dir);
+    assert!(
+        written.contains(&"back-barcode.png".to_owned()),
+        "{written:?}"
+    );
+    // The truncated original is still the evidence, copied as it is.
+    assert!(written.contains(&"front.jpeg".to_owned()), "{written:?}");
 }
 
 #[test]
-fn the_annotated_image_shows_every_box_on_the_full_image() {
+fn the_png_annotation_draws_every_box_on_the_full_image() {
     let case = Case::png_media();
-    let c = cut_case(&case);
-    let img = image(&c, "front-annotated.png");
-    assert_eq!(img.dimensions(), (320, 202));
-    // the outline sits on the box's edge; the painted interior is untouched
+    let w = write_zip(
+        case.to_zip(),
+        &CropOptions::default().with_annotation(Annotation::Png),
+    );
+    let a = &w.crops.annotated[0];
+    assert_eq!((a.file.as_str(), a.width), ("front-annotated.png", 320));
+    let img = image(&w, "front-annotated.png");
+    // The stored image sits between a caption band and a legend band.
+    assert!(img.height() > 202, "{}", img.height());
+    let top = caption_band(&img);
     let photo = feature_colour("Photo");
     assert_ne!(
-        img.get_pixel(16, 120).0,
+        img.get_pixel(16, 120 + top).0,
         photo,
         "outline drawn on the left edge"
     );
-    assert_eq!(img.get_pixel(50, 120).0, photo);
+    assert_eq!(img.get_pixel(50, 120 + top).0, photo);
+}
+
+/// The height of the white caption band above the image: rows from the top
+/// until the first row that is not mostly white.
+fn caption_band(img: &image::RgbImage) -> u32 {
+    (0..img.height())
+        .find(|y| {
+            let white = (0..img.width())
+                .filter(|x| img.get_pixel(*x, *y).0 == [255, 255, 255])
+                .count();
+            white < img.width() as usize / 2
+        })
+        .unwrap_or(0)
 }
 
 /// Inserts an EXIF block saying "rotate 90° clockwise" (orientation 6) after the JPEG's SOI.
@@ -314,8 +392,8 @@ fn exif_orientation_is_an_option_applied_after_cutting() {
         }
     }
     let zip = eid_testkit::zip_members(&members);
-    let stored = cut_zip(zip.clone(), "p");
-    let CropOutcome::Cut { file, .. } = outcome(&stored, "Signature") else {
+    let stored = write_zip(zip.clone(), &CropOptions::default());
+    let CropOutcome::Cut { file, .. } = outcome(&stored.crops, "Signature") else {
         panic!()
     };
     assert_eq!(
@@ -323,14 +401,13 @@ fn exif_orientation_is_an_option_applied_after_cutting() {
         (217, 60),
         "boxes are cut in stored pixels"
     );
-
-    let mut archive = open("case.zip", zip).unwrap();
-    let upright = crops::cut(
-        &mut archive,
-        "p",
-        &CropOptions::default().with_exif_orientation(true),
+    let upright = write_zip(
+        zip,
+        &CropOptions::default()
+            .with_exif_orientation(true)
+            .with_annotation(Annotation::Png),
     );
-    let CropOutcome::Cut { file, region, .. } = outcome(&upright, "Signature") else {
+    let CropOutcome::Cut { file, region, .. } = outcome(&upright.crops, "Signature") else {
         panic!()
     };
     assert_eq!(*region, (402, 273, 217, 60), "the same region is cut");
@@ -339,23 +416,194 @@ fn exif_orientation_is_an_option_applied_after_cutting() {
         (60, 217),
         "then turned upright"
     );
+    // Turned a quarter: the stored width (640) becomes the height; the caption
+    // and legend bands, added to the height before turning, widen it.
+    let annotated = image(&upright, "front-annotated.png");
+    assert_eq!(annotated.height(), 640);
+    assert!(annotated.width() > 404, "{}", annotated.width());
+}
+
+#[test]
+fn annotations_can_be_left_out_and_features_excluded() {
+    let case = Case::nested_upper();
+    let w = write_zip(
+        case.to_zip(),
+        &CropOptions::default()
+            .with_annotation(Annotation::None)
+            .with_exclude(vec!["photo".into(), "back".into()]),
+    );
+    let written = files(&w.dir);
+    assert!(
+        written.iter().all(|f| !f.contains("annotated")),
+        "{written:?}"
+    );
+    assert!(w.crops.annotated.is_empty());
+    assert!(
+        matches!(outcome(&w.crops, "Photo"), CropOutcome::NotCut(why) if why.code() == "Excluded")
+    );
+    assert!(!written.contains(&"data-photo.png".to_owned()));
+    assert!(
+        !written.contains(&"back.jpeg".to_owned()),
+        "the back original is left out"
+    );
+    let back = w
+        .crops
+        .originals
+        .iter()
+        .find(|o| o.side.as_str() == "back")
+        .unwrap();
+    assert_eq!(back.file, None);
+    assert_eq!(back.sha256.len(), 64, "still fingerprinted");
+}
+
+#[test]
+fn giant_boxes_on_a_tiny_image_stay_within_the_crop_budget() {
+    let mut case = Case::accepted();
+    case.image = ImageKind::Png;
+    case.front = Some((64, 40));
+    case.features = (0..8)
+        .map(|i| {
+            FeatureSpec::found(
+                &format!("F{i}"),
+                0,
+                0,
+                i64::from(i32::MAX),
+                i64::from(i32::MAX),
+            )
+        })
+        .collect();
+    let w = write_case(&case);
+    let cut = w
+        .crops
+        .features
+        .iter()
+        .filter(|f| matches!(f.outcome, CropOutcome::Cut { .. }))
+        .count();
+    assert_eq!(cut, 2, "twice the image's pixels, then the budget is spent");
+    let over: Vec<&str> = w
+        .crops
+        .findings
+        .iter()
+        .filter(|f| f.code == FindingCode::CropBudget)
+        .map(|f| f.subject.as_str())
+        .collect();
+    assert_eq!(over, vec!["F2", "F3", "F4", "F5", "F6", "F7"]);
+}
+
+/// Every SVG the tests write: parsed as XML, with the checks issue #13 asks for.
+fn check_svg(w: &Written, side: &str, width: u32, height: u32) -> String {
+    let text = std::fs::read_to_string(w.dir.join(format!("{side}-annotated.svg"))).unwrap();
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let root = doc.root_element();
     assert_eq!(
-        image(&upright, "front-annotated.png").dimensions(),
-        (404, 640)
+        root.attribute("viewBox"),
+        Some(format!("0 0 {width} {height}").as_str())
+    );
+    for n in doc.descendants().filter(|n| n.is_element()) {
+        let name = n.tag_name().name();
+        assert!(
+            !matches!(name, "script" | "foreignObject" | "iframe"),
+            "{name}"
+        );
+        for a in n.attributes() {
+            assert!(!a.name().starts_with("on"), "{} on {name}", a.name());
+            if a.name() == "href" {
+                // The only reference: the side's original beside the SVG.
+                assert!(
+                    a.value() == format!("{side}.jpeg")
+                        || a.value() == format!("{side}.png")
+                        || a.value().starts_with("data:image/"),
+                    "{}",
+                    a.value()
+                );
+            }
+        }
+    }
+    text
+}
+
+#[test]
+fn the_svg_annotation_has_the_image_geometry_and_every_feature() {
+    let mut case = Case::png_media();
+    case.features.push(FeatureSpec::missing("OVI 9"));
+    let w = write_case(&case);
+    let text = check_svg(&w, "front", 320, 202);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let groups: Vec<(String, String, bool)> = doc
+        .descendants()
+        .filter(|n| {
+            n.has_tag_name("g")
+                && n.attribute("class")
+                    .is_some_and(|c| c.split(' ').any(|c| c == "feature"))
+        })
+        .map(|g| {
+            (
+                g.attribute("data-feature").unwrap().to_owned(),
+                g.attribute("data-bbox").unwrap().to_owned(),
+                g.attribute("class").unwrap().contains("clipped"),
+            )
+        })
+        .collect();
+    for spec in case.features.iter().filter(|f| f.found) {
+        let (x, y, bw, bh) = spec.bbox.unwrap();
+        let (_, bbox, clipped) = groups
+            .iter()
+            .find(|(n, ..)| *n == spec.name)
+            .unwrap_or_else(|| panic!("{} has no box", spec.name));
+        assert_eq!(bbox, &format!("{x},{y},{bw},{bh}"));
+        assert_eq!(*clipped, spec.name == "Signature", "{}", spec.name);
+    }
+    assert_eq!(
+        groups.len(),
+        case.features.iter().filter(|f| f.found).count()
+    );
+    let texts: String = doc.descendants().filter_map(|n| n.text()).collect();
+    assert!(
+        texts.contains("OVI 9: not found"),
+        "the missing feature is in the legend"
+    );
+    let sha = &w.crops.originals[0].sha256[..12];
+    assert!(
+        texts.contains(sha),
+        "the caption names the image by its hash"
     );
 }
 
 #[test]
-fn annotated_images_can_be_left_out() {
-    let case = Case::nested_upper();
-    let mut archive = open("case.zip", case.to_zip()).unwrap();
-    let c = crops::cut(
-        &mut archive,
-        "p",
-        &CropOptions::default().with_skip_annotated(true),
+fn hostile_feature_names_stay_text_in_the_svg() {
+    let mut case = Case::accepted();
+    case.features[0].name = "</text><script>alert(1)</script>".into();
+    case.features[1].name = "\"><g onload=\"x\">".into();
+    let w = write_case(&case);
+    let text = check_svg(&w, "front", 640, 404);
+    let doc = roxmltree::Document::parse(&text).unwrap();
+    let names: Vec<&str> = doc
+        .descendants()
+        .filter_map(|n| n.attribute("data-feature"))
+        .collect();
+    assert!(
+        names.contains(&"</text><script>alert(1)</script>"),
+        "{names:?}"
     );
-    let files: Vec<&str> = c.images().map(|(n, _)| n).collect();
-    assert_eq!(files.len(), 6, "{files:?}");
-    assert!(files.iter().all(|f| !f.contains("annotated")), "{files:?}");
-    assert!(c.annotated.is_empty());
+    assert!(names.contains(&"\"><g onload=\"x\">"), "{names:?}");
+}
+
+#[test]
+fn an_embedded_svg_stands_alone() {
+    let w = write_zip(
+        Case::png_media().to_zip(),
+        &CropOptions::default().with_embedded_images(true),
+    );
+    let text = check_svg(&w, "front", 320, 202);
+    assert!(text.contains("href=\"data:image/png;base64,"));
+}
+
+#[test]
+fn the_svg_of_a_bundled_archive() {
+    let zip =
+        std::fs::read(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/accepted.zip"))
+            .unwrap();
+    let w = write_zip(zip, &CropOptions::default());
+    let text = check_svg(&w, "front", 640, 404);
+    insta::assert_snapshot!(text);
 }

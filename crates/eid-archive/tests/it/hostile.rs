@@ -195,7 +195,15 @@ fn a_giant_png_header_is_a_finding_and_never_decoded() {
 #[test]
 fn a_truncated_jpeg_is_found_when_it_is_decoded() {
     let mut archive = open("truncated-jpeg.zip").unwrap();
-    let cut = eid_archive::crops::cut(&mut archive, "p", &Default::default());
+    let audit = Audit::of_archive(&archive, &Policy::default()).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let cut = eid_archive::crops::write(
+        &mut archive,
+        &audit,
+        &out.path().join("p"),
+        &Default::default(),
+    )
+    .unwrap();
     assert_eq!(cut.findings.len(), 1);
     assert!(
         cut.findings[0].message.contains("truncated JPEG"),

@@ -1,32 +1,81 @@
-//! `eid-audit crops ARCHIVE --out DIR`: one PNG per found feature's box and an
-//! annotated image per side, and a table of what was cut and what could not be.
+//! `eid-audit crops ARCHIVE --out DIR`: each side's image verbatim, its
+//! annotation, one PNG per found feature's box, and a table of what was
+//! written and what could not be.
 
 use super::{JudgeArgs, Outcome};
 use crate::table::Table;
-use eid_archive::crops::{self, CropOptions, CropOutcome};
+use clap::ValueEnum;
+use eid_archive::crops::{self, Annotation, CropOptions, CropOutcome};
 use eid_archive::evidence::Depiction;
 use eid_archive::{Archive, Audit};
 use std::fmt::Write as _;
 use std::io::{self, Write as _};
 use std::path::PathBuf;
 
+/// How each side is annotated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AnnotationArg {
+    /// Vector boxes, labels, legend and caption over the stored image (no decoding).
+    Svg,
+    /// A lossless PNG with the same drawn in (decodes and re-encodes each side).
+    Png,
+    /// No annotation.
+    None,
+}
+
+/// How exhibits are made; shared by `crops` and `report --crops`.
 #[derive(Debug, clap::Args)]
-pub struct Args {
-    /// The full-result zip.
-    archive: PathBuf,
-    /// Output folder; files go to DIR/<processId>/.
-    #[arg(long, value_name = "DIR")]
-    out: PathBuf,
-    /// The process record kept outside the zip (default: same stem, `.json`, beside it).
-    #[arg(long, value_name = "FILE")]
-    process: Option<PathBuf>,
+pub struct ExhibitArgs {
+    /// Annotation of each side: svg over the stored image, png, or none.
+    #[arg(long, value_enum, default_value = "svg", value_name = "KIND")]
+    annotated: AnnotationArg,
+    /// The same as --annotated none.
+    #[arg(long, conflicts_with = "annotated")]
+    no_annotated: bool,
+    /// Embed each side's image in its SVG (a data URI), so the SVG stands alone.
+    #[arg(long)]
+    embed: bool,
     /// Turn crops upright by the image's EXIF orientation. Boxes are always cut
     /// in the stored image's pixels, as the provider analysed it.
     #[arg(long)]
     exif_orientation: bool,
-    /// Do not draw the full-size annotated image of each side.
-    #[arg(long)]
-    no_annotated: bool,
+    /// Features not to crop (for example Photo: faces are personal data), and
+    /// front or back for sides whose image is not copied; comma-separated.
+    #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
+    crops_exclude: Vec<String>,
+}
+
+impl ExhibitArgs {
+    /// The library's options.
+    pub fn options(&self) -> CropOptions {
+        let annotation = match (self.no_annotated, self.annotated) {
+            (true, _) | (_, AnnotationArg::None) => Annotation::None,
+            (_, AnnotationArg::Png) => Annotation::Png,
+            (_, AnnotationArg::Svg) => Annotation::Svg,
+        };
+        CropOptions::default()
+            .with_annotation(annotation)
+            .with_embedded_images(self.embed)
+            .with_exif_orientation(self.exif_orientation)
+            .with_exclude(self.crops_exclude.clone())
+    }
+}
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  eid-audit crops testdata/accepted.zip --out exhibits\n  eid-audit crops case.zip --out exhibits --annotated png --crops-exclude Photo"
+)]
+pub struct Args {
+    /// The full-result zip.
+    archive: PathBuf,
+    /// Output folder; files go to DIR/<processId>/.
+    #[arg(short, long, value_name = "DIR")]
+    out: PathBuf,
+    /// The process record kept outside the zip (default: same stem, `.json`, beside it).
+    #[arg(long, value_name = "FILE")]
+    process: Option<PathBuf>,
+    #[command(flatten)]
+    exhibits: ExhibitArgs,
     #[command(flatten)]
     judge: JudgeArgs,
 }
@@ -42,20 +91,16 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Unreadable);
         }
     };
-    let crop_options = CropOptions::default()
-        .with_exif_orientation(args.exif_orientation)
-        .with_skip_annotated(args.no_annotated);
-    let cut = crops::cut(&mut archive, &audit.process_id, &crop_options);
-    let written = match cut.write(&args.out) {
+    let dir = crops::folder_for(&args.out, &audit);
+    let written = match crops::write(&mut archive, &audit, &dir, &args.exhibits.options()) {
         Ok(w) => w,
         Err(e) => {
             crate::warn_line!("{}: {e}", args.archive.display());
             return Ok(Outcome::Unreadable);
         }
     };
-    let folder = args.out.join(&cut.folder).display().to_string();
     let mut out = io::stdout().lock();
-    let text = render(&audit, &cut, written.len(), &folder);
+    let text = render(&audit, &written, &dir.display().to_string());
     out.write_all(crate::terminal::clean(&text).as_bytes())?;
     out.flush()?;
     Ok(if audit.verdict.agrees == Some(false) {
@@ -65,22 +110,42 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     })
 }
 
-/// What `crops` prints: where it wrote, then one row per feature and per annotated image.
-pub fn render(audit: &Audit, cut: &crops::Crops, files: usize, folder: &str) -> String {
+/// What `crops` prints: the verdict line, where it wrote, then one row per
+/// original, annotation and feature.
+pub fn render(audit: &Audit, crops: &crops::Crops, folder: &str) -> String {
     let mut out = String::new();
     // The same headline as inspect: a disagreement explains the exit code 1.
     let _ = writeln!(out, "{}", super::inspect::verdict_line(audit));
-    let _ = writeln!(out, "wrote {files} PNG files to {folder}/");
-    let mut t = Table::new(&["FEATURE", "SIDE", "BOX (x,y w×h)", "RESULT"]);
-    for a in &cut.annotated {
+    let files = crops.originals.iter().filter(|o| o.file.is_some()).count()
+        + crops.annotated.len()
+        + crops
+            .features
+            .iter()
+            .filter(|f| matches!(f.outcome, CropOutcome::Cut { .. }))
+            .count();
+    let _ = writeln!(out, "wrote {files} files to {folder}/");
+    let mut t = Table::new(&["ITEM", "SIDE", "BOX (x,y w×h)", "RESULT"]);
+    for o in &crops.originals {
+        let sha = &o.sha256[..12];
+        t.row([
+            "(original)".into(),
+            o.side.to_string(),
+            format!("{} bytes", o.bytes),
+            match &o.file {
+                Some(f) => format!("{f} (sha256 {sha}…, as stored)"),
+                None => format!("not copied: left out on request (sha256 {sha}…)"),
+            },
+        ]);
+    }
+    for a in &crops.annotated {
         t.row([
             "(annotated)".into(),
-            a.side.as_str().into(),
+            a.side.to_string(),
             format!("{}×{}", a.width, a.height),
             a.file.clone(),
         ]);
     }
-    for f in &cut.features {
+    for f in &crops.features {
         let result = match &f.outcome {
             CropOutcome::Cut {
                 file,
@@ -91,9 +156,7 @@ pub fn render(audit: &Audit, cut: &crops::Crops, files: usize, folder: &str) -> 
                 file,
                 region: (x, y, w, h),
                 clipped: true,
-            } => {
-                format!("{file} (BBoxOutOfBounds: clipped to {x},{y} {w}x{h})")
-            }
+            } => format!("{file} (BBoxOutOfBounds: clipped to {x},{y} {w}×{h})"),
             CropOutcome::NotCut(why) => format!("not cut: {}: {why}", why.code()),
         };
         t.row([
@@ -103,23 +166,23 @@ pub fn render(audit: &Audit, cut: &crops::Crops, files: usize, folder: &str) -> 
             result,
         ]);
     }
-    // Portraits, selfies and videos are evidence too: listed, never cropped.
+    // Selfies, portraits and videos are evidence too: listed, never copied.
     for m in &audit.evidence.media {
         if matches!(
             m.depiction,
             Depiction::Selfie | Depiction::Portrait | Depiction::Video
         ) {
             t.row([
-                format!("({})", m.depiction.as_str()),
+                format!("({})", m.depiction),
                 "-".into(),
                 m.dimensions
                     .map_or_else(|| "-".into(), |d| format!("{}×{}", d.width, d.height)),
-                format!("not cropped: {}", m.source),
+                format!("not copied: {}", m.source),
             ]);
         }
     }
     out.push_str(&t.render_indented());
-    for f in &cut.findings {
+    for f in &crops.findings {
         let _ = writeln!(
             out,
             "{} {} {}: {}",

@@ -4,7 +4,6 @@ use super::{JudgeArgs, Outcome};
 use anyhow::{Context, bail};
 use clap::ValueEnum;
 use eid_archive::batch::{self, Batch, BatchOptions, Shard};
-use eid_archive::crops::CropOptions;
 use eid_archive::report::{Pii, ReportWriter, RowOptions, Rows, Summary};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::{self, IsTerminal, Write as _};
@@ -39,15 +38,14 @@ pub struct Args {
     /// Worker threads (default: one per core).
     #[arg(long, value_name = "N")]
     jobs: Option<NonZeroUsize>,
-    /// Also write the crops and annotated images under DIR/crops/.
+    /// Also write the exhibits under DIR/crops/<processId>/: each side's image
+    /// as stored, its annotation, and a crop per feature. Images are personal
+    /// data: faces and signatures are written whatever --pii says (see
+    /// --crops-exclude).
     #[arg(long)]
     crops: bool,
-    /// Turn crops upright by EXIF orientation (with --crops).
-    #[arg(long, requires = "crops")]
-    exif_orientation: bool,
-    /// With --crops: do not draw the full-size annotated image of each side.
-    #[arg(long, requires = "crops")]
-    no_annotated: bool,
+    #[command(flatten)]
+    exhibits: super::crops::ExhibitArgs,
     /// How names, document numbers, birth dates, addresses and personal numbers are written.
     #[arg(long, value_enum, default_value = "omit")]
     pii: PiiMode,
@@ -110,10 +108,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .with_jobs(args.jobs)
         .with_member_hashes(args.hash_members);
     if args.crops {
-        let crop_options = CropOptions::default()
-            .with_exif_orientation(args.exif_orientation)
-            .with_skip_annotated(args.no_annotated);
-        options = options.with_crops(args.out.join("crops"), crop_options);
+        options = options.with_crops(args.out.join("crops"), args.exhibits.options());
     }
     let batch = Batch::new(options)?;
     let row_options = RowOptions {

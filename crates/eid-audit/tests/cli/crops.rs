@@ -58,14 +58,16 @@ fn crops_writes_one_png_per_found_feature_and_one_annotated_per_side() {
     let pid = "00000000-0000-4000-8000-000000000010";
     let files: Vec<String> = files_under(&dir.path().join(pid));
     let expected: Vec<String> = [
-        "back-annotated.png",
+        "back-annotated.svg",
         "back-barcode.png",
+        "back.jpeg",
         "data-header.png",
         "data-ovi-1.png",
         "data-ovi-2.png",
         "data-photo.png",
         "data-signature.png",
-        "front-annotated.png",
+        "front-annotated.svg",
+        "front.jpeg",
     ]
     .iter()
     .map(|f| format!("{pid}/{f}"))
@@ -132,7 +134,7 @@ fn the_input_archive_is_never_modified() {
 }
 
 #[test]
-fn no_annotated_writes_only_the_crops() {
+fn no_annotated_writes_only_the_originals_and_the_crops() {
     let dir = tempfile::tempdir().unwrap();
     let out = eid_audit(&[
         "crops",
@@ -143,7 +145,11 @@ fn no_annotated_writes_only_the_crops() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let files = files_under(&dir.path().join("00000000-0000-4000-8000-000000000001"));
-    assert_eq!(files.len(), 5, "{files:?}");
+    assert_eq!(
+        files.len(),
+        6,
+        "five crops and the front as stored: {files:?}"
+    );
     assert!(files.iter().all(|f| !f.contains("annotated")));
     assert!(!stdout(&out).contains("(annotated)"));
 }

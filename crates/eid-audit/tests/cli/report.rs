@@ -574,7 +574,11 @@ fn two_archives_with_one_process_id_never_share_a_crops_folder() {
                 .count()
         })
         .sum();
-    assert_eq!(total, named + 2, "plus one annotated front each");
+    assert_eq!(
+        total,
+        named + 4,
+        "plus the front as stored and its annotation, each"
+    );
 }
 
 #[test]

@@ -77,6 +77,9 @@ string_enum! {
         UnsafeMemberName => "UnsafeMemberName",
         /// The crops of an archive could not be written.
         CropsNotWritten => "CropsNotWritten",
+        /// A crop was not cut: the archive's crops already held twice the
+        /// pixels of its images.
+        CropBudget => "CropBudget",
         /// The recorded status is not final (pending, processing, canceled,
         /// native `Completed`): there is no decision to compare with.
         NotFinal => "NotFinal",

@@ -1,0 +1,183 @@
+//! One side's annotation sheet: the boxes of its features, the features it
+//! cannot draw (listed in a legend), and a caption saying what the exhibit
+//! is. Rendered as SVG over the stored image, or drawn into its pixels.
+
+use super::draw;
+use super::svg::{self, Background, Caption, Exhibit, ExhibitBox, ExhibitNote};
+use crate::audit::Audit;
+use crate::evidence::{Feature, MediaFormat, Side};
+use image::RgbImage;
+
+/// What one side's annotation shows.
+pub(crate) struct Sheet {
+    width: u32,
+    height: u32,
+    caption: Caption,
+    boxes: Vec<ExhibitBox>,
+    notes: Vec<ExhibitNote>,
+    id_prefix: String,
+}
+
+impl Sheet {
+    /// The sheet of `side` of an audited archive whose stored image is
+    /// `width` × `height` pixels and hashes to `sha256`.
+    pub(crate) fn new(
+        audit: &Audit,
+        side: Side,
+        features: &[Feature],
+        sha256: &str,
+        (width, height): (u32, u32),
+    ) -> Sheet {
+        let mut boxes = Vec::new();
+        let mut notes = Vec::new();
+        for f in features {
+            let here = match f.image_side() {
+                Some(s) => s == side,
+                // Features on no known side are listed on the front.
+                None => side == Side::Front,
+            };
+            if !here {
+                continue;
+            }
+            let note = |why: &str| ExhibitNote {
+                name: f.subject().to_owned(),
+                why: why.to_owned(),
+            };
+            match (f.found, f.bbox, f.image_side()) {
+                _ if f.unreadable() => notes.push(note("unreadable entry")),
+                (Some(false), ..) => notes.push(note("not found")),
+                (_, _, None) => notes.push(note(&format!(
+                    "side {:?} unknown",
+                    f.side.as_deref().unwrap_or("")
+                ))),
+                (_, None, _) => notes.push(note("found, no box")),
+                (_, Some(b), _) => boxes.push(ExhibitBox {
+                    name: f.label().to_owned(),
+                    bbox: (b.x, b.y, b.width, b.height),
+                    clipped: !b.fits(width, height),
+                    colour: draw::outline_colour(f.label(), true).0,
+                }),
+            }
+        }
+        let v = &audit.verdict;
+        let caption = Caption {
+            process_id: audit.process_id.clone(),
+            side: side.as_str().to_owned(),
+            status: v.decision.status.as_str().to_uppercase(),
+            image_sha256: Some(sha256.to_owned()),
+            policy: format!("{} ({})", audit.policy.name, audit.policy.digest()),
+            pii: None,
+        };
+        Sheet {
+            width,
+            height,
+            caption,
+            boxes,
+            notes,
+            id_prefix: side.as_str().to_owned(),
+        }
+    }
+
+    /// The sheet as a standalone SVG over `href` (the copied original, or a
+    /// data URI), or over a blank canvas of the image's size.
+    pub(crate) fn svg(&self, href: Option<&str>) -> String {
+        self.svg_with(
+            href.map_or(Background::Blank, Background::Href),
+            None,
+            &self.id_prefix,
+        )
+    }
+
+    /// The sheet as SVG, with a personal-data note in the caption and ids
+    /// prefixed for a page that shows several sheets.
+    pub(crate) fn svg_with(
+        &self,
+        background: Background<'_>,
+        pii: Option<&str>,
+        prefix: &str,
+    ) -> String {
+        let mut caption = self.caption.clone();
+        caption.pii = pii.map(str::to_owned);
+        svg::render(&Exhibit {
+            width: self.width,
+            height: self.height,
+            background,
+            caption,
+            boxes: self.boxes.clone(),
+            notes: self.notes.clone(),
+            id_prefix: prefix.to_owned(),
+        })
+    }
+
+    /// The sheet drawn into the decoded image: the boxes over the pixels, a
+    /// caption band above and the legend below.
+    pub(crate) fn raster(&self, mut image: RgbImage) -> RgbImage {
+        for b in &self.boxes {
+            let (x, y, width, height) = b.bbox;
+            let bbox = crate::evidence::BBox {
+                x,
+                y,
+                width,
+                height,
+            };
+            draw::draw_box(&mut image, bbox, &b.name, !b.clipped);
+        }
+        let caption = vec![
+            format!(
+                "{}  {}  {}",
+                self.caption.process_id, self.caption.side, self.caption.status
+            ),
+            format!(
+                "sha256 {}  policy {}",
+                self.caption
+                    .image_sha256
+                    .as_deref()
+                    .map_or("", |s| &s[..s.len().min(12)]),
+                self.caption.policy
+            ),
+        ];
+        let mut legend: Vec<String> = self
+            .notes
+            .iter()
+            .take(12)
+            .map(|n| format!("{}: {}", n.name, n.why))
+            .collect();
+        if self.notes.len() > 12 {
+            legend.push(format!("... and {} more", self.notes.len() - 12));
+        }
+        if legend.is_empty() {
+            legend.push(format!("{} features drawn, none missing", self.boxes.len()));
+        }
+        draw::with_bands(image, &caption, &legend)
+    }
+}
+
+/// A data URI of an image, for an SVG that stands alone.
+pub(crate) fn data_uri(format: MediaFormat, bytes: &[u8]) -> String {
+    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mime = if format == MediaFormat::Png {
+        "image/png"
+    } else {
+        "image/jpeg"
+    };
+    let mut s = String::with_capacity(bytes.len().div_ceil(3) * 4 + 32);
+    s.push_str("data:");
+    s.push_str(mime);
+    s.push_str(";base64,");
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                s.push(char::from(A[(n >> (18 - 6 * i)) as usize & 63]));
+            } else {
+                s.push('=');
+            }
+        }
+    }
+    s
+}
