@@ -109,6 +109,14 @@ pub enum ErrorKind {
     /// The file could not be read.
     #[error("cannot read: {0}")]
     Io(#[from] io::Error),
+    /// The path is not a regular file (a folder, a named pipe, a device):
+    /// it is never opened, since reading it could block or never end.
+    #[error("not an archive file: it is {0}")]
+    NotAFile(&'static str),
+    /// The file changed while it was being read: the bytes judged would not
+    /// be the bytes fingerprinted.
+    #[error("the file changed while it was being read; refusing to judge it")]
+    Changed,
     /// No end-of-central-directory record: empty, truncated, or not a zip file.
     #[error(
         "not a readable zip archive: no end-of-central-directory record (empty, truncated, or not a zip file)"
@@ -170,7 +178,7 @@ impl ErrorKind {
     /// A short stable code for reports.
     pub fn code(&self) -> &'static str {
         match self {
-            ErrorKind::Io(_) => "Io",
+            ErrorKind::Io(_) | ErrorKind::NotAFile(_) | ErrorKind::Changed => "Io",
             ErrorKind::NoCentralDirectory | ErrorKind::Zip(_) => "Zip",
             ErrorKind::TooManyMembers { .. } => "TooManyMembers",
             ErrorKind::TooLarge { .. } => "TooLarge",
@@ -200,6 +208,8 @@ pub enum Sized {
     WholeArchive,
     /// A process record file kept outside the archive.
     ProcessFile,
+    /// The archive file itself.
+    ArchiveFile,
 }
 
 /// How a size was known.
@@ -225,6 +235,7 @@ fn describe_size(what: Sized, measured: Measure) -> &'static str {
         (Sized::Member, Measure::Inflated) => "inflated size of a member",
         (Sized::WholeArchive, _) => "inflated bytes of the whole archive",
         (Sized::ProcessFile, _) => "process record file",
+        (Sized::ArchiveFile, _) => "archive file",
     }
 }
 

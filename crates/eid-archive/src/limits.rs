@@ -35,11 +35,13 @@ pub struct Limits {
     /// Nesting of arrays and objects in one JSON document. serde_json refuses
     /// more than 128 whatever this says, so larger values act as 128.
     pub max_json_depth: usize,
+    /// Bytes of the archive file itself.
+    pub max_archive_bytes: u64,
 }
 
 impl Limits {
     /// Parses limits from TOML (`max_members`, `max_json_bytes`, `max_image_bytes`,
-    /// `max_image_dimension`, `max_total_bytes`, `max_json_depth`).
+    /// `max_image_dimension`, `max_total_bytes`, `max_json_depth`, `max_archive_bytes`).
     pub fn from_toml(text: &str) -> Result<Limits, ConfigError> {
         parse_toml(text).map_err(|kind| ConfigError::new("limits", None, kind))
     }
@@ -59,6 +61,7 @@ impl Default for Limits {
             max_image_dimension: 12_000,
             max_total_bytes: 1 << 30,
             max_json_depth: 128,
+            max_archive_bytes: 4 << 30,
         }
     }
 }

@@ -110,9 +110,14 @@ impl Archive {
         }
         .transpose()
         .map_err(|(file, kind)| Error::new(file, None, kind))?;
-        let (bytes, fingerprint) =
-            source::read_file(path).map_err(|e| Error::new(label.clone(), None, e.into()))?;
-        Archive::from_source(label, bytes, fingerprint, outside, &options.limits)
+        let limit = options.limits.max_archive_bytes;
+        let failed = |e| Error::new(label.clone(), None, read_failure(e, limit));
+        let (bytes, fingerprint) = source::read_file(path, limit).map_err(failed)?;
+        let archive =
+            Archive::from_source(label.clone(), bytes, fingerprint, outside, &options.limits)?;
+        source::verify_unchanged(path, &archive.fingerprint)
+            .map_err(|e| failed(e).with_fingerprint(&archive.fingerprint))?;
+        Ok(archive)
     }
 
     /// Opens an archive held in memory; `label` names it in messages. A
@@ -262,6 +267,21 @@ impl Archive {
                 .and_then(|(_, text)| decode_base64(text))),
             None => Ok(None),
         }
+    }
+}
+
+/// A failure to read the archive file, as an error kind.
+fn read_failure(e: source::ReadFailure, limit: u64) -> ErrorKind {
+    match e {
+        source::ReadFailure::Io(e) => ErrorKind::Io(e),
+        source::ReadFailure::NotAFile(what) => ErrorKind::NotAFile(what),
+        source::ReadFailure::Changed => ErrorKind::Changed,
+        source::ReadFailure::TooLarge(size) => ErrorKind::TooLarge {
+            what: Sized::ArchiveFile,
+            measured: crate::error::Measure::Declared,
+            size,
+            limit,
+        },
     }
 }
 

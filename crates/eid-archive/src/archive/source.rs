@@ -72,23 +72,98 @@ impl<R: Read> Read for HashingReader<R> {
     }
 }
 
-/// Reads an archive file, fingerprinting it in the same pass.
-pub(crate) fn read_file(path: &Path) -> io::Result<(Bytes, Fingerprint)> {
+/// Why an archive file could not be read.
+pub(crate) enum ReadFailure {
+    /// The file system refused.
+    Io(io::Error),
+    /// Not a regular file (a folder, a pipe, a device, a socket): never opened.
+    NotAFile(&'static str),
+    /// Larger than the limit.
+    TooLarge(u64),
+    /// The file changed while it was being read.
+    Changed,
+}
+
+impl From<io::Error> for ReadFailure {
+    fn from(e: io::Error) -> Self {
+        ReadFailure::Io(e)
+    }
+}
+
+/// What a path is when it is not a regular file.
+fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+    let t = meta.file_type();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if t.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Reads an archive file, fingerprinting it in the same pass. Only a regular
+/// file is opened (a link is followed and its target checked first: a pipe
+/// would block, a device never end), and at most the size first seen is read.
+pub(crate) fn read_file(path: &Path, max_bytes: u64) -> Result<(Bytes, Fingerprint), ReadFailure> {
+    let meta = std::fs::metadata(path)?;
+    if !meta.is_file() {
+        return Err(ReadFailure::NotAFile(kind_of(&meta)));
+    }
+    let len = meta.len();
+    if len > max_bytes {
+        return Err(ReadFailure::TooLarge(len));
+    }
     let file = File::open(path)?;
-    let len = file.metadata()?.len();
-    let mut reader = HashingReader::new(file);
+    let mut reader = HashingReader::new(file.take(len));
     if len <= IN_MEMORY_MAX {
         // One pass over the file, straight into the buffer the zip reader uses.
-        let mut data = Vec::with_capacity(len as usize + 1);
+        let mut data = Vec::with_capacity(len as usize);
         reader.read_to_end(&mut data)?;
         let (fingerprint, _) = reader.finish();
+        if fingerprint.bytes != len {
+            return Err(ReadFailure::Changed);
+        }
         Ok((Bytes::Memory(Cursor::new(data)), fingerprint))
     } else {
         io::copy(&mut reader, &mut io::sink())?;
-        let (fingerprint, mut file) = reader.finish();
+        let (fingerprint, file) = reader.finish();
+        let mut file = file.into_inner();
+        if fingerprint.bytes != len {
+            return Err(ReadFailure::Changed);
+        }
         file.seek(SeekFrom::Start(0))?;
         Ok((Bytes::Disk(BufReader::new(file)), fingerprint))
     }
+}
+
+/// For an archive too large to keep in memory, which is parsed from disk,
+/// hashes the file again after it was parsed: the fingerprint reported must
+/// be of the bytes judged, so a file that changed in between is refused.
+/// An archive kept in memory cannot change.
+pub(crate) fn verify_unchanged(path: &Path, fingerprint: &Fingerprint) -> Result<(), ReadFailure> {
+    if fingerprint.bytes <= IN_MEMORY_MAX {
+        return Ok(());
+    }
+    let file = File::open(path)?;
+    let mut reader = HashingReader::new(file.take(fingerprint.bytes + 1));
+    io::copy(&mut reader, &mut io::sink())?;
+    let (again, _) = reader.finish();
+    if again != *fingerprint {
+        return Err(ReadFailure::Changed);
+    }
+    Ok(())
 }
 
 /// Fingerprints bytes already in memory.

@@ -1,15 +1,19 @@
 //! Finding the archives: folders walked for `*.zip`, files as given, and
-//! paths read from standard input.
+//! paths read from standard input. Every path named or read becomes an input
+//! (and so a row), whatever it turns out to be: the rows count the inputs.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
-/// One input: an archive path, or a folder that could not be walked.
+/// One input: an archive path, or something that could not be walked or read
+/// as a path.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Input {
-    /// An archive to read.
+    /// An archive to read (opening it checks that it is a regular file).
     Archive(PathBuf),
-    /// A path that could not be listed; it becomes an error row.
+    /// A folder that could not be listed, or a line that is not a path; it
+    /// becomes an error row.
     Unreadable(PathBuf, String),
 }
 
@@ -24,20 +28,14 @@ impl Input {
 
 /// Expands paths into inputs: folders are walked recursively for `*.zip` (any
 /// case; links to folders are not followed, so a loop cannot trap the walk),
-/// files are taken as given, `-` reads one path per line from `stdin`. The
-/// result is sorted by path, without repeats.
+/// anything else named is taken as given, `-` reads one path per line from
+/// `stdin` (as bytes: a path need not be UTF-8). The result is sorted by path,
+/// without repeats.
 pub fn discover(paths: &[PathBuf], stdin: &mut dyn BufRead) -> Vec<Input> {
     let mut out = Vec::new();
     for p in paths {
         if p.as_os_str() == "-" {
-            let mut line = String::new();
-            while matches!(stdin.read_line(&mut line), Ok(n) if n > 0) {
-                let t = line.trim_end_matches(['\n', '\r']);
-                if !t.is_empty() {
-                    add(Path::new(t), &mut out, true);
-                }
-                line.clear();
-            }
+            read_paths(stdin, &mut out);
         } else {
             add(p, &mut out, true);
         }
@@ -47,10 +45,68 @@ pub fn discover(paths: &[PathBuf], stdin: &mut dyn BufRead) -> Vec<Input> {
     out
 }
 
+/// Paths from standard input, one per line. A line that cannot be a path is
+/// an error row, never the end of the list; a read error ends the list with
+/// an error row saying where.
+fn read_paths(stdin: &mut dyn BufRead, out: &mut Vec<Input>) {
+    let mut line = Vec::new();
+    let mut n = 0usize;
+    loop {
+        line.clear();
+        // A line is at most 1 MiB: a path is never that long.
+        match (&mut *stdin).take(1 << 20).read_until(b'\n', &mut line) {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(e) => {
+                out.push(Input::Unreadable(
+                    PathBuf::from(format!("<stdin line {}>", n + 1)),
+                    format!("cannot read standard input: {e}"),
+                ));
+                return;
+            }
+        }
+        n += 1;
+        let mut bytes = line.as_slice();
+        while let Some(rest) = bytes
+            .strip_suffix(b"\n")
+            .or_else(|| bytes.strip_suffix(b"\r"))
+        {
+            bytes = rest;
+        }
+        if bytes.is_empty() {
+            continue;
+        }
+        match path_from_bytes(bytes) {
+            Some(p) => add(&p, out, true),
+            None => out.push(Input::Unreadable(
+                PathBuf::from(format!("<stdin line {n}>")),
+                "not a path (it holds a NUL byte, or is not valid here)".into(),
+            )),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn path_from_bytes(bytes: &[u8]) -> Option<PathBuf> {
+    use std::os::unix::ffi::OsStrExt;
+    (!bytes.contains(&0)).then(|| PathBuf::from(std::ffi::OsStr::from_bytes(bytes)))
+}
+
+#[cfg(not(unix))]
+fn path_from_bytes(bytes: &[u8]) -> Option<PathBuf> {
+    std::str::from_utf8(bytes)
+        .ok()
+        .filter(|s| !s.contains('\0'))
+        .map(PathBuf::from)
+}
+
 fn is_zip(p: &Path) -> bool {
     p.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip"))
 }
 
+/// Adds a path: a folder is walked; a path named by the user is an input
+/// whatever it is (a pipe or a device gets its error row when opened); in a
+/// walk, every entry named `*.zip` is an input, links and pipes included.
 fn add(p: &Path, out: &mut Vec<Input>, given: bool) {
     let meta = if given {
         std::fs::metadata(p)
@@ -75,12 +131,36 @@ fn add(p: &Path, out: &mut Vec<Input>, given: bool) {
                 format!("cannot list folder: {err}"),
             )),
         },
-        Ok(m) if m.is_file() && (given || is_zip(p)) => out.push(Input::Archive(p.to_owned())),
-        Ok(m) if m.file_type().is_symlink() && is_zip(p) => out.push(Input::Archive(p.to_owned())),
-        Ok(_) => {}
-        // A path named explicitly is an input even when it cannot be read: its
-        // error row says why. The walk itself skips entries that vanished.
-        Err(_) if given => out.push(Input::Archive(p.to_owned())),
-        Err(_) => {}
+        _ if given || is_zip(p) => out.push(Input::Archive(p.to_owned())),
+        // The walk skips other names, and entries that vanished.
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn lines_are_paths_as_bytes_and_a_bad_line_never_ends_the_list() {
+        let input: &[u8] = b"a.zip\r\n\xff\xfe.zip\nb\0c.zip\n\nlast.zip";
+        let got = discover(&[PathBuf::from("-")], &mut std::io::Cursor::new(input));
+        let shown: Vec<String> = got
+            .iter()
+            .map(|i| match i {
+                Input::Archive(p) => format!("archive {}", p.display()),
+                Input::Unreadable(p, why) => format!("error {} {why}", p.display()),
+            })
+            .collect();
+        assert_eq!(
+            shown,
+            vec![
+                "archive a.zip",
+                "archive last.zip",
+                "archive \u{FFFD}\u{FFFD}.zip",
+                "error <stdin line 3> not a path (it holds a NUL byte, or is not valid here)",
+            ]
+        );
     }
 }

@@ -648,3 +648,81 @@ fn a_what_if_policy_reports_transitions_not_contradictions() {
     assert_eq!(findings.matches(",PolicyChange,").count(), 2, "{findings}");
     assert!(!findings.contains("StatusMismatch"), "{findings}");
 }
+
+#[cfg(unix)]
+#[test]
+fn pipes_devices_and_links_to_them_are_rows_never_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir_all(&input).unwrap();
+    std::fs::copy(root().join("testdata/accepted.zip"), input.join("good.zip")).unwrap();
+    std::os::unix::fs::symlink("/dev/zero", input.join("zero.zip")).unwrap();
+    let fifo = input.join("fifo.zip");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let out = dir.path().join("r");
+    let started = std::time::Instant::now();
+    let o = report(&[
+        input.to_str().unwrap(),
+        "/dev/null",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    // A pipe would block and /dev/zero never end: neither is opened.
+    assert!(started.elapsed().as_secs() < 30, "it returned");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let rows = read(&out, "archives.csv");
+    assert_eq!(rows.lines().count(), 1 + 4, "a row per input: {rows}");
+    for (name, what) in [
+        ("fifo.zip", "not an archive file: it is a named pipe"),
+        ("zero.zip", "not an archive file: it is a device"),
+        ("/dev/null", "not an archive file: it is a device"),
+    ] {
+        assert!(
+            rows.lines().any(|l| l.contains(name) && l.contains(what)),
+            "{name}: {rows}"
+        );
+    }
+    let single = eid_audit(&["inspect", "/dev/zero"]);
+    assert_eq!(single.status.code(), Some(2));
+    assert_eq!(
+        stderr(&single).trim_end(),
+        "/dev/zero: not an archive file: it is a device"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn paths_on_standard_input_are_bytes_and_a_bad_line_is_a_row() {
+    use std::io::Write;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let odd = dir.path().join(std::ffi::OsStr::from_bytes(b"caf\xe9.zip"));
+    std::fs::copy(root().join("testdata/accepted.zip"), &odd).unwrap();
+    let out = dir.path().join("r");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eid-audit"))
+        .args(["report", "-", "--out", out.to_str().unwrap()])
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(odd.as_os_str().as_bytes()).unwrap();
+    stdin
+        .write_all(b"\nbad\0line\ntestdata/accepted.zip\n")
+        .unwrap();
+    drop(stdin);
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let rows = read(&out, "archives.csv");
+    assert_eq!(rows.lines().count(), 1 + 3, "{rows}");
+    assert!(rows.contains("<stdin line 2>"), "{rows}");
+    assert_eq!(rows.matches(",accepted,accepted,").count(), 2, "{rows}");
+}
