@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         .into_iter()
         .filter_map(|i| match i {
             Input::Archive(p) => Some(p),
-            Input::Unreadable(..) => None,
+            _ => None,
         })
         .collect();
     let pool = rayon::ThreadPoolBuilder::new()
