@@ -4,8 +4,9 @@
 
 use crate::archive::{Archive, Member, ReadOptions};
 use crate::error::{Error, ErrorKind, Fingerprint};
+use crate::evidence::Depiction;
 use crate::evidence::{self, Evidence};
-use crate::verdict::{Policy, Verdict, judge};
+use crate::verdict::{Finding, FindingCode, Policy, Severity, Verdict, judge};
 use serde::Serialize;
 use std::path::Path;
 
@@ -125,15 +126,57 @@ impl Audit {
     }
 
     /// Hashes every member of `archive` (the one this audit was made from),
-    /// inflating each in full, which also verifies its CRC and size.
+    /// inflating each in full, which also verifies its CRC and size. A member
+    /// that fails is an error finding (`MemberCorrupt`): the evidence is damaged.
     pub fn hash_members(&mut self, archive: &mut Archive) {
-        let hashes = (0..archive.members().len())
-            .map(|i| match archive.member_sha256(i) {
-                Ok(h) => MemberHash::Sha256(h),
-                Err(e) => MemberHash::Failed(e.kind().to_string()),
-            })
-            .collect();
+        let mut hashes = Vec::with_capacity(archive.members().len());
+        for i in 0..archive.members().len() {
+            match archive.member_sha256(i) {
+                Ok(h) => hashes.push(MemberHash::Sha256(h)),
+                Err(e) => {
+                    let name = archive.members()[i].name.clone();
+                    let problem = e.kind().to_string();
+                    self.verdict.findings.push(Finding::new(
+                        Severity::Error,
+                        FindingCode::MemberCorrupt,
+                        name,
+                        format!("the member fails its integrity check: {problem}"),
+                    ));
+                    hashes.push(MemberHash::Failed(problem));
+                }
+            }
+        }
         self.member_hashes = Some(hashes);
+    }
+
+    /// Decodes every image of `archive` (the one this audit was made from),
+    /// so that an image whose header reads but whose data is broken (a
+    /// truncated JPEG) is found whatever else is asked: `UndecodableMedia`.
+    pub fn verify_media(&mut self, archive: &mut Archive) {
+        let images: Vec<(Depiction, String)> = self
+            .evidence
+            .media
+            .iter()
+            .filter(|m| m.format.is_image() && m.problem.is_none())
+            .map(|m| (m.depiction, m.source.to_string()))
+            .collect();
+        for (depiction, subject) in images {
+            let problem = match archive.image_bytes(depiction) {
+                Ok(Some(bytes)) => crate::media::decode(&bytes, archive.limits())
+                    .err()
+                    .map(|e| e.to_string()),
+                Ok(None) => None,
+                Err(e) => Some(e.kind().to_string()),
+            };
+            if let Some(problem) = problem {
+                self.verdict.findings.push(Finding::new(
+                    Severity::Warning,
+                    FindingCode::UndecodableMedia,
+                    subject,
+                    problem,
+                ));
+            }
+        }
     }
 
     /// The security checks, in the order written.

@@ -449,6 +449,20 @@ pub enum OutputError {
         /// Why.
         source: io::Error,
     },
+    /// The report folder could not be created.
+    #[error("{}: cannot create the report folder: {source}", path.display())]
+    Folder {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+    /// Another run is writing the report folder.
+    #[error("{}: another eid-audit run is writing this report folder; if none is, delete this file", path.display())]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+    },
     /// A report is already in the folder and `--force` was not given.
     #[error("{}: a report is already here; use --force to replace it", path.display())]
     Exists {

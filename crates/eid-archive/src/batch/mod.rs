@@ -20,7 +20,6 @@ use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 /// How a batch runs.
 #[non_exhaustive]
@@ -34,6 +33,8 @@ pub struct BatchOptions {
     pub crops: Option<(PathBuf, CropOptions)>,
     /// Hash every member (SHA-256) for the evidence manifest.
     pub hash_members: bool,
+    /// Decode every image, so that broken ones are found without crops.
+    pub verify_media: bool,
 }
 
 impl BatchOptions {
@@ -62,6 +63,12 @@ impl BatchOptions {
         self.hash_members = hash;
         self
     }
+
+    /// These options, also decoding every image.
+    pub fn with_media_verified(mut self, verify: bool) -> Self {
+        self.verify_media = verify;
+        self
+    }
 }
 
 /// What one archive gave.
@@ -84,12 +91,10 @@ pub struct Outcome<'a> {
     pub result: Result<Box<Processed>, Error>,
 }
 
-/// A running batch: its options, its thread pool, and the crop folders
-/// handed out so far (so two archives with one process id never share one).
+/// A running batch: its options and its thread pool.
 pub struct Batch {
     options: BatchOptions,
     pool: rayon::ThreadPool,
-    claimed: Mutex<HashSet<String>>,
 }
 
 impl std::fmt::Debug for Batch {
@@ -110,11 +115,12 @@ impl Batch {
             .thread_name(|i| format!("eid-audit-worker-{i}"))
             .build()
             .map_err(io::Error::other)?;
-        Ok(Batch {
-            options,
-            pool,
-            claimed: Mutex::new(HashSet::new()),
-        })
+        Ok(Batch { options, pool })
+    }
+
+    /// The worker threads.
+    pub fn threads(&self) -> usize {
+        self.pool.current_num_threads()
     }
 
     /// The options the batch runs with.
@@ -126,14 +132,23 @@ impl Batch {
     /// to `sink` on the calling thread, in input order, as soon as it and all
     /// before it are done. At most four results per thread wait in memory,
     /// whatever the number of inputs. `sink` breaks to stop the batch early.
+    ///
+    /// Exhibits are written by the workers into a folder of their own, then
+    /// moved here, in input order, to their process id's folder: the first
+    /// archive with a process id gets the plain name, any later one the id and
+    /// the first 12 hex digits of its SHA-256, the same on every run.
     pub fn run(&self, inputs: &[Input], mut sink: impl FnMut(Outcome<'_>) -> ControlFlow<()>) {
         let in_flight = self.pool.current_num_threads() * 4;
+        let mut claimed = HashSet::new();
         ordered::run_ordered(
             &self.pool,
             inputs,
             in_flight,
-            |input| self.process(input),
-            |index, result| {
+            |index, input| self.process_at(index, input),
+            |index, mut result| {
+                if let (Ok(processed), Some((dir, _))) = (&mut result, &self.options.crops) {
+                    settle_crops(dir, processed, &mut claimed);
+                }
                 sink(Outcome {
                     index,
                     input: &inputs[index],
@@ -145,7 +160,12 @@ impl Batch {
 
     /// Runs the pipeline for one input, isolated: a panic anywhere inside
     /// (image decoders are known to panic on crafted input) becomes its error.
+    /// Its exhibits, if any, are left in the worker's own folder.
     pub fn process(&self, input: &Input) -> Result<Box<Processed>, Error> {
+        self.process_at(0, input)
+    }
+
+    fn process_at(&self, index: usize, input: &Input) -> Result<Box<Processed>, Error> {
         let label = input.path().display().to_string();
         match input {
             Input::Unreadable(_, why) => Err(Error::new(
@@ -153,40 +173,51 @@ impl Batch {
                 None,
                 ErrorKind::Io(io::Error::other(why.clone())),
             )),
-            Input::Archive(path) => isolate(&label, || self.process_archive(path)),
+            Input::Archive(path) => isolate(&label, || self.process_archive(index, path)),
         }
     }
 
-    fn process_archive(&self, path: &Path) -> Result<Box<Processed>, Error> {
+    fn process_archive(&self, index: usize, path: &Path) -> Result<Box<Processed>, Error> {
         let mut archive = Archive::open(path, &self.options.audit.read)?;
         let mut audit = Audit::of_archive(&archive, &self.options.audit.policy)?;
         if self.options.hash_members {
             audit.hash_members(&mut archive);
         }
+        if self.options.verify_media {
+            audit.verify_media(&mut archive);
+        }
         let crops = self.options.crops.as_ref().map(|(dir, crop_options)| {
-            let folder = crops::safe_component(&audit.process_id);
-            let folder = self.claim_folder(&folder, &archive.fingerprint().sha256);
-            crops::write(&mut archive, &audit, &dir.join(folder), crop_options)
+            let own = dir.join(format!(".archive-{index}"));
+            crops::write(&mut archive, &audit, &own, crop_options)
         });
         Ok(Box::new(Processed { audit, crops }))
     }
+}
 
-    /// The crop folder for an archive: its process id, or, when another archive
-    /// of the batch already has that folder, the process id and the first 12 hex
-    /// digits of this archive's SHA-256.
-    fn claim_folder(&self, folder: &str, sha256: &str) -> String {
-        let mut claimed = self.claimed.lock().unwrap_or_else(|p| p.into_inner());
-        if claimed.insert(folder.to_owned()) {
-            return folder.to_owned();
-        }
-        let base = format!("{folder}-{}", &sha256[..sha256.len().min(12)]);
-        let mut unique = base.clone();
+/// Moves an archive's exhibits from the worker's folder to the folder of its
+/// process id (or, when an earlier archive has that one, the process id and
+/// the first 12 hex digits of the archive's SHA-256).
+fn settle_crops(dir: &Path, processed: &mut Processed, claimed: &mut HashSet<String>) {
+    let Some(Ok(written)) = &mut processed.crops else {
+        return;
+    };
+    let base = crops::safe_component(&processed.audit.process_id);
+    let mut name = base.clone();
+    if !claimed.insert(name.clone()) {
+        let sha = &processed.audit.archive.fingerprint.sha256;
+        let with_sha = format!("{base}-{}", &sha[..sha.len().min(12)]);
+        name = with_sha.clone();
         let mut n = 2;
-        while !claimed.insert(unique.clone()) {
-            unique = format!("{base}-{n}");
+        while !claimed.insert(name.clone()) {
+            name = format!("{with_sha}-{n}");
             n += 1;
         }
-        unique
+    }
+    let from = dir.join(&written.folder);
+    let to = dir.join(&name);
+    match std::fs::rename(&from, &to) {
+        Ok(()) => written.folder = name,
+        Err(e) => processed.crops = Some(Err(OutputError::io(&to)(e))),
     }
 }
 
@@ -224,19 +255,5 @@ mod tests {
         );
         let ok = isolate("fine.zip", || -> Result<u8, Error> { Ok(3) });
         assert_eq!(ok.unwrap(), 3);
-    }
-
-    #[test]
-    fn two_archives_with_one_process_id_get_two_folders() {
-        let batch = Batch::new(BatchOptions::default()).unwrap();
-        assert_eq!(batch.claim_folder("p1", "abcdef0123456789"), "p1");
-        assert_eq!(
-            batch.claim_folder("p1", "abcdef0123456789"),
-            "p1-abcdef012345"
-        );
-        assert_eq!(
-            batch.claim_folder("p1", "abcdef0123456789"),
-            "p1-abcdef012345-2"
-        );
     }
 }

@@ -19,7 +19,7 @@ pub(crate) fn run_ordered<T, R>(
     pool: &ThreadPool,
     items: &[T],
     in_flight: usize,
-    work: impl Fn(&T) -> R + Sync,
+    work: impl Fn(usize, &T) -> R + Sync,
     mut sink: impl FnMut(usize, R) -> ControlFlow<()>,
 ) where
     T: Sync,
@@ -39,7 +39,7 @@ pub(crate) fn run_ordered<T, R>(
                 scope.spawn(move |_| {
                     if !stop.load(Ordering::Relaxed) {
                         // The receiver is gone only when the sink stopped the run.
-                        let _ = tx.send(work(item));
+                        let _ = tx.send(work(i, item));
                     }
                 });
                 pending.push_back((i, rx));
@@ -77,7 +77,7 @@ mod tests {
             &pool(4),
             &items,
             8,
-            |i| {
+            |_, i| {
                 // Later items finish first.
                 std::thread::sleep(std::time::Duration::from_micros((200 - i) * 20));
                 i * 2
@@ -105,7 +105,7 @@ mod tests {
             &pool(3),
             &items,
             5,
-            |_| started.fetch_add(1, Ordering::SeqCst),
+            |_, _| started.fetch_add(1, Ordering::SeqCst),
             |i, _| {
                 max_ahead = max_ahead.max(started.load(Ordering::SeqCst) - i);
                 ControlFlow::Continue(())
@@ -123,7 +123,7 @@ mod tests {
             &pool(2),
             &items,
             4,
-            |_| ran.fetch_add(1, Ordering::SeqCst),
+            |_, _| ran.fetch_add(1, Ordering::SeqCst),
             |i, _| {
                 got += 1;
                 if i == 9 {

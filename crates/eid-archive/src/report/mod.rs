@@ -4,15 +4,22 @@
 //! [`ReportWriter`] writes the files so that a report is replaced only when
 //! complete.
 
+mod columns;
+mod excel;
 mod pii;
 mod rows;
+mod run;
 mod summary;
 mod writer;
 
+pub use columns::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow, SEPARATOR};
 pub use pii::{Pii, PiiField};
-pub use rows::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow, RowOptions, Rows};
+pub use rows::{RowOptions, Rows};
+pub use run::{
+    FileRecord, Host, Images, PolicyRecord, RunRecord, SummaryRecord, Tool, utc_timestamp,
+};
 pub use summary::Summary;
-pub use writer::ReportWriter;
+pub use writer::{ReportWriter, WriterOptions};
 
 /// The report's file names, in the order they are written.
 pub const REPORT_FILES: [&str; 5] = [
@@ -21,4 +28,20 @@ pub const REPORT_FILES: [&str; 5] = [
     "features.csv",
     "findings.csv",
     "members.csv",
+];
+
+/// Every entry a report puts in its folder; a new report replaces all of
+/// them, so nothing stale (crops of an earlier run) is left beside it.
+pub const REPORT_ENTRIES: [&str; 11] = [
+    "archives.csv",
+    "checks.csv",
+    "features.csv",
+    "findings.csv",
+    "members.csv",
+    "audits.jsonl",
+    "verified_claims.jsonl",
+    "summary.txt",
+    "run.json",
+    "crops",
+    "html",
 ];

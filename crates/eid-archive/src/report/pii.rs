@@ -1,7 +1,7 @@
 //! Personal data in reports: left out, masked, pseudonymised with a keyed
 //! HMAC, or written in full; every row says which.
 
-use crate::codes::hex;
+use crate::codes::{hex, string_enum};
 use sha2::{Digest, Sha256};
 
 /// How personal data is written into reports.
@@ -26,31 +26,21 @@ impl std::fmt::Debug for Pii {
     }
 }
 
-/// The kinds of personal data, masked each in its own way.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PiiField {
-    /// First or last name.
-    Name,
-    /// Document number.
-    DocumentNumber,
-    /// Date of birth.
-    DateOfBirth,
-    /// Personal identification number.
-    PersonalNumber,
-    /// Postal address.
-    Address,
-}
-
-impl PiiField {
-    fn as_str(self) -> &'static str {
-        match self {
-            PiiField::Name => "name",
-            PiiField::DocumentNumber => "documentNumber",
-            PiiField::DateOfBirth => "dateOfBirth",
-            PiiField::PersonalNumber => "personalNumber",
-            PiiField::Address => "address",
-        }
+string_enum! {
+    /// The kinds of personal data, masked each in its own way. The spelling
+    /// is also the scope of an HMAC pseudonym (see `Pii::apply`).
+    #[non_exhaustive]
+    pub enum PiiField {
+        /// First or last name.
+        Name => "name",
+        /// Document number.
+        DocumentNumber => "documentNumber",
+        /// Date of birth.
+        DateOfBirth => "dateOfBirth",
+        /// Personal identification number.
+        PersonalNumber => "personalNumber",
+        /// Postal address.
+        Address => "address",
     }
 }
 
@@ -88,6 +78,53 @@ impl Pii {
                 let mac = hmac_sha256(key, message.as_bytes());
                 format!("hmac:{}", hex(&mac[..16]))
             }
+        }
+    }
+}
+
+/// The document keys that hold personal data, and how each is masked.
+const PERSONAL_KEYS: &[(&str, PiiField)] = &[
+    ("firstName", PiiField::Name),
+    ("lastName", PiiField::Name),
+    ("alternativeFirstName", PiiField::Name),
+    ("alternativeLastName", PiiField::Name),
+    ("lastNameSecondLine", PiiField::Name),
+    ("documentNumber", PiiField::DocumentNumber),
+    ("personalIdentificationNumber", PiiField::PersonalNumber),
+    ("socialSecurityNumber", PiiField::PersonalNumber),
+    ("healthNumber", PiiField::PersonalNumber),
+    ("taxNumber", PiiField::PersonalNumber),
+    ("dateOfBirth", PiiField::DateOfBirth),
+    ("address", PiiField::Address),
+    ("birthPlace", PiiField::Address),
+    ("placeOfBirth", PiiField::Address),
+];
+
+impl Pii {
+    /// Applies this mode to every personal field of a JSON value (an audit as
+    /// `inspect --format json` shows it), wherever it sits: the OCR's, the
+    /// agent's and `finalResult`'s document fields alike. Under `omit` the
+    /// fields are removed.
+    pub fn redact_json(&self, value: &mut serde_json::Value) {
+        use serde_json::Value;
+        if *self == Pii::Full {
+            return;
+        }
+        match value {
+            Value::Object(map) => {
+                for (key, field) in PERSONAL_KEYS {
+                    match map.get_mut(*key) {
+                        Some(Value::String(_)) if *self == Pii::Omit => {
+                            map.shift_remove(*key);
+                        }
+                        Some(Value::String(s)) => *s = self.apply(*field, Some(s)),
+                        _ => {}
+                    }
+                }
+                map.values_mut().for_each(|v| self.redact_json(v));
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.redact_json(v)),
+            _ => {}
         }
     }
 }
@@ -151,6 +188,32 @@ mod tests {
             hex(&mac),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
         );
+    }
+
+    #[test]
+    fn json_is_redacted_wherever_the_fields_sit() {
+        let v = serde_json::json!({
+            "document": {"firstName": "ALEX", "documentNumber": "X00000001", "nationality": "PRT"},
+            "process": {"finalResult": {"document": {"dateOfBirth": "1990-04-29"}}},
+            "findings": [{"subject": "documentNumber", "message": "documentNumber differs"}]
+        });
+        let mut omitted = v.clone();
+        Pii::Omit.redact_json(&mut omitted);
+        let text = omitted.to_string();
+        assert!(
+            !text.contains("ALEX") && !text.contains("X00000001") && !text.contains("1990"),
+            "{text}"
+        );
+        assert!(
+            text.contains("PRT") && text.contains("documentNumber differs"),
+            "{text}"
+        );
+        let mut masked = v.clone();
+        Pii::Mask.redact_json(&mut masked);
+        assert_eq!(masked["document"]["documentNumber"], "******001");
+        let mut full = v.clone();
+        Pii::Full.redact_json(&mut full);
+        assert_eq!(full, v);
     }
 
     #[test]

@@ -1,171 +1,15 @@
 //! The rows of the five CSV files, built from one audited archive or from
 //! the error that kept an archive from being audited.
 
+use super::columns::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow, SEPARATOR};
 use super::pii::{Pii, PiiField};
+use crate::archive::MemberKind;
 use crate::audit::{Audit, MemberHash};
 use crate::crops::{CropOutcome, Crops};
 use crate::error::{Error, OutputError};
+use crate::evidence::{Side, Source};
 use crate::verdict::{Finding, FindingCode, Policy, ReasonCode, Severity};
-use serde::Serialize;
 use std::path::Path;
-
-/// A row of `archives.csv`: one per input archive, error rows included.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct ArchiveRow {
-    /// The archive's path as given or found.
-    pub archive: String,
-    /// SHA-256 of its bytes.
-    pub sha256: String,
-    /// Its size.
-    pub bytes: Option<u64>,
-    /// `processId`, else native `id`, else the file stem.
-    pub process_id: String,
-    /// `provider`.
-    pub provider: String,
-    /// `processType`.
-    pub process_type: String,
-    /// `createdAt`.
-    pub created_at: String,
-    /// `updatedAt`.
-    pub updated_at: String,
-    /// The day the verification is judged on.
-    pub verification_date: String,
-    /// The recorded status.
-    pub recorded_status: String,
-    /// The recomputed final status, under the policy in force.
-    pub status: String,
-    /// The final status under the default rules: the one the record is
-    /// compared with (equal to `status` under the default policy).
-    pub default_status: String,
-    /// The automatic status (before any agent's decision).
-    pub automatic_status: String,
-    /// Recorded equals recomputed (empty when nothing was recorded).
-    pub agrees: Option<bool>,
-    /// `code/subject` of every reason, `; `-separated.
-    pub reasons: String,
-    /// Invalid or unreadable security checks, `; `-separated.
-    pub checks_failed: String,
-    /// Features not found, `; `-separated.
-    pub features_missing: String,
-    /// `similarityScore` as written.
-    pub similarity: String,
-    /// `livenessDetected`.
-    pub liveness: Option<bool>,
-    /// `documentType`.
-    pub document_type: String,
-    /// `issuingCountry`.
-    pub issuing_country: String,
-    /// `nationality`.
-    pub nationality: String,
-    /// `documentNumber`, under the personal-data mode.
-    pub document_number: String,
-    /// `firstName`, under the personal-data mode.
-    pub first_name: String,
-    /// `lastName`, under the personal-data mode.
-    pub last_name: String,
-    /// `dateOfBirth`, under the personal-data mode.
-    pub date_of_birth: String,
-    /// `personalIdentificationNumber`, under the personal-data mode.
-    pub personal_number: String,
-    /// `address`, under the personal-data mode.
-    pub address: String,
-    /// Number of findings.
-    pub findings: usize,
-    /// The most severe finding's severity.
-    pub max_severity: String,
-    /// The error's code, for error rows.
-    pub error_code: String,
-    /// The one-line error, for error rows.
-    pub error: String,
-    /// The policy in force, by name.
-    pub policy: String,
-    /// The policy's fingerprint ([`Policy::digest`](crate::Policy::digest)).
-    pub policy_digest: String,
-    /// The personal-data mode in force.
-    pub pii: &'static str,
-}
-
-/// A row of `checks.csv`.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct CheckRow {
-    /// The archive.
-    pub archive: String,
-    /// Its process id.
-    pub process_id: String,
-    /// The check's name as written.
-    pub check: String,
-    /// `true`, `false` or `unreadable`.
-    pub valid: &'static str,
-    /// The personal-data mode in force.
-    pub pii: &'static str,
-}
-
-/// A row of `features.csv`.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct FeatureRow {
-    /// The archive.
-    pub archive: String,
-    /// Its process id.
-    pub process_id: String,
-    /// The feature's name (`?` for an unreadable entry).
-    pub feature: String,
-    /// `found` (empty when unreadable).
-    pub found: Option<bool>,
-    /// The side word as written.
-    pub side: String,
-    /// Box left edge.
-    pub x: Option<i64>,
-    /// Box top edge.
-    pub y: Option<i64>,
-    /// Box width.
-    pub width: Option<i64>,
-    /// Box height.
-    pub height: Option<i64>,
-    /// The crop's path relative to the report folder, with `--crops`.
-    pub crop_file: String,
-    /// The personal-data mode in force.
-    pub pii: &'static str,
-}
-
-/// A row of `findings.csv`.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct FindingRow {
-    /// The archive.
-    pub archive: String,
-    /// Its process id.
-    pub process_id: String,
-    /// `info`, `warning` or `error`.
-    pub severity: Severity,
-    /// The finding code.
-    pub code: &'static str,
-    /// What it is about.
-    pub subject: String,
-    /// In words (never personal data).
-    pub message: String,
-    /// The personal-data mode in force.
-    pub pii: &'static str,
-}
-
-/// A row of `members.csv`: the evidence manifest.
-#[derive(Debug, Clone, Default, Serialize)]
-pub struct MemberRow {
-    /// The archive.
-    pub archive: String,
-    /// The member's name as stored.
-    pub member: String,
-    /// What it is (`json:ocrAssure`, `image:front`, `video`, ...).
-    pub kind: String,
-    /// Declared inflated size.
-    pub bytes: u64,
-    /// Declared compressed size.
-    pub compressed_bytes: u64,
-    /// Declared CRC-32, 8 hex digits.
-    pub crc32: String,
-    /// SHA-256 of the inflated bytes, with `--hash-members`.
-    pub sha256: String,
-    /// The personal-data mode in force.
-    pub pii: &'static str,
-}
 
 /// Every row one archive contributes.
 #[derive(Debug, Clone, Default)]
@@ -182,7 +26,8 @@ pub struct Rows {
     pub members: Vec<MemberRow>,
 }
 
-/// How rows are written: the personal-data mode, and where crops are, relative to the report.
+/// How rows are written: the personal-data mode, and where crops are,
+/// relative to the report.
 #[derive(Debug, Clone)]
 pub struct RowOptions<'a> {
     /// The personal-data mode.
@@ -194,14 +39,13 @@ pub struct RowOptions<'a> {
 
 impl Rows {
     /// The rows of an archive that could not be read or judged: one row of
-    /// `archives.csv`, fingerprinted when its bytes could be read.
+    /// `archives.csv`, fingerprinted when its bytes could be read, with what
+    /// is not known left empty.
     pub fn of_error(path: &Path, error: &Error, policy: &Policy, options: &RowOptions<'_>) -> Rows {
-        let archive = path.display().to_string();
         let mut row = ArchiveRow {
-            archive,
-            process_id: crate::audit::file_stem(&path.to_string_lossy()),
+            archive: path.display().to_string(),
             error_code: error.code().to_owned(),
-            error: error.to_string(),
+            error: error.detail(),
             policy: policy.name.clone(),
             policy_digest: policy.digest(),
             pii: options.pii.name(),
@@ -217,8 +61,8 @@ impl Rows {
         }
     }
 
-    /// The rows of an audited archive; `crops` are its crops, when they were
-    /// cut (or why they could not be written).
+    /// The rows of an audited archive; `crops` are its exhibits, when they
+    /// were written (or why they could not be).
     pub fn of_audit(
         path: &Path,
         a: &Audit,
@@ -237,9 +81,10 @@ impl Rows {
                 archive: archive.clone(),
                 process_id: a.process_id.clone(),
                 check: c.name.clone(),
-                valid: match c.valid {
-                    Some(true) => "true",
-                    Some(false) => "false",
+                valid: c.valid,
+                result: match c.valid {
+                    Some(true) => "valid",
+                    Some(false) => "invalid",
                     None => "unreadable",
                 },
                 pii: p,
@@ -265,26 +110,15 @@ impl Rows {
                 y: f.bbox.map(|b| b.y),
                 width: f.bbox.map(|b| b.width),
                 height: f.bbox.map(|b| b.height),
+                image_sha256: f
+                    .image_side()
+                    .and_then(|side| side_sha256(a, cut, side))
+                    .unwrap_or_default(),
                 crop_file,
                 pii: p,
             });
         }
-        let not_written = match crops {
-            Some(Err(why)) => Some(Finding::new(
-                Severity::Error,
-                FindingCode::CropsNotWritten,
-                "crops",
-                why.to_string(),
-            )),
-            _ => None,
-        };
-        let findings = a
-            .verdict
-            .findings
-            .iter()
-            .chain(cut.map_or(&[][..], |c| &c.findings))
-            .chain(&not_written);
-        for f in findings {
+        for f in final_findings(a, crops) {
             rows.findings.push(FindingRow {
                 archive: archive.clone(),
                 process_id: a.process_id.clone(),
@@ -295,12 +129,20 @@ impl Rows {
                 pii: p,
             });
         }
-        rows.archive.findings = rows.findings.len();
+        // Every summary column comes from the final list of findings.
+        rows.archive.findings = Some(rows.findings.len());
+        rows.archive.max_severity = rows
+            .findings
+            .iter()
+            .map(|f| f.severity)
+            .max()
+            .map(|s| s.as_str().to_owned())
+            .unwrap_or_default();
         for (i, m) in a.members.iter().enumerate() {
-            let sha256 = match a.member_hashes.as_ref().and_then(|h| h.get(i)) {
-                Some(MemberHash::Sha256(h)) => h.clone(),
-                Some(MemberHash::Failed(e)) => format!("error: {e}"),
-                None => String::new(),
+            let (sha256, sha256_error) = match a.member_hashes.as_ref().and_then(|h| h.get(i)) {
+                Some(MemberHash::Sha256(h)) => (h.clone(), String::new()),
+                Some(MemberHash::Failed(e)) => (String::new(), e.clone()),
+                None => (original_sha256(cut, m.kind), String::new()),
             };
             rows.members.push(MemberRow {
                 archive: archive.clone(),
@@ -310,11 +152,74 @@ impl Rows {
                 compressed_bytes: m.compressed_size,
                 crc32: format!("{:08x}", m.crc32),
                 sha256,
+                sha256_error,
                 pii: p,
             });
         }
         rows
     }
+}
+
+/// The verdict's findings and the exhibits', each once (a broken image is
+/// found by `--verify-media` and by the crops alike), and a finding when the
+/// exhibits could not be written.
+fn final_findings<'a>(
+    a: &'a Audit,
+    crops: Option<Result<&'a Crops, &'a OutputError>>,
+) -> Vec<std::borrow::Cow<'a, Finding>> {
+    use std::borrow::Cow;
+    let mut out: Vec<Cow<'a, Finding>> = a.verdict.findings.iter().map(Cow::Borrowed).collect();
+    match crops {
+        Some(Ok(c)) => {
+            for f in &c.findings {
+                if !a
+                    .verdict
+                    .findings
+                    .iter()
+                    .any(|v| v.code == f.code && v.subject == f.subject)
+                {
+                    out.push(Cow::Borrowed(f));
+                }
+            }
+        }
+        Some(Err(why)) => out.push(Cow::Owned(Finding::new(
+            Severity::Error,
+            FindingCode::CropsNotWritten,
+            "crops",
+            why.to_string(),
+        ))),
+        None => {}
+    }
+    out
+}
+
+/// SHA-256 of a side's image: from the exhibits' original, else from the
+/// member hashes.
+fn side_sha256(a: &Audit, cut: Option<&Crops>, side: Side) -> Option<String> {
+    if let Some(o) = cut.and_then(|c| c.originals.iter().find(|o| o.side == side)) {
+        return Some(o.sha256.clone());
+    }
+    let media = a.evidence.media_of(side.depiction())?;
+    let Source::Member(name) = &media.source else {
+        return None;
+    };
+    let index = a.members.iter().position(|m| &m.name == name)?;
+    match a.member_hashes.as_ref()?.get(index)? {
+        MemberHash::Sha256(h) => Some(h.clone()),
+        MemberHash::Failed(_) => None,
+    }
+}
+
+/// The SHA-256 the exhibits computed for an image member, when they copied it.
+fn original_sha256(cut: Option<&Crops>, kind: MemberKind) -> String {
+    let (Some(c), MemberKind::Image(d)) = (cut, kind) else {
+        return String::new();
+    };
+    c.originals
+        .iter()
+        .find(|o| o.side.depiction() == d)
+        .map(|o| o.sha256.clone())
+        .unwrap_or_default()
 }
 
 fn archive_row(archive: &str, a: &Audit, pii: &Pii) -> ArchiveRow {
@@ -323,9 +228,21 @@ fn archive_row(archive: &str, a: &Audit, pii: &Pii) -> ArchiveRow {
     let process = e.process.as_ref();
     let ocr = e.ocr.as_ref();
     // The OCR's document data, else the agent's, else finalResult.
-    let field = |k: &str| e.document_value(k);
+    let field = |k: &str| e.document_value(k).unwrap_or_default().to_owned();
     let s = |o: Option<&String>| o.cloned().unwrap_or_default();
-    let join = |it: Vec<String>| it.join("; ");
+    let join = |it: Vec<String>| it.join(SEPARATOR);
+    let reasons = |d: &crate::Decision| join(d.reasons.iter().map(ToString::to_string).collect());
+    let subjects = |codes: &[ReasonCode]| {
+        join(
+            v.automatic
+                .reasons
+                .iter()
+                .filter(|r| codes.contains(&r.code))
+                .map(|r| r.subject.clone())
+                .collect(),
+        )
+    };
+    let review = v.review.as_ref();
     ArchiveRow {
         archive: archive.to_owned(),
         sha256: a.archive.fingerprint.sha256.clone(),
@@ -339,61 +256,77 @@ fn archive_row(archive: &str, a: &Audit, pii: &Pii) -> ArchiveRow {
             .verification_date
             .map(|d| d.date.to_string())
             .unwrap_or_default(),
+        verification_date_source: v
+            .verification_date
+            .map(|d| d.source.to_string())
+            .unwrap_or_default(),
         recorded_status: v
             .recorded_status
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default(),
-        status: v.decision.status.as_str().to_owned(),
-        default_status: v.reference_status().as_str().to_owned(),
-        automatic_status: v.automatic.status.as_str().to_owned(),
+        status: v.decision.status.to_string(),
+        default_status: v.reference_status().to_string(),
+        automatic_status: v.automatic.status.to_string(),
         agrees: v.agrees,
-        reasons: join(v.decision.reasons.iter().map(ToString::to_string).collect()),
-        checks_failed: join(
-            v.automatic
-                .reasons
-                .iter()
-                .filter(|r| {
-                    matches!(
-                        r.code,
-                        ReasonCode::SecurityCheckFailed | ReasonCode::SecurityCheckUnreadable
-                    )
-                })
-                .map(|r| r.subject.clone())
-                .collect(),
-        ),
-        features_missing: join(
-            v.automatic
-                .reasons
-                .iter()
-                .filter(|r| r.code == ReasonCode::FeatureNotFound)
-                .map(|r| r.subject.clone())
-                .collect(),
-        ),
+        reasons: reasons(&v.decision),
+        automatic_reasons: reasons(&v.automatic),
+        checks_failed: subjects(&[
+            ReasonCode::SecurityCheckFailed,
+            ReasonCode::SecurityCheckUnreadable,
+        ]),
+        features_missing: subjects(&[ReasonCode::FeatureNotFound]),
         similarity: ocr
-            .and_then(|o| o.similarity_word())
-            .unwrap_or_default()
-            .to_owned(),
+            .and_then(|o| o.similarity.as_ref())
+            .map(|s| {
+                s.level().map_or_else(
+                    || {
+                        ocr.and_then(|o| o.similarity_word())
+                            .unwrap_or_default()
+                            .to_owned()
+                    },
+                    |l| l.to_string(),
+                )
+            })
+            .unwrap_or_default(),
         liveness: ocr.and_then(|o| o.liveness_detected),
-        document_type: field("documentType").unwrap_or_default().to_owned(),
-        issuing_country: field("issuingCountry").unwrap_or_default().to_owned(),
-        nationality: field("nationality").unwrap_or_default().to_owned(),
-        document_number: pii.apply(PiiField::DocumentNumber, field("documentNumber")),
-        first_name: pii.apply(PiiField::Name, field("firstName")),
-        last_name: pii.apply(PiiField::Name, field("lastName")),
-        date_of_birth: pii.apply(PiiField::DateOfBirth, field("dateOfBirth")),
+        review_decision: review.map(|r| r.decision.to_string()).unwrap_or_default(),
+        reviewer: review.and_then(|r| r.verifier.clone()).unwrap_or_default(),
+        review_date: review
+            .and_then(|r| r.date)
+            .map(|d| d.to_string())
+            .unwrap_or_default(),
+        rejection_types: review
+            .map(|r| join(r.rejection_types.clone()))
+            .unwrap_or_default(),
+        document_type: field("documentType"),
+        issuing_country: field("issuingCountry"),
+        nationality: field("nationality"),
+        date_of_issue: field("dateOfIssue"),
+        date_of_expiry: field("dateOfExpiry"),
+        document_number: pii.apply(PiiField::DocumentNumber, e.document_value("documentNumber")),
+        first_name: pii.apply(PiiField::Name, e.document_value("firstName")),
+        last_name: pii.apply(PiiField::Name, e.document_value("lastName")),
+        date_of_birth: pii.apply(PiiField::DateOfBirth, e.document_value("dateOfBirth")),
         personal_number: pii.apply(
             PiiField::PersonalNumber,
-            field("personalIdentificationNumber"),
+            e.document_value("personalIdentificationNumber"),
         ),
-        address: pii.apply(PiiField::Address, field("address")),
-        findings: v.findings.len(),
-        max_severity: v
-            .max_severity()
-            .map(|s| s.as_str().to_owned())
-            .unwrap_or_default(),
+        address: pii.apply(PiiField::Address, e.document_value("address")),
+        findings: Some(v.findings.len()),
+        max_severity: String::new(),
         error_code: String::new(),
         error: String::new(),
+        process_record_file: e
+            .outside_record
+            .as_ref()
+            .map(|o| o.path.clone())
+            .unwrap_or_default(),
+        process_record_sha256: e
+            .outside_record
+            .as_ref()
+            .map(|o| o.sha256.clone())
+            .unwrap_or_default(),
         policy: a.policy.name.clone(),
         policy_digest: a.policy.digest(),
         pii: pii.name(),

@@ -1,111 +1,354 @@
-//! The report writer: five CSV files written under temporary names and
-//! renamed into place only when the run is complete, so an interrupted run
-//! leaves no half-written report, and an earlier report stays whole until
-//! the new one is.
+//! The report folder as one unit. A run writes everything — the CSV files,
+//! `audits.jsonl`, the exhibits under `crops/`, `summary.txt`, `run.json` —
+//! into a staging folder inside the report folder, and only when the run is
+//! complete swaps each into place, moving what an earlier report left (its
+//! stale crops included) out of the way first. An interrupted run leaves the
+//! previous report whole; a lock file keeps two runs out of one folder.
 
-use super::REPORT_FILES;
-use super::rows::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow, Rows};
+use super::REPORT_ENTRIES;
+use super::columns::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow};
+use super::excel;
+use super::rows::Rows;
+use super::run::{FileRecord, RunRecord};
+use crate::codes::hex;
 use crate::error::OutputError;
-use crate::fsio::{self, PartialFile};
+use crate::fsio;
 use serde::Serialize;
-use std::fs::{self, File};
-use std::io;
+use sha2::{Digest, Sha256};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
-/// One CSV file being written.
+/// Where a run writes until it is complete.
+const STAGING: &str = ".eid-audit-partial";
+/// Where an earlier report's entries go while the new ones move in.
+const OLD: &str = ".eid-audit-old";
+/// The lock file of a report folder.
+const LOCK: &str = ".eid-audit.lock";
+
+/// How a report is written.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default)]
+pub struct WriterOptions {
+    /// Replace a report already in the folder.
+    pub force: bool,
+    /// Also write `audits.jsonl`.
+    pub jsonl: bool,
+    /// Write the CSV files for spreadsheets: a byte-order mark, cells that
+    /// would start a formula made inert, hexadecimal kept as text.
+    pub excel: bool,
+}
+
+impl WriterOptions {
+    /// These options, replacing an earlier report or not.
+    pub fn with_force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+
+    /// These options, with `audits.jsonl` or not.
+    pub fn with_jsonl(mut self, jsonl: bool) -> Self {
+        self.jsonl = jsonl;
+        self
+    }
+
+    /// These options, for spreadsheets or not.
+    pub fn with_excel(mut self, excel: bool) -> Self {
+        self.excel = excel;
+        self
+    }
+}
+
+/// The lock of a report folder, removed when dropped.
+struct Lock(PathBuf);
+
+impl Lock {
+    /// Takes the lock of `dir`. A lock left by a run that was killed (its
+    /// process is gone) is taken over; one held by a live run is refused.
+    fn take(dir: &Path) -> Result<Lock, OutputError> {
+        let path = dir.join(LOCK);
+        for _ in 0..2 {
+            match OpenOptions::new().write(true).create_new(true).open(&path) {
+                Ok(mut f) => {
+                    let _ = writeln!(f, "{}", std::process::id());
+                    return Ok(Lock(path));
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+                    if !held_by_a_dead_process(&path) {
+                        return Err(OutputError::Locked { path });
+                    }
+                    fs::remove_file(&path).map_err(OutputError::io(&path))?;
+                }
+                Err(e) => return Err(OutputError::io(&path)(e)),
+            }
+        }
+        Err(OutputError::Locked { path })
+    }
+}
+
+/// True when the lock file names a process that no longer runs (Linux: no
+/// `/proc/<pid>`). Elsewhere a lock is always taken as held.
+fn held_by_a_dead_process(lock: &Path) -> bool {
+    let Some(pid) = fs::read_to_string(lock)
+        .ok()
+        .and_then(|s| s.trim().parse::<u32>().ok())
+    else {
+        return false;
+    };
+    cfg!(target_os = "linux")
+        && pid != std::process::id()
+        && !Path::new("/proc").join(pid.to_string()).exists()
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
+}
+
+/// One CSV file being written in the staging folder.
 struct CsvFile {
-    file: PartialFile<csv::Writer<File>>,
+    path: PathBuf,
+    writer: csv::Writer<File>,
 }
 
 impl CsvFile {
     fn create<T: Serialize + Default>(dir: &Path, name: &str) -> Result<CsvFile, OutputError> {
-        let file = PartialFile::create_with(dir, name, |f| {
-            csv::WriterBuilder::new()
-                .has_headers(false)
-                .buffer_capacity(256 << 10)
-                .from_writer(f)
-        })?;
-        let mut file = CsvFile { file };
+        let path = dir.join(name);
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+            .map_err(OutputError::io(&path))?;
+        let mut writer = csv::WriterBuilder::new()
+            .has_headers(false)
+            .buffer_capacity(256 << 10)
+            .from_writer(file);
         // A header even for a file that gets no rows: it still says what it holds.
-        let header = header_of::<T>().map_err(OutputError::io(file.file.path()))?;
-        file.file
-            .writer()
+        let header = header_of::<T>().map_err(OutputError::io(&path))?;
+        writer
             .write_record(&header)
-            .map_err(|e| OutputError::io(file.file.path())(io::Error::from(e)))?;
-        Ok(file)
+            .map_err(|e| OutputError::io(&path)(io::Error::from(e)))?;
+        Ok(CsvFile { path, writer })
     }
 
-    /// Appends one row.
     fn row(&mut self, record: &impl Serialize) -> Result<(), OutputError> {
-        let result = self.file.writer().serialize(record);
-        result.map_err(|e| OutputError::io(self.file.path())(io::Error::from(e)))
+        let result = self.writer.serialize(record);
+        result.map_err(|e| OutputError::io(&self.path)(io::Error::from(e)))
+    }
+
+    fn close(mut self) -> Result<(), OutputError> {
+        self.writer.flush().map_err(OutputError::io(&self.path))
     }
 }
 
-/// The five CSV files of a report. Dropping the writer before
-/// [`ReportWriter::finish`] removes the partial files.
+/// A report being written. Dropping it before [`ReportWriter::finish`]
+/// removes everything it wrote and leaves the folder as it was.
 pub struct ReportWriter {
-    archives: CsvFile,
-    checks: CsvFile,
-    features: CsvFile,
-    findings: CsvFile,
-    members: CsvFile,
+    dir: PathBuf,
+    staging: PathBuf,
+    excel: bool,
+    files: Option<[CsvFile; 5]>,
+    jsonl: Option<(PathBuf, BufWriter<File>)>,
+    _lock: Lock,
 }
 
 impl ReportWriter {
-    /// Starts a report in `dir`, which is created if needed. An existing report
-    /// is refused unless `force`.
-    pub fn create(dir: impl AsRef<Path>, force: bool) -> Result<ReportWriter, OutputError> {
+    /// Starts a report in `dir`, which is created if needed. An existing
+    /// report is refused unless `force`; what an interrupted run left is
+    /// cleared.
+    pub fn create(
+        dir: impl AsRef<Path>,
+        options: &WriterOptions,
+    ) -> Result<ReportWriter, OutputError> {
         let dir = dir.as_ref();
-        fsio::ensure_dir(dir)?;
-        if !force {
-            for name in REPORT_FILES {
-                let path = dir.join(name);
-                if fs::symlink_metadata(&path).is_ok() {
-                    return Err(OutputError::Exists { path });
-                }
-            }
+        fsio::ensure_dir(dir).map_err(|e| match e {
+            OutputError::Io { path, source } => OutputError::Folder { path, source },
+            other => other,
+        })?;
+        let lock = Lock::take(dir)?;
+        if !options.force
+            && let Some(found) = REPORT_ENTRIES
+                .iter()
+                .map(|n| dir.join(n))
+                .find(|p| fs::symlink_metadata(p).is_ok())
+        {
+            return Err(OutputError::Exists { path: found });
         }
+        // Leftovers of an interrupted run: ours to clear, under the lock.
+        for leftover in [STAGING, OLD] {
+            remove_all(&dir.join(leftover))?;
+        }
+        let staging = dir.join(STAGING);
+        fs::create_dir(&staging).map_err(OutputError::io(&staging))?;
+        let files = [
+            CsvFile::create::<ArchiveRow>(&staging, super::REPORT_FILES[0])?,
+            CsvFile::create::<CheckRow>(&staging, super::REPORT_FILES[1])?,
+            CsvFile::create::<FeatureRow>(&staging, super::REPORT_FILES[2])?,
+            CsvFile::create::<FindingRow>(&staging, super::REPORT_FILES[3])?,
+            CsvFile::create::<MemberRow>(&staging, super::REPORT_FILES[4])?,
+        ];
+        let jsonl = if options.jsonl {
+            let path = staging.join("audits.jsonl");
+            let file = File::create(&path).map_err(OutputError::io(&path))?;
+            Some((path, BufWriter::with_capacity(256 << 10, file)))
+        } else {
+            None
+        };
         Ok(ReportWriter {
-            archives: CsvFile::create::<ArchiveRow>(dir, REPORT_FILES[0])?,
-            checks: CsvFile::create::<CheckRow>(dir, REPORT_FILES[1])?,
-            features: CsvFile::create::<FeatureRow>(dir, REPORT_FILES[2])?,
-            findings: CsvFile::create::<FindingRow>(dir, REPORT_FILES[3])?,
-            members: CsvFile::create::<MemberRow>(dir, REPORT_FILES[4])?,
+            dir: dir.to_owned(),
+            staging,
+            excel: options.excel,
+            files: Some(files),
+            jsonl,
+            _lock: lock,
         })
+    }
+
+    /// The folder exhibits are written to (`crops/`), inside the staging
+    /// folder so that they move in with the report.
+    pub fn crops_dir(&self) -> PathBuf {
+        self.staging.join("crops")
     }
 
     /// Appends one archive's rows.
     pub fn write(&mut self, rows: &Rows) -> Result<(), OutputError> {
-        self.archives.row(&rows.archive)?;
+        let Some([archives, checks, features, findings, members]) = self.files.as_mut() else {
+            return Ok(());
+        };
+        archives.row(&rows.archive)?;
         for r in &rows.checks {
-            self.checks.row(r)?;
+            checks.row(r)?;
         }
         for r in &rows.features {
-            self.features.row(r)?;
+            features.row(r)?;
         }
         for r in &rows.findings {
-            self.findings.row(r)?;
+            findings.row(r)?;
         }
         for r in &rows.members {
-            self.members.row(r)?;
+            members.row(r)?;
         }
         Ok(())
     }
 
-    /// Renames every file into place; returns the final paths.
-    pub fn finish(self) -> Result<Vec<PathBuf>, OutputError> {
-        [
-            self.archives,
-            self.checks,
-            self.features,
-            self.findings,
-            self.members,
-        ]
-        .into_iter()
-        .map(|f| f.file.persist())
-        .collect()
+    /// Appends one line to `audits.jsonl` (when it is written).
+    pub fn write_json(&mut self, value: &impl Serialize) -> Result<(), OutputError> {
+        let Some((path, w)) = self.jsonl.as_mut() else {
+            return Ok(());
+        };
+        serde_json::to_writer(&mut *w, value)
+            .map_err(io::Error::from)
+            .and_then(|()| w.write_all(b"\n"))
+            .map_err(OutputError::io(path))
     }
+
+    /// Completes the report: closes the files, writes `summary.txt`, hashes
+    /// every file written into `run.json`, and swaps it all into place.
+    /// Returns the report's entries as they now are in the folder.
+    pub fn finish(
+        mut self,
+        summary: &str,
+        mut run: RunRecord,
+    ) -> Result<Vec<PathBuf>, OutputError> {
+        for f in self.files.take().into_iter().flatten() {
+            let path = f.path.clone();
+            f.close()?;
+            if self.excel {
+                excel::rewrite(&path).map_err(OutputError::io(&path))?;
+            }
+        }
+        if let Some((path, mut w)) = self.jsonl.take() {
+            w.flush().map_err(OutputError::io(&path))?;
+        }
+        fsio::write_atomic(&self.staging, "summary.txt", |w| {
+            w.write_all(summary.as_bytes())
+        })?;
+        run.outputs = hash_all(&self.staging)?;
+        fsio::write_atomic(&self.staging, "run.json", |w| {
+            serde_json::to_writer_pretty(&mut *w, &run)?;
+            w.write_all(b"\n")
+        })?;
+        self.swap()
+    }
+
+    /// Moves the earlier report's entries out of the way, the new ones in,
+    /// then removes the earlier ones and the empty staging folder.
+    fn swap(&mut self) -> Result<Vec<PathBuf>, OutputError> {
+        let old = self.dir.join(OLD);
+        fs::create_dir(&old).map_err(OutputError::io(&old))?;
+        for name in REPORT_ENTRIES {
+            let path = self.dir.join(name);
+            if fs::symlink_metadata(&path).is_ok() {
+                fs::rename(&path, old.join(name)).map_err(OutputError::io(&path))?;
+            }
+        }
+        let mut done = Vec::new();
+        for name in REPORT_ENTRIES {
+            let from = self.staging.join(name);
+            if fs::symlink_metadata(&from).is_ok() {
+                let to = self.dir.join(name);
+                fs::rename(&from, &to).map_err(OutputError::io(&to))?;
+                done.push(to);
+            }
+        }
+        remove_all(&old)?;
+        remove_all(&self.staging)?;
+        Ok(done)
+    }
+}
+
+impl Drop for ReportWriter {
+    fn drop(&mut self) {
+        // A report that was not finished never reaches the folder.
+        let _ = fs::remove_dir_all(&self.staging);
+    }
+}
+
+/// Removes a folder and everything in it, if it exists; never follows a link.
+fn remove_all(path: &Path) -> Result<(), OutputError> {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => fs::remove_dir_all(path).map_err(OutputError::io(path)),
+        Ok(_) => fs::remove_file(path).map_err(OutputError::io(path)),
+        Err(_) => Ok(()),
+    }
+}
+
+/// SHA-256 and size of every file under `root`, by path relative to it, in order.
+fn hash_all(root: &Path) -> Result<Vec<FileRecord>, OutputError> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).map_err(OutputError::io(&dir))? {
+            let entry = entry.map_err(OutputError::io(&dir))?;
+            let path = entry.path();
+            let kind = entry.file_type().map_err(OutputError::io(&path))?;
+            if kind.is_dir() {
+                stack.push(path);
+            } else if kind.is_file() {
+                let mut hasher = Sha256::new();
+                let mut file = File::open(&path).map_err(OutputError::io(&path))?;
+                let mut buf = vec![0u8; 256 << 10];
+                let mut bytes = 0u64;
+                loop {
+                    let n = file.read(&mut buf).map_err(OutputError::io(&path))?;
+                    if n == 0 {
+                        break;
+                    }
+                    hasher.update(&buf[..n]);
+                    bytes += n as u64;
+                }
+                let relative = path.strip_prefix(root).unwrap_or(&path);
+                out.push(FileRecord {
+                    path: relative.to_string_lossy().replace('\\', "/"),
+                    sha256: hex(&hasher.finalize()),
+                    bytes,
+                });
+            }
+        }
+    }
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
 }
 
 /// The header row of `T`: its field names, as serde names them, taken from a

@@ -3,7 +3,7 @@
 use super::{Format, JudgeArgs, Outcome};
 use crate::table::Table;
 use eid_archive::evidence::Source;
-use eid_archive::{Audit, MemberKind, ReviewDecision};
+use eid_archive::{Archive, Audit, MemberKind, ReviewDecision};
 use std::fmt::Write as _;
 use std::io::{self, Write as _};
 use std::path::PathBuf;
@@ -19,13 +19,26 @@ pub struct Args {
     /// a `.json` with the archive's file stem beside it is used when present.
     #[arg(long, value_name = "FILE")]
     process: Option<PathBuf>,
+    /// Decode every image, so that a broken one is a finding.
+    #[arg(long)]
+    verify_media: bool,
+    #[command(flatten)]
+    personal: super::PiiArgs,
     #[command(flatten)]
     judge: JudgeArgs,
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let options = args.judge.options(args.process.clone())?;
-    let audit = match Audit::of_file(&args.archive, &options) {
+    let pii = args.personal.pii()?;
+    let opened = Archive::open(&args.archive, &options.read).and_then(|mut archive| {
+        let mut audit = Audit::of_archive(&archive, &options.policy)?;
+        if args.verify_media {
+            audit.verify_media(&mut archive);
+        }
+        Ok(audit)
+    });
+    let audit = match opened {
         Ok(a) => a,
         Err(e) => {
             crate::warn_line!("{e}");
@@ -35,7 +48,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut out = io::stdout().lock();
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &audit).map_err(io::Error::from)?;
+            let mut value = serde_json::to_value(&audit)?;
+            pii.redact_json(&mut value);
+            if let serde_json::Value::Object(map) = &mut value {
+                map.insert("pii".into(), pii.name().into());
+            }
+            serde_json::to_writer_pretty(&mut out, &value).map_err(io::Error::from)?;
             writeln!(out)?;
         }
         Format::Text => out.write_all(crate::terminal::clean(&render(&audit)).as_bytes())?,

@@ -1,11 +1,16 @@
-//! The subcommands, one file each, and the exit-code contract.
+//! The subcommands, one file each, the options they share, and the
+//! exit-code contract.
 
 mod crops;
 mod inspect;
+mod pseudonym;
 mod report;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use anyhow::{Context, bail};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use eid_archive::report::Pii;
 use eid_archive::{AuditOptions, Limits, Policy, ProcessSource, ReadOptions};
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -16,7 +21,8 @@ use std::process::ExitCode;
 ///
 /// Exit codes: 0 every archive read and every recomputed status agrees with the
 /// recorded one (or none was recorded); 1 all read but at least one disagrees;
-/// 2 an archive could not be read, or bad usage.
+/// 2 an archive could not be read (or a member fails its integrity check), or
+/// bad usage; 130 interrupted.
 #[derive(Debug, Parser)]
 #[command(name = "eid-audit", version, about, long_about)]
 pub struct Cli {
@@ -28,10 +34,20 @@ pub struct Cli {
 enum Command {
     /// Reproduce one archive's decision and show the evidence behind it.
     Inspect(inspect::Args),
-    /// Cut every found feature's box into a PNG and draw an annotated image per side.
+    /// Write one archive's exhibits: each side as stored, its annotation, a crop per feature.
     Crops(crops::Args),
-    /// Audit many archives in parallel into CSV files for compliance.
+    /// Audit many archives in parallel into a report folder for compliance.
     Report(report::Args),
+    /// Print the HMAC pseudonym of a value, to find one person in a `--pii hmac` report.
+    Pseudonym(pseudonym::Args),
+    /// Print a shell completion script.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff).
+    Man,
 }
 
 /// Output format of `inspect`.
@@ -50,7 +66,8 @@ pub struct JudgeArgs {
     #[arg(long, value_name = "FILE")]
     policy: Option<PathBuf>,
     /// Resource limits (TOML: max_members, max_json_bytes, max_image_bytes,
-    /// max_image_dimension, max_total_bytes, max_json_depth); see SECURITY.md.
+    /// max_image_dimension, max_total_bytes, max_json_depth, max_archive_bytes);
+    /// see docs/archive-format.md.
     #[arg(long, value_name = "FILE")]
     limits: Option<PathBuf>,
 }
@@ -75,6 +92,77 @@ impl JudgeArgs {
             .with_process(process.map_or(ProcessSource::Auto, ProcessSource::File));
         Ok(AuditOptions::default().with_read(read).with_policy(policy))
     }
+
+    /// The text of the policy file, for the run's record.
+    fn policy_text(&self) -> Option<String> {
+        std::fs::read_to_string(self.policy.as_ref()?).ok()
+    }
+}
+
+/// How personal data is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PiiMode {
+    /// Leave personal data out.
+    Omit,
+    /// Keep a recognisable shape: `M**** P****`, `*******890`.
+    Mask,
+    /// A keyed HMAC-SHA256 pseudonym (key from --pii-key-file or EID_AUDIT_PII_KEY).
+    Hmac,
+    /// Write it as it is.
+    Full,
+}
+
+/// The environment variable that may hold the HMAC key.
+const KEY_ENV: &str = "EID_AUDIT_PII_KEY";
+
+/// Personal-data options, shared by `inspect` and `report`.
+#[derive(Debug, clap::Args)]
+pub struct PiiArgs {
+    /// How names, document numbers, birth dates, addresses and personal numbers
+    /// are written (images are not covered: see --crops-exclude).
+    #[arg(long, value_enum, default_value = "omit")]
+    pii: PiiMode,
+    /// File holding the HMAC key for --pii hmac (else the EID_AUDIT_PII_KEY variable).
+    #[arg(long, value_name = "FILE")]
+    pii_key_file: Option<PathBuf>,
+}
+
+impl PiiArgs {
+    /// The library's mode, with its key read and checked.
+    pub fn pii(&self) -> anyhow::Result<Pii> {
+        if self.pii_key_file.is_some() && self.pii != PiiMode::Hmac {
+            bail!("--pii-key-file is only for --pii hmac");
+        }
+        Ok(match self.pii {
+            PiiMode::Omit => Pii::Omit,
+            PiiMode::Mask => Pii::Mask,
+            PiiMode::Full => Pii::Full,
+            PiiMode::Hmac => Pii::Hmac(hmac_key(self.pii_key_file.as_ref())?),
+        })
+    }
+}
+
+/// The HMAC key: from a file (a trailing line break dropped) or the
+/// environment, never from a flag value, which would show in process lists.
+fn hmac_key(file: Option<&PathBuf>) -> anyhow::Result<Vec<u8>> {
+    let key = match (file, std::env::var_os(KEY_ENV)) {
+        (Some(f), _) => {
+            let mut k = std::fs::read(f)
+                .with_context(|| format!("{}: cannot read the key", f.display()))?;
+            while k.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+                k.pop();
+            }
+            k
+        }
+        (None, Some(v)) => v.into_encoded_bytes(),
+        (None, None) => {
+            bail!("--pii hmac needs a key: --pii-key-file FILE or the {KEY_ENV} variable")
+        }
+    };
+    if key.len() < 16 {
+        bail!("the HMAC key must be at least 16 bytes");
+    }
+    Ok(key)
 }
 
 /// What a run found, mapped to the exit-code contract in one place.
@@ -84,8 +172,10 @@ pub enum Outcome {
     Agrees,
     /// Everything read; at least one disagreement.
     Disagrees,
-    /// At least one archive could not be read.
+    /// At least one archive could not be read (or fails its integrity check).
     Unreadable,
+    /// Stopped by the user; the previous report is kept.
+    Interrupted,
 }
 
 impl Outcome {
@@ -94,6 +184,7 @@ impl Outcome {
             Outcome::Agrees => ExitCode::SUCCESS,
             Outcome::Disagrees => ExitCode::from(1),
             Outcome::Unreadable => ExitCode::from(2),
+            Outcome::Interrupted => ExitCode::from(130),
         }
     }
 }
@@ -103,5 +194,18 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Inspect(args) => inspect::run(args),
         Command::Crops(args) => crops::run(args),
         Command::Report(args) => report::run(args),
+        Command::Pseudonym(args) => pseudonym::run(args),
+        Command::Completions { shell } => {
+            let mut out = std::io::stdout().lock();
+            clap_complete::generate(shell, &mut Cli::command(), "eid-audit", &mut out);
+            out.flush()?;
+            Ok(Outcome::Agrees)
+        }
+        Command::Man => {
+            let mut out = std::io::stdout().lock();
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            out.flush()?;
+            Ok(Outcome::Agrees)
+        }
     }
 }

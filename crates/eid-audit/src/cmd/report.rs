@@ -1,63 +1,68 @@
 //! `eid-audit report PATH... --out DIR`: the batch compliance report.
 
-use super::{JudgeArgs, Outcome};
-use anyhow::{Context, bail};
-use clap::ValueEnum;
-use eid_archive::batch::{self, Batch, BatchOptions, Shard};
-use eid_archive::report::{Pii, ReportWriter, RowOptions, Rows, Summary};
-use indicatif::{ProgressBar, ProgressStyle};
+use super::{JudgeArgs, Outcome, PiiArgs};
+use anyhow::bail;
+use eid_archive::Audit;
+use eid_archive::batch::{self, Batch, BatchOptions, Input, Shard};
+use eid_archive::report::{
+    Host, Images, Pii, PolicyRecord, ReportWriter, RowOptions, Rows, RunRecord, Summary, Tool,
+    WriterOptions, utc_timestamp,
+};
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use std::io::{self, IsTerminal, Write as _};
 use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
-use std::time::Instant;
-
-/// The environment variable that may hold the HMAC key.
-const KEY_ENV: &str = "EID_AUDIT_PII_KEY";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-enum PiiMode {
-    /// Leave personal data out (empty cells).
-    Omit,
-    /// Keep a recognisable shape: `M**** P****`, `*******890`.
-    Mask,
-    /// A keyed HMAC-SHA256 pseudonym (key from --pii-key-file or EID_AUDIT_PII_KEY).
-    Hmac,
-    /// Write it as it is.
-    Full,
-}
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Instant, SystemTime};
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  eid-audit report testdata/*.zip -o report -f
+  eid-audit report /store -o report --crops --crops-exclude Photo --jsonl
+  find /store -name '*.zip' | eid-audit report - -o report --pii hmac --pii-key-file key
+  eid-audit report /store -o out/3 --shard 3/8")]
 pub struct Args {
     /// Archives, or folders walked recursively for *.zip; `-` reads paths from standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
-    /// Report folder: archives.csv, checks.csv, features.csv, findings.csv, members.csv.
-    #[arg(long, value_name = "DIR")]
+    /// Report folder: archives.csv, checks.csv, features.csv, findings.csv,
+    /// members.csv, summary.txt, run.json (and audits.jsonl, crops/).
+    #[arg(short, long, value_name = "DIR")]
     out: PathBuf,
     /// Worker threads (default: one per core).
-    #[arg(long, value_name = "N")]
+    #[arg(short, long, value_name = "N")]
     jobs: Option<NonZeroUsize>,
-    /// Also write the exhibits under DIR/crops/<processId>/: each side's image
-    /// as stored, its annotation, and a crop per feature. Images are personal
-    /// data: faces and signatures are written whatever --pii says (see
-    /// --crops-exclude).
+    /// Also write each archive's exhibits under DIR/crops/<processId>/: each side
+    /// as stored, its annotation, a crop per feature. Images are personal data:
+    /// faces and signatures are written whatever --pii says (see --crops-exclude).
     #[arg(long)]
     crops: bool,
     #[command(flatten)]
     exhibits: super::crops::ExhibitArgs,
-    /// How names, document numbers, birth dates, addresses and personal numbers are written.
-    #[arg(long, value_enum, default_value = "omit")]
-    pii: PiiMode,
-    /// File holding the HMAC key for --pii hmac (else the EID_AUDIT_PII_KEY variable).
-    #[arg(long, value_name = "FILE")]
-    pii_key_file: Option<PathBuf>,
-    /// SHA-256 of every member in members.csv (inflates every member, videos included).
+    #[command(flatten)]
+    personal: PiiArgs,
+    /// SHA-256 of every member in members.csv; inflating each whole also checks
+    /// its CRC and size (a failure is an error finding, and exit code 2).
     #[arg(long)]
     hash_members: bool,
-    /// Replace a report already in DIR.
+    /// Decode every image, so that a broken one is a finding without --crops.
     #[arg(long)]
+    verify_media: bool,
+    /// Also write audits.jsonl: one JSON object per archive, as inspect --format json.
+    #[arg(long)]
+    jsonl: bool,
+    /// Write the CSV files for spreadsheets: a byte-order mark, formula-like
+    /// cells made text, CRC-32 kept as text.
+    #[arg(long)]
+    excel: bool,
+    /// Replace a report already in DIR (all of it, earlier crops included).
+    #[arg(short, long)]
     force: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    quiet: bool,
     /// Process only shard K of N (1-based), chosen by a hash of each path.
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
@@ -65,109 +70,129 @@ pub struct Args {
     judge: JudgeArgs,
 }
 
-fn pii(args: &Args) -> anyhow::Result<Pii> {
-    Ok(match args.pii {
-        PiiMode::Omit => Pii::Omit,
-        PiiMode::Mask => Pii::Mask,
-        PiiMode::Full => Pii::Full,
-        PiiMode::Hmac => {
-            let key = match (&args.pii_key_file, std::env::var_os(KEY_ENV)) {
-                (Some(f), _) => {
-                    let mut k = std::fs::read(f)
-                        .with_context(|| format!("{}: cannot read the key", f.display()))?;
-                    while k.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-                        k.pop();
-                    }
-                    k
-                }
-                (None, Some(v)) => v.into_encoded_bytes(),
-                (None, None) => {
-                    bail!("--pii hmac needs a key: --pii-key-file FILE or the {KEY_ENV} variable")
-                }
-            };
-            if key.len() < 16 {
-                bail!("the HMAC key must be at least 16 bytes");
-            }
-            Pii::Hmac(key)
-        }
-    })
-    .map_err(|e: anyhow::Error| e)
-}
-
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
-    let audit = args.judge.options(None)?;
-    let pii = pii(&args)?;
+    let started_at = SystemTime::now();
     let started = Instant::now();
+    let audit_options = args.judge.options(None)?;
+    let pii = args.personal.pii()?;
     let mut inputs = batch::discover(&args.paths, &mut io::stdin().lock());
     if let Some(shard) = args.shard {
         inputs.retain(|i| shard.contains(i.path()));
+    } else if inputs.is_empty() {
+        // A mistyped folder must not look like a clean, empty audit.
+        bail!(
+            "no archives found in {}: nothing to report",
+            shown(&args.paths)
+        );
     }
-    let mut writer = ReportWriter::create(&args.out, args.force)?;
-    let policy = audit.policy.clone();
-    let mut options = BatchOptions::new(audit)
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let flag = interrupted.clone();
+        // A second handler cannot be installed (tests run the binary, not this twice).
+        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    }
+    let writer_options = WriterOptions::default()
+        .with_force(args.force)
+        .with_jsonl(args.jsonl)
+        .with_excel(args.excel);
+    let mut writer = ReportWriter::create(&args.out, &writer_options)?;
+    let policy = audit_options.policy.clone();
+    let limits = audit_options.read.limits;
+    let mut options = BatchOptions::new(audit_options)
         .with_jobs(args.jobs)
-        .with_member_hashes(args.hash_members);
+        .with_member_hashes(args.hash_members)
+        .with_media_verified(args.verify_media);
     if args.crops {
-        options = options.with_crops(args.out.join("crops"), args.exhibits.options());
+        options = options.with_crops(writer.crops_dir(), args.exhibits.options());
     }
     let batch = Batch::new(options)?;
     let row_options = RowOptions {
         pii: &pii,
         crops_prefix: "crops/",
     };
-
-    let bar = if io::stderr().is_terminal() {
-        let bar = ProgressBar::new(inputs.len() as u64);
-        bar.set_style(
-            ProgressStyle::with_template(
-                "{elapsed_precise} [{bar:40}] {pos}/{len} archives, {per_sec} ({eta} left)",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar())
-            .progress_chars("=> "),
-        );
-        bar
-    } else {
-        ProgressBar::hidden()
-    };
-
+    let bar = progress(inputs.len(), args.quiet);
     let mut summary = Summary::default();
     let mut write_error = None;
     batch.run(&inputs, |outcome| {
         let path = outcome.input.path();
-        let rows = match &outcome.result {
-            Ok(p) => Rows::of_audit(
-                path,
-                &p.audit,
-                p.crops.as_ref().map(Result::as_ref),
-                &row_options,
-            ),
+        let (rows, json) = match &outcome.result {
+            Ok(p) => {
+                let rows = Rows::of_audit(
+                    path,
+                    &p.audit,
+                    p.crops.as_ref().map(Result::as_ref),
+                    &row_options,
+                );
+                (rows, args.jsonl.then(|| audit_json(&p.audit, &pii)))
+            }
             Err(e) => {
                 bar.suspend(|| crate::warn_line!("{e}"));
-                Rows::of_error(path, e, &policy, &row_options)
+                let rows = Rows::of_error(path, e, &policy, &row_options);
+                (rows, args.jsonl.then(|| error_json(outcome.input, e)))
             }
         };
         summary.add(&rows);
+        bar.set_message(format!(
+            "{} disagree, {} errors",
+            summary.disagreements, summary.errors
+        ));
         bar.inc(1);
-        match writer.write(&rows) {
-            Ok(()) => ControlFlow::Continue(()),
-            Err(e) => {
-                write_error = Some(e);
-                ControlFlow::Break(())
-            }
+        let written = writer
+            .write(&rows)
+            .and_then(|()| json.map_or(Ok(()), |j| writer.write_json(&j)));
+        if let Err(e) = written {
+            write_error = Some(e);
+            return ControlFlow::Break(());
         }
+        if interrupted.load(Ordering::SeqCst) {
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
     });
     bar.finish_and_clear();
     if let Some(e) = write_error {
-        // Dropping the writer removes the partial files.
+        // Dropping the writer removes what it wrote; the folder is as it was.
         drop(writer);
         return Err(e.into());
     }
-    let files = writer.finish()?;
+    if interrupted.load(Ordering::SeqCst) {
+        drop(writer);
+        crate::warn_line!("eid-audit: interrupted; the previous report is kept");
+        return Ok(Outcome::Interrupted);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let run = RunRecord {
+        tool: Tool {
+            name: "eid-audit".into(),
+            version: env!("CARGO_PKG_VERSION").into(),
+            commit: option_env!("EID_AUDIT_GIT_COMMIT").map(str::to_owned),
+        },
+        command_line: std::env::args().collect(),
+        started: utc_timestamp(started_at),
+        ended: utc_timestamp(SystemTime::now()),
+        host: Host {
+            cores: std::thread::available_parallelism().map_or(1, NonZeroUsize::get),
+            jobs: batch.threads(),
+        },
+        policy: PolicyRecord {
+            name: policy.name.clone(),
+            digest: policy.digest(),
+            rules: serde_json::to_value(&policy)?,
+            text: args.judge.policy_text(),
+            warnings: policy.warnings(),
+        },
+        limits,
+        pii: pii.name().into(),
+        images: images(&args),
+        summary: summary.record(),
+        ..RunRecord::default()
+    };
+    let files = writer.finish(&summary.render_named(seconds), run)?;
     let mut out = io::stdout().lock();
-    out.write_all(summary.render(started.elapsed().as_secs_f64()).as_bytes())?;
+    out.write_all(summary.render(seconds).as_bytes())?;
     writeln!(
         out,
-        "report       {} ({} files, pii {}, policy {} {})",
+        "report       {} ({} entries, pii {}, policy {} {})",
         args.out.display(),
         files.len(),
         pii.name(),
@@ -175,11 +200,79 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         policy.digest()
     )?;
     out.flush()?;
-    Ok(if summary.errors > 0 {
+    Ok(if summary.errors > 0 || summary.integrity_failures > 0 {
         Outcome::Unreadable
     } else if summary.disagreements > 0 {
         Outcome::Disagrees
     } else {
         Outcome::Agrees
     })
+}
+
+/// The paths given, for a message.
+fn shown(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// What `run.json` says about images.
+fn images(args: &Args) -> Images {
+    let options = args.exhibits.options();
+    Images {
+        written: args.crops,
+        annotation: args.crops.then(|| format!("{:?}", options.annotation).to_lowercase()),
+        excluded: if args.crops {
+            options.exclude.clone()
+        } else {
+            Vec::new()
+        },
+        note: args.crops.then(|| {
+            "images are personal data: faces, signatures and documents are written whatever the pii mode says, except what is excluded".into()
+        }),
+    }
+}
+
+/// One archive as `audits.jsonl` holds it: the JSON of `inspect --format
+/// json`, with personal data under the mode in force.
+fn audit_json(audit: &Audit, pii: &Pii) -> serde_json::Value {
+    let mut value = serde_json::to_value(audit).unwrap_or(serde_json::Value::Null);
+    pii.redact_json(&mut value);
+    if let serde_json::Value::Object(map) = &mut value {
+        map.insert("pii".into(), pii.name().into());
+    }
+    value
+}
+
+/// An archive that could not be read, as `audits.jsonl` holds it.
+fn error_json(input: &Input, e: &eid_archive::Error) -> serde_json::Value {
+    serde_json::json!({
+        "archive": {
+            "path": input.path().display().to_string(),
+            "sha256": e.fingerprint().map(|f| f.sha256.clone()),
+            "bytes": e.fingerprint().map(|f| f.bytes),
+        },
+        "error": {"code": e.code(), "message": e.detail()},
+    })
+}
+
+/// The progress bar on a terminal: archives done, the rate, and what was
+/// found so far; hidden with `--quiet` or when standard error is not a terminal.
+fn progress(len: usize, quiet: bool) -> ProgressBar {
+    if quiet || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    let style = ProgressStyle::with_template(
+        "{elapsed_precise} [{bar:30}] {pos}/{len} archives, {rate} ({eta} left), {msg}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .with_key("rate", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+        let _ = write!(w, "{:.0}/s", s.per_sec());
+    })
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar
 }

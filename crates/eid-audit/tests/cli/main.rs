@@ -7,6 +7,7 @@
 
 mod crops;
 mod inspect;
+mod record;
 mod report;
 
 use std::path::{Path, PathBuf};

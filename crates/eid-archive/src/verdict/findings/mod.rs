@@ -77,6 +77,9 @@ string_enum! {
         UnsafeMemberName => "UnsafeMemberName",
         /// The crops of an archive could not be written.
         CropsNotWritten => "CropsNotWritten",
+        /// A member fails its integrity check (CRC, declared size) when
+        /// inflated whole (`--hash-members`): the evidence is damaged.
+        MemberCorrupt => "MemberCorrupt",
         /// A crop was not cut: the archive's crops already held twice the
         /// pixels of its images.
         CropBudget => "CropBudget",
