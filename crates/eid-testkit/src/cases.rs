@@ -180,6 +180,23 @@ impl Case {
         c
     }
 
+    /// Agent review in which the agent accepted a document that had expired
+    /// (its `nonExpired` check was not valid): an override an auditor looks for.
+    pub fn agent_accepted_expired() -> Case {
+        let mut c = Case::accepted();
+        c.stem = "agent-accepted-expired".into();
+        c.process_id = "00000000-0000-4000-8000-000000000013".into();
+        c.process_type = "high".into();
+        c.person.date_of_expiry = "2021-01-01".into();
+        c.checks[0].1 = false;
+        c.manual = Some(Manual {
+            rejections: Vec::new(),
+            verification_date: "2021-06-09T10:20:00Z".into(),
+            overrides: Vec::new(),
+        });
+        c
+    }
+
     /// `substantialFullyAuto` never ends inconclusive: a missing OVI rejects.
     pub fn fully_auto() -> Case {
         let mut c = Case::accepted();
@@ -254,6 +271,7 @@ impl Case {
             Case::native(),
             Case::agent_rejected(),
             Case::agent_override(),
+            Case::agent_accepted_expired(),
             Case::fully_auto(),
             Case::contradicted(),
             Case::nested_upper(),

@@ -280,7 +280,7 @@ fn more_members_than_the_limit() {
 fn a_batch_of_hostile_and_good_archives_reports_every_good_one_correctly() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata");
     let inputs = batch::discover(std::slice::from_ref(&root), &mut std::io::empty());
-    assert_eq!(inputs.len(), 12 + 14);
+    assert_eq!(inputs.len(), 13 + 14);
     let mut statuses = Vec::new();
     let batch = Batch::new(BatchOptions::default().with_jobs(NonZeroUsize::new(2))).unwrap();
     batch.run(&inputs, |o| {

@@ -153,3 +153,27 @@ fn no_annotated_writes_only_the_originals_and_the_crops() {
     assert!(files.iter().all(|f| !f.contains("annotated")));
     assert!(!stdout(&out).contains("(annotated)"));
 }
+
+#[test]
+fn the_exhibit_in_the_docs_is_what_crops_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = eid_audit(&[
+        "crops",
+        "testdata/accepted.zip",
+        "-o",
+        dir.path().to_str().unwrap(),
+        "--embed",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let written = std::fs::read_to_string(
+        dir.path()
+            .join("00000000-0000-4000-8000-000000000001/front-annotated.svg"),
+    )
+    .unwrap();
+    let committed =
+        std::fs::read_to_string(super::root().join("docs/exhibit-accepted-front.svg")).unwrap();
+    assert!(
+        written == committed,
+        "docs/exhibit-accepted-front.svg is stale: regenerate it with eid-audit crops testdata/accepted.zip --embed"
+    );
+}

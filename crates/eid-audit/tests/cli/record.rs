@@ -248,7 +248,7 @@ fn run_json_and_summary_txt_describe_the_run() {
             .unwrap()
             .contains("personal data")
     );
-    assert_eq!(run["summary"]["archives"], 12);
+    assert_eq!(run["summary"]["archives"], 13);
     assert_eq!(run["summary"]["disagreements"], 1);
     assert!(
         run["commandLine"]
@@ -277,14 +277,14 @@ fn run_json_and_summary_txt_describe_the_run() {
         assert_eq!(f["sha256"], sha256_hex(&bytes), "{}", f["path"]);
     }
     let summary = std::fs::read_to_string(out.join("summary.txt")).unwrap();
-    assert!(summary.starts_with("archives     12 ("), "{summary}");
+    assert!(summary.starts_with("archives     13 ("), "{summary}");
     assert!(
         summary.contains("disagreements\n  testdata/recorded-accepted-contradicted.zip  recorded accepted, recomputed rejected\n"),
         "{summary}"
     );
     // audits.jsonl: one line per input, personal data omitted.
     let jsonl = std::fs::read_to_string(out.join("audits.jsonl")).unwrap();
-    assert_eq!(jsonl.lines().count(), 12);
+    assert_eq!(jsonl.lines().count(), 13);
     for line in jsonl.lines() {
         let v: Value = serde_json::from_str(line).unwrap();
         assert_eq!(v["pii"], "omit");
@@ -594,4 +594,88 @@ fn completions_and_the_manual_page() {
     );
     let help = eid_audit(&["report", "--help"]);
     assert!(stdout(&help).contains("Examples:"));
+}
+
+/// The fenced blocks of one language between the README's query markers.
+fn readme_blocks(lang: &str) -> Vec<String> {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let begin = readme.find("<!-- queries:begin -->").unwrap();
+    let end = readme.find("<!-- queries:end -->").unwrap();
+    let mut blocks = Vec::new();
+    let mut rest = &readme[begin..end];
+    let fence = format!("```{lang}\n");
+    while let Some(i) = rest.find(&fence) {
+        let body = &rest[i + fence.len()..];
+        let j = body.find("```").unwrap();
+        blocks.push(body[..j].to_owned());
+        rest = &body[j + 3..];
+    }
+    blocks
+}
+
+/// True when `python3` can import these modules; a missing tool skips the
+/// test, unless EID_AUDIT_REQUIRE_TOOLS is set (CI sets it).
+fn python_has(modules: &[&str]) -> bool {
+    let ok = Command::new("python3")
+        .arg("-c")
+        .arg(format!("import {}", modules.join(", ")))
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("EID_AUDIT_REQUIRE_TOOLS").is_none(),
+            "python3 with {modules:?} is required (pip install duckdb pandas)"
+        );
+        eprintln!("skipped: python3 with {modules:?} is not installed");
+    }
+    ok
+}
+
+#[test]
+fn the_readme_queries_answer_the_auditors_questions_on_the_bundled_report() {
+    if !python_has(&["duckdb", "pandas"]) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let files = bundled();
+    let mut args: Vec<&str> = files.iter().map(String::as_str).collect();
+    let out = dir.path().join("report");
+    args.extend(["-o", out.to_str().unwrap()]);
+    assert_eq!(report(&args).status.code(), Some(1));
+    let sql = readme_blocks("sql");
+    assert_eq!(sql.len(), 5);
+    let mut answers = String::new();
+    for query in &sql {
+        let o = Command::new("python3")
+            .args([
+                "-c",
+                "import duckdb, sys; print(duckdb.sql(sys.argv[1]).fetchall())",
+                query,
+            ])
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{query}\n{}", stderr(&o));
+        answers.push_str(query.lines().next().unwrap());
+        answers.push('\n');
+        answers.push_str(&stdout(&o));
+    }
+    insta::assert_snapshot!(answers);
+    let python = readme_blocks("python");
+    assert_eq!(python.len(), 1);
+    let o = Command::new("python3")
+        .args(["-c", &python[0]])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for expected in [
+        "testdata/recorded-accepted-contradicted.zip",
+        "agent-0042    2",
+        "testdata/agent-accepted-expired.zip",
+        "FeatureNotFound/OVI 1",
+    ] {
+        assert!(text.contains(expected), "{expected}: {text}");
+    }
 }

@@ -293,12 +293,24 @@ fn render_into(e: &Exhibit<'_>, out: &mut String) -> fmt::Result {
 
 fn write_background(out: &mut String, p: &str, href: Option<&str>, w: i64, h: i64) -> fmt::Result {
     if let Some(href) = href {
-        // Both spellings: SVG 2 viewers read `href`, older ones `xlink:href`.
-        let href = Esc(href);
+        // Both spellings for a path: SVG 2 viewers read `href`, older ones
+        // `xlink:href`. An embedded image is written once (it can weigh
+        // megabytes); every viewer that reads data URIs reads `href`.
+        // `image-orientation: none` keeps a browser from turning the image by
+        // its EXIF orientation: the boxes are in stored pixels.
+        let style = "style=\"image-orientation:none\"";
+        let esc = Esc(href);
+        if href.starts_with("data:") {
+            return writeln!(
+                out,
+                "<image href=\"{esc}\" x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" \
+                 preserveAspectRatio=\"none\" {style}/>"
+            );
+        }
         return writeln!(
             out,
-            "<image href=\"{href}\" xlink:href=\"{href}\" x=\"0\" y=\"0\" width=\"{w}\" \
-             height=\"{h}\" preserveAspectRatio=\"none\"/>"
+            "<image href=\"{esc}\" xlink:href=\"{esc}\" x=\"0\" y=\"0\" width=\"{w}\" \
+             height=\"{h}\" preserveAspectRatio=\"none\" {style}/>"
         );
     }
     // A grid of about 24 cells across the short side shows the canvas is
