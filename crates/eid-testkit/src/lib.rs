@@ -8,6 +8,7 @@
 
 use serde_json::{Map, Value, json};
 
+pub mod amplify;
 mod archive;
 mod cases;
 pub mod corpus;

@@ -72,18 +72,25 @@ fn bounded<I, T>(
 /// named after where it is, so that it rejects rather than vanishes.
 pub(crate) fn security_checks(v: &Value, path: &str, cx: &mut Cx<'_>) -> Vec<SecurityCheck> {
     match v {
-        Value::Object(map) => map
-            .iter()
-            .map(|(key, c)| {
+        Value::Object(map) => bounded(
+            map.iter(),
+            path,
+            "checks",
+            cx,
+            |(key, c), cx| {
                 // An entry's own `name` wins over its key when both exist.
                 let name = c.get("name").and_then(Value::as_str).unwrap_or(key);
                 check(name, c, &format!("{path}.{key}"), cx)
-            })
-            .collect(),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
+            },
+            |_| false,
+            || unreadable_check(path),
+        ),
+        Value::Array(items) => bounded(
+            items.iter().enumerate(),
+            path,
+            "checks",
+            cx,
+            |(i, c), cx| {
                 let p = format!("{path}[{i}]");
                 match c.get("name").and_then(Value::as_str) {
                     Some(name) => check(name, c, &p, cx),
@@ -99,20 +106,27 @@ pub(crate) fn security_checks(v: &Value, path: &str, cx: &mut Cx<'_>) -> Vec<Sec
                         }
                     }
                 }
-            })
-            .collect(),
+            },
+            |_| false,
+            || unreadable_check(path),
+        ),
         other => {
             cx.malformed(path, "an object or array of checks", other);
-            vec![SecurityCheck {
-                name: path
-                    .rsplit(['.', ':'])
-                    .next()
-                    .unwrap_or(path)
-                    .trim()
-                    .to_owned(),
-                valid: None,
-            }]
+            vec![unreadable_check(path)]
         }
+    }
+}
+
+/// A check standing for checks that cannot be read, named after where they are.
+fn unreadable_check(path: &str) -> SecurityCheck {
+    SecurityCheck {
+        name: path
+            .rsplit(['.', ':'])
+            .next()
+            .unwrap_or(path)
+            .trim()
+            .to_owned(),
+        valid: None,
     }
 }
 

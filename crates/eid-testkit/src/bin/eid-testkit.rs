@@ -86,7 +86,9 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             let mut set = eid_testkit::hostile::small_set();
+            set.extend(eid_testkit::amplify::committed_set());
             if !rest.is_empty() {
+                set.extend(eid_testkit::amplify::large_set());
                 // Too big to commit: an honest bomb (> 1 GiB inflated), a liar and a crowd.
                 set.push((
                     "zip-bomb-1gib.zip",
