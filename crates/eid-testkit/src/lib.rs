@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 mod archive;
 mod cases;
 pub mod corpus;
+pub mod crafted;
 pub mod hostile;
 mod json;
 mod media;
