@@ -149,8 +149,8 @@ fn read_image_member(
 ) -> Result<Media, Error> {
     let m = archive.members[index].clone();
     let named = format_by_name(&m.name);
-    if m.encrypted {
-        return Err(archive.err(Some(&m.name), ErrorKind::Encrypted));
+    if let Some(kind) = m.unreadable() {
+        return Err(archive.err(Some(&m.name), kind));
     }
     if m.size > archive.limits.max_image_bytes {
         return Err(archive.err(

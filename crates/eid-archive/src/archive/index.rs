@@ -78,6 +78,22 @@ pub struct Member {
     pub crc32: u32,
     /// Encrypted members are listed but never read.
     pub encrypted: bool,
+    /// Compression method (APPNOTE 4.4.5); only stored (0) and Deflate (8) are read.
+    #[serde(skip)]
+    pub(crate) method: u16,
+}
+
+impl Member {
+    /// Why this member cannot be read, before anything is inflated: it is
+    /// encrypted, or compressed with a method the reader lacks.
+    pub(crate) fn unreadable(&self) -> Option<ErrorKind> {
+        match self.method {
+            99 => Some(ErrorKind::AesEncrypted),
+            _ if self.encrypted => Some(ErrorKind::Encrypted),
+            0 | 8 => None,
+            method => Some(ErrorKind::UnsupportedCompression { method }),
+        }
+    }
 }
 
 /// Builds the member index from the central directory, refusing ambiguous
@@ -117,9 +133,16 @@ pub(super) fn build(
             compressed_size: entry.compressed_size(),
             crc32: entry.crc32(),
             encrypted: entry.encrypted(),
+            method: method_number(entry.compression()),
         });
     }
     Ok(members)
+}
+
+/// The number of a compression method, as the headers write it.
+#[allow(deprecated)] // `to_u16` is the crate's only way to the number of every method
+fn method_number(method: zip::CompressionMethod) -> u16 {
+    method.to_u16()
 }
 
 /// Why a member name would be unsafe as a path, if it would.

@@ -284,6 +284,10 @@ fn zip_error(e: zip::result::ZipError) -> ErrorKind {
     use zip::result::ZipError;
     match e {
         ZipError::Io(io) => ErrorKind::Corrupt(crate::error::Corruption::Data(io.to_string())),
+        ZipError::CompressionMethodNotSupported(99) => ErrorKind::AesEncrypted,
+        ZipError::CompressionMethodNotSupported(method) => {
+            ErrorKind::UnsupportedCompression { method }
+        }
         ZipError::UnsupportedArchive(msg) if msg.to_ascii_lowercase().contains("password") => {
             ErrorKind::Encrypted
         }
