@@ -1,6 +1,7 @@
 //! The member index: one entry per central-directory record, classified by
 //! name (media) or marked as a data candidate (classified later by content).
-//! Archives whose directory can be read two ways are refused here.
+//! Archives whose directory can be read two ways are refused here (the zip
+//! structure itself in [`super::structure`]).
 
 use super::source::Bytes;
 use crate::dialect::JsonKind;
@@ -100,6 +101,7 @@ impl Member {
 /// archives. Nothing is inflated.
 pub(super) fn build(
     zip: &mut ZipArchive<Bytes>,
+    raw: &mut Bytes,
     limits: &Limits,
 ) -> Result<Vec<Member>, ErrorKind> {
     let count = zip.len();
@@ -116,6 +118,7 @@ pub(super) fn build(
     if zip.has_overlapping_entries().map_err(super::zip_error)? {
         return Err(ErrorKind::Ambiguous(Ambiguity::OverlappingEntries));
     }
+    super::structure::check(zip, raw)?;
     let mut members = Vec::with_capacity(count);
     for index in 0..count {
         let entry = zip.by_index_data(index).map_err(super::zip_error)?;
