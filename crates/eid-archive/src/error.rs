@@ -3,6 +3,13 @@
 //! Configuration files and outputs have their own error types, each carrying
 //! the path and the underlying cause.
 
+mod ambiguity;
+mod zip_format;
+
+pub use ambiguity::Ambiguity;
+pub use zip_format::Zip64Problem;
+pub(crate) use zip_format::method_name;
+
 use crate::verdict::CannotJudge;
 use std::fmt;
 use std::io;
@@ -125,6 +132,9 @@ pub enum ErrorKind {
     /// The zip structure cannot be walked; the detail comes from the zip reader.
     #[error("not a readable zip archive: {0}")]
     Zip(String),
+    /// A zip64 end-of-central-directory record or locator that lies: what it claims.
+    #[error("not a readable zip archive: {0}")]
+    Zip64(Zip64Problem),
     /// More members than [`Limits::max_members`](crate::Limits::max_members).
     #[error("{count} members, over the limit of {limit}")]
     TooManyMembers {
@@ -151,6 +161,19 @@ pub enum ErrorKind {
     /// An encrypted member; evidence must be readable without a secret.
     #[error("member is encrypted; eid-audit does not decrypt evidence")]
     Encrypted,
+    /// A member encrypted with AES (WinZip AE-1/AE-2, compression method 99).
+    #[error("member is AES-encrypted; eid-audit does not decrypt evidence")]
+    AesEncrypted,
+    /// A member compressed with a method the reader lacks (only stored and
+    /// Deflate are read).
+    #[error(
+        "member uses compression method {method} ({}), which eid-audit does not read",
+        method_name(*.method)
+    )]
+    UnsupportedCompression {
+        /// The method number (APPNOTE 4.4.5: 14 is LZMA, 12 bzip2, 93 Zstandard, ...).
+        method: u16,
+    },
     /// A member whose data does not match its headers.
     #[error("corrupt member: {0}")]
     Corrupt(Corruption),
@@ -179,11 +202,12 @@ impl ErrorKind {
     pub fn code(&self) -> &'static str {
         match self {
             ErrorKind::Io(_) | ErrorKind::NotAFile(_) | ErrorKind::Changed => "Io",
-            ErrorKind::NoCentralDirectory | ErrorKind::Zip(_) => "Zip",
+            ErrorKind::NoCentralDirectory | ErrorKind::Zip(_) | ErrorKind::Zip64(_) => "Zip",
             ErrorKind::TooManyMembers { .. } => "TooManyMembers",
             ErrorKind::TooLarge { .. } => "TooLarge",
             ErrorKind::Ambiguous(_) => "Ambiguous",
-            ErrorKind::Encrypted => "Encrypted",
+            ErrorKind::Encrypted | ErrorKind::AesEncrypted => "Encrypted",
+            ErrorKind::UnsupportedCompression { .. } => "UnsupportedCompression",
             ErrorKind::Corrupt(_) => "Corrupt",
             ErrorKind::Json(_) => "Json",
             ErrorKind::JsonTooDeep { .. } => "JsonTooDeep",
@@ -236,89 +260,6 @@ fn describe_size(what: Sized, measured: Measure) -> &'static str {
         (Sized::WholeArchive, _) => "inflated bytes of the whole archive",
         (Sized::ProcessFile, _) => "process record file",
         (Sized::ArchiveFile, _) => "archive file",
-    }
-}
-
-/// How an archive can be read more than one way.
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ambiguity {
-    /// Two central-directory entries with one name.
-    DuplicateNames,
-    /// Entries whose data overlap.
-    OverlappingEntries,
-    /// Two or more members carry one kind of evidence.
-    SeveralMembers {
-        /// What they carry (`OCR evidence`, `manual approvals`, `a process record`).
-        what: &'static str,
-        /// The members.
-        members: Vec<String>,
-    },
-    /// Two or more images of one depiction.
-    SeveralImages {
-        /// The depiction (`front`, `back`, ...).
-        depiction: &'static str,
-        /// The members (or embedded images).
-        sources: Vec<String>,
-    },
-    /// A JSON object repeats a key: parsers differ on which value they keep.
-    DuplicateKey {
-        /// The key, quoted.
-        key: String,
-    },
-    /// One record is both a member and embedded in another member, and the
-    /// two copies say different things.
-    CopiesDiffer {
-        /// What the record is (`OCR evidence`, `the agent's review`).
-        what: &'static str,
-        /// The member.
-        member: String,
-        /// The embedded copy.
-        embedded: String,
-    },
-    /// A process record inside the archive and one given outside it disagree.
-    ProcessRecordsDisagree {
-        /// The one inside.
-        inside: String,
-        /// The one outside.
-        outside: String,
-    },
-}
-
-impl fmt::Display for Ambiguity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Ambiguity::DuplicateNames => {
-                f.write_str("two members have the same name; refusing to pick one")
-            }
-            Ambiguity::OverlappingEntries => {
-                f.write_str("members share bytes (overlapping entries)")
-            }
-            Ambiguity::SeveralMembers { what, members } => write!(
-                f,
-                "more than one member carries {what}: {}",
-                members.join(", ")
-            ),
-            Ambiguity::SeveralImages { depiction, sources } => {
-                write!(f, "more than one {depiction} image: {}", sources.join(", "))
-            }
-            Ambiguity::DuplicateKey { key } => write!(
-                f,
-                "the key {key} appears twice in one JSON object; parsers differ on which value counts"
-            ),
-            Ambiguity::CopiesDiffer {
-                what,
-                member,
-                embedded,
-            } => write!(
-                f,
-                "{what} is both {member} and {embedded}, and the two copies differ; refusing to pick one"
-            ),
-            Ambiguity::ProcessRecordsDisagree { inside, outside } => write!(
-                f,
-                "process record {inside} and {outside} differ; refusing to pick one"
-            ),
-        }
     }
 }
 

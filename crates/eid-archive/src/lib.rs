@@ -46,7 +46,7 @@ pub use dates::Date;
 pub use dialect::JsonKind;
 pub use error::{
     Ambiguity, ConfigError, ConfigErrorKind, Corruption, Error, ErrorKind, Fingerprint, Measure,
-    OutputError, Sized,
+    OutputError, Sized, Zip64Problem,
 };
 pub use evidence::Evidence;
 pub use limits::Limits;

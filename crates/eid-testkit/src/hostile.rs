@@ -8,6 +8,8 @@
 use crate::{Case, ImageKind, zip_members};
 use std::io::Write;
 
+pub mod structure;
+
 fn u16_at(b: &[u8], i: usize) -> usize {
     usize::from(u16::from_le_bytes([b[i], b[i + 1]]))
 }
@@ -250,6 +252,9 @@ pub fn small_set() -> Vec<(&'static str, Vec<u8>)> {
             declare_size(zip_members(&m), b"video.mp4", 1 << 30)
         }),
     ]
+    .into_iter()
+    .chain(structure::committed())
+    .collect()
 }
 
 /// An honest zip bomb: a JSON member that declares and inflates to `size` bytes.

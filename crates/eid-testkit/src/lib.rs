@@ -12,6 +12,7 @@ pub mod amplify;
 mod archive;
 mod cases;
 pub mod corpus;
+pub mod crafted;
 pub mod hostile;
 mod json;
 mod media;

@@ -55,7 +55,15 @@ fn collect(archive: &mut Archive) -> Result<Collected, Error> {
             });
         }
         match m.kind {
-            MemberKind::Directory => {}
+            MemberKind::Directory => {
+                if let Some(message) = folder_data(m.size, m.compressed_size) {
+                    c.drift.push(Drift {
+                        subject: m.name.clone(),
+                        kind: DriftKind::Malformed,
+                        message,
+                    });
+                }
+            }
             MemberKind::Image(depiction) => c.media.push(read_image_member(archive, i, depiction)?),
             MemberKind::Video => c.media.push(Media {
                 source: Source::Member(m.name.clone()),
@@ -99,6 +107,22 @@ fn collect(archive: &mut Archive) -> Result<Collected, Error> {
         }
     }
     Ok(c)
+}
+
+/// What a folder entry that carries data says: readers that write folders
+/// drop the bytes, readers that list files may not.
+fn folder_data(size: u64, compressed_size: u64) -> Option<String> {
+    if size > 0 {
+        Some(format!(
+            "folder entry carries {size} bytes of data; not read"
+        ))
+    } else if compressed_size > 0 {
+        Some(format!(
+            "folder entry carries {compressed_size} bytes of compressed data; not read"
+        ))
+    } else {
+        None
+    }
 }
 
 /// What a provider error body says, without its free text: the `error`
@@ -149,8 +173,8 @@ fn read_image_member(
 ) -> Result<Media, Error> {
     let m = archive.members[index].clone();
     let named = format_by_name(&m.name);
-    if m.encrypted {
-        return Err(archive.err(Some(&m.name), ErrorKind::Encrypted));
+    if let Some(kind) = m.unreadable() {
+        return Err(archive.err(Some(&m.name), kind));
     }
     if m.size > archive.limits.max_image_bytes {
         return Err(archive.err(

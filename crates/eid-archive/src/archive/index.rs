@@ -1,6 +1,7 @@
 //! The member index: one entry per central-directory record, classified by
 //! name (media) or marked as a data candidate (classified later by content).
-//! Archives whose directory can be read two ways are refused here.
+//! Archives whose directory can be read two ways are refused here (the zip
+//! structure itself in [`super::structure`]).
 
 use super::source::Bytes;
 use crate::dialect::JsonKind;
@@ -78,12 +79,29 @@ pub struct Member {
     pub crc32: u32,
     /// Encrypted members are listed but never read.
     pub encrypted: bool,
+    /// Compression method (APPNOTE 4.4.5); only stored (0) and Deflate (8) are read.
+    #[serde(skip)]
+    pub(crate) method: u16,
+}
+
+impl Member {
+    /// Why this member cannot be read, before anything is inflated: it is
+    /// encrypted, or compressed with a method the reader lacks.
+    pub(crate) fn unreadable(&self) -> Option<ErrorKind> {
+        match self.method {
+            99 => Some(ErrorKind::AesEncrypted),
+            _ if self.encrypted => Some(ErrorKind::Encrypted),
+            0 | 8 => None,
+            method => Some(ErrorKind::UnsupportedCompression { method }),
+        }
+    }
 }
 
 /// Builds the member index from the central directory, refusing ambiguous
 /// archives. Nothing is inflated.
 pub(super) fn build(
     zip: &mut ZipArchive<Bytes>,
+    raw: &mut Bytes,
     limits: &Limits,
 ) -> Result<Vec<Member>, ErrorKind> {
     let count = zip.len();
@@ -100,6 +118,7 @@ pub(super) fn build(
     if zip.has_overlapping_entries().map_err(super::zip_error)? {
         return Err(ErrorKind::Ambiguous(Ambiguity::OverlappingEntries));
     }
+    super::structure::check(zip, raw)?;
     let mut members = Vec::with_capacity(count);
     for index in 0..count {
         let entry = zip.by_index_data(index).map_err(super::zip_error)?;
@@ -117,9 +136,16 @@ pub(super) fn build(
             compressed_size: entry.compressed_size(),
             crc32: entry.crc32(),
             encrypted: entry.encrypted(),
+            method: method_number(entry.compression()),
         });
     }
     Ok(members)
+}
+
+/// The number of a compression method, as the headers write it.
+#[allow(deprecated)] // `to_u16` is the crate's only way to the number of every method
+fn method_number(method: zip::CompressionMethod) -> u16 {
+    method.to_u16()
 }
 
 /// Why a member name would be unsafe as a path, if it would.

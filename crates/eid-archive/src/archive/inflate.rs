@@ -53,8 +53,8 @@ impl Inflater {
         want: Want,
         sink: &mut impl Write,
     ) -> Result<u64, Failure> {
-        if member.encrypted {
-            return Err((ErrorKind::Encrypted, true));
+        if let Some(kind) = member.unreadable() {
+            return Err((kind, true));
         }
         if let Want::All { limit, what } = want
             && member.size > limit

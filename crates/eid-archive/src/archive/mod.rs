@@ -5,10 +5,12 @@
 //! can be read two ways.
 
 mod assemble;
+mod ends;
 mod index;
 mod inflate;
 mod outside;
 mod source;
+mod structure;
 
 pub use index::{Member, MemberKind};
 
@@ -136,7 +138,7 @@ impl Archive {
             _ => None,
         };
         let fingerprint = source::fingerprint(&bytes);
-        let bytes = source::Bytes::Memory(std::io::Cursor::new(bytes));
+        let bytes = source::Bytes::memory(bytes);
         Archive::from_source(label, bytes, fingerprint, outside, &options.limits)
     }
 
@@ -150,8 +152,10 @@ impl Archive {
         let fail = |member: Option<&str>, kind| {
             Error::new(label.clone(), member, kind).with_fingerprint(&fingerprint)
         };
-        let mut zip = ZipArchive::new(bytes).map_err(|e| fail(None, zip_error(e)))?;
-        let members = index::build(&mut zip, limits).map_err(|kind| fail(None, kind))?;
+        // A second reader over the same bytes, for the raw headers.
+        let mut raw = bytes.handle();
+        let mut zip = ZipArchive::new(bytes).map_err(|e| fail(None, unreadable(e, &mut raw)))?;
+        let members = index::build(&mut zip, &mut raw, limits).map_err(|kind| fail(None, kind))?;
         let mut archive = Archive {
             label: label.clone(),
             fingerprint: fingerprint.clone(),
@@ -299,11 +303,27 @@ impl std::io::Write for HashWriter {
     }
 }
 
+/// Why the zip reader could not open an archive: a zip64 record that lies,
+/// said with what it claims, else the reader's error in this crate's words.
+fn unreadable(e: zip::result::ZipError, raw: &mut source::Bytes) -> ErrorKind {
+    let kind = zip_error(e);
+    if matches!(kind, ErrorKind::NoCentralDirectory | ErrorKind::Zip(_))
+        && let Ok(Some(problem)) = ends::zip64_problem(raw)
+    {
+        return ErrorKind::Zip64(problem);
+    }
+    kind
+}
+
 /// The zip reader's errors in this crate's words.
 fn zip_error(e: zip::result::ZipError) -> ErrorKind {
     use zip::result::ZipError;
     match e {
         ZipError::Io(io) => ErrorKind::Corrupt(crate::error::Corruption::Data(io.to_string())),
+        ZipError::CompressionMethodNotSupported(99) => ErrorKind::AesEncrypted,
+        ZipError::CompressionMethodNotSupported(method) => {
+            ErrorKind::UnsupportedCompression { method }
+        }
         ZipError::UnsupportedArchive(msg) if msg.to_ascii_lowercase().contains("password") => {
             ErrorKind::Encrypted
         }

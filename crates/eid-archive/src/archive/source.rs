@@ -8,15 +8,102 @@ use sha2::{Digest, Sha256};
 use std::fs::File;
 use std::io::{self, BufReader, Cursor, Read, Seek, SeekFrom};
 use std::path::Path;
+use std::sync::Arc;
 
 /// Archives up to this size are read into memory in the one pass that hashes
 /// them; larger ones are hashed in a streaming pass and then read from disk.
 const IN_MEMORY_MAX: u64 = 256 << 20;
 
-/// The bytes of an archive, in memory or on disk.
+/// The bytes of an archive, in memory or on disk. [`Bytes::handle`] gives a
+/// second reader over the same bytes, with a position of its own, so the
+/// structure checks can read raw headers beside the zip reader.
 pub(crate) enum Bytes {
-    Memory(Cursor<Vec<u8>>),
-    Disk(BufReader<File>),
+    Memory(Cursor<Shared>),
+    Disk(BufReader<DiskReader>),
+}
+
+/// Bytes in memory, shared by every handle on them.
+#[derive(Clone)]
+pub(crate) struct Shared(Arc<Vec<u8>>);
+
+impl AsRef<[u8]> for Shared {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// A file read at a position of its own: every read seeks first, so handles
+/// sharing the one open file never move each other.
+pub(crate) struct DiskReader {
+    file: Arc<File>,
+    pos: u64,
+    len: u64,
+}
+
+impl Read for DiskReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let mut file = &*self.file;
+        file.seek(SeekFrom::Start(self.pos))?;
+        let n = file.read(buf)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl Seek for DiskReader {
+    fn seek(&mut self, pos: SeekFrom) -> io::Result<u64> {
+        let to = match pos {
+            SeekFrom::Start(n) => Some(n),
+            SeekFrom::End(d) => self.len.checked_add_signed(d),
+            SeekFrom::Current(d) => self.pos.checked_add_signed(d),
+        };
+        self.pos = to.ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "seek before the start of the file",
+            )
+        })?;
+        Ok(self.pos)
+    }
+}
+
+impl Bytes {
+    /// Bytes held in memory.
+    pub(crate) fn memory(bytes: Vec<u8>) -> Bytes {
+        Bytes::Memory(Cursor::new(Shared(Arc::new(bytes))))
+    }
+
+    /// Another reader over the same bytes, starting at 0.
+    pub(crate) fn handle(&self) -> Bytes {
+        match self {
+            Bytes::Memory(c) => Bytes::Memory(Cursor::new(c.get_ref().clone())),
+            Bytes::Disk(r) => {
+                let d = r.get_ref();
+                Bytes::Disk(BufReader::new(DiskReader {
+                    file: Arc::clone(&d.file),
+                    pos: 0,
+                    len: d.len,
+                }))
+            }
+        }
+    }
+
+    /// The number of bytes.
+    pub(crate) fn len(&self) -> u64 {
+        match self {
+            Bytes::Memory(c) => c.get_ref().as_ref().len() as u64,
+            Bytes::Disk(r) => r.get_ref().len,
+        }
+    }
+
+    /// At most `len` bytes from `offset` (fewer at the end of the file).
+    pub(crate) fn read_at(&mut self, offset: u64, len: usize) -> io::Result<Vec<u8>> {
+        let len = len.min(self.len().saturating_sub(offset) as usize);
+        let mut buf = vec![0; len];
+        self.seek(SeekFrom::Start(offset))?;
+        self.read_exact(&mut buf)?;
+        Ok(buf)
+    }
 }
 
 impl Read for Bytes {
@@ -135,16 +222,20 @@ pub(crate) fn read_file(path: &Path, max_bytes: u64) -> Result<(Bytes, Fingerpri
         if fingerprint.bytes != len {
             return Err(ReadFailure::Changed);
         }
-        Ok((Bytes::Memory(Cursor::new(data)), fingerprint))
+        Ok((Bytes::memory(data), fingerprint))
     } else {
         io::copy(&mut reader, &mut io::sink())?;
         let (fingerprint, file) = reader.finish();
-        let mut file = file.into_inner();
         if fingerprint.bytes != len {
             return Err(ReadFailure::Changed);
         }
-        file.seek(SeekFrom::Start(0))?;
-        Ok((Bytes::Disk(BufReader::new(file)), fingerprint))
+        // The disk reader keeps its own position, so no seek back is needed.
+        let disk = DiskReader {
+            file: Arc::new(file.into_inner()),
+            pos: 0,
+            len: fingerprint.bytes,
+        };
+        Ok((Bytes::Disk(BufReader::new(disk)), fingerprint))
     }
 }
 
@@ -171,5 +262,38 @@ pub(crate) fn fingerprint(bytes: &[u8]) -> Fingerprint {
     Fingerprint {
         sha256: hex(&Sha256::digest(bytes)),
         bytes: bytes.len() as u64,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two handles on one file never move each other, on disk as in memory.
+    #[test]
+    fn handles_keep_their_own_position() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bytes");
+        let data: Vec<u8> = (0..=255).collect();
+        std::fs::write(&path, &data).unwrap();
+        let file = File::open(&path).unwrap();
+        let disk = Bytes::Disk(BufReader::new(DiskReader {
+            file: Arc::new(file),
+            pos: 0,
+            len: 256,
+        }));
+        for mut a in [disk, Bytes::memory(data)] {
+            let mut b = a.handle();
+            assert_eq!((a.len(), b.len()), (256, 256));
+            let mut one = [0u8; 2];
+            a.seek(SeekFrom::Start(10)).unwrap();
+            assert_eq!(b.read_at(200, 3).unwrap(), [200, 201, 202]);
+            a.read_exact(&mut one).unwrap();
+            assert_eq!(one, [10, 11]);
+            b.read_exact(&mut one).unwrap();
+            assert_eq!(one, [203, 204]);
+            assert_eq!(a.read_at(250, 100).unwrap(), [250, 251, 252, 253, 254, 255]);
+            assert!(a.seek(SeekFrom::Current(-1000)).is_err());
+        }
     }
 }

@@ -36,8 +36,8 @@ fn kept_fuzz_inputs_never_panic() {
         n += 1;
     }
     assert!(n >= 30, "{n} inputs kept");
-    assert!(
-        opened > 0 && opened < n,
-        "a mix of readable and refused inputs: {opened} of {n}"
-    );
+    // The fuzzer's mutations of valid archives used to open: most change a
+    // name or size in one header only, which the structure checks now refuse
+    // as ambiguous (a local header that disagrees with the directory).
+    assert!(opened < n, "refused inputs: {} of {n}", n - opened);
 }

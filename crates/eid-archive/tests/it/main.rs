@@ -12,3 +12,4 @@ mod hostile;
 mod properties;
 mod reader;
 mod support;
+mod zip_structure;

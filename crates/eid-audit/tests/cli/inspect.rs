@@ -111,6 +111,27 @@ fn a_broken_archive_is_one_line_on_stderr_and_exit_2() {
 }
 
 #[test]
+fn an_archive_read_two_ways_is_one_line_on_stderr_and_exit_2() {
+    for (name, what) in [
+        (
+            "testdata/hostile/two-zips-concatenated.zip",
+            "ambiguous archive: the archive starts ",
+        ),
+        (
+            "testdata/hostile/local-name-differs.zip",
+            "ambiguous archive: the local header of eid-ocr.json gives name",
+        ),
+    ] {
+        let out = eid_audit(&["inspect", name]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.starts_with(&format!("{name}: {what}")), "{err}");
+        assert!(stdout(&out).is_empty());
+    }
+}
+
+#[test]
 fn errors_name_the_member() {
     let dir = tempfile::tempdir().unwrap();
     let bad = dir.path().join("bad-json.zip");
