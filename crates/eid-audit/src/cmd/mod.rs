@@ -16,7 +16,8 @@ use std::process::ExitCode;
 ///
 /// Exit codes: 0 every archive read and every recomputed status agrees with the
 /// recorded one (or none was recorded); 1 all read but at least one disagrees;
-/// 2 an archive could not be read, or bad usage.
+/// 2 an archive could not be read, has no verified claims for `--format ida`,
+/// or bad usage.
 #[derive(Debug, Parser)]
 #[command(name = "eid-audit", version, about, long_about)]
 pub struct Cli {
@@ -41,6 +42,9 @@ pub enum Format {
     Text,
     /// One JSON object, the serialised verdict.
     Json,
+    /// `{"verified_claims": …}` of OpenID Connect for Identity Assurance, for
+    /// an accepted archive that agrees with its record (needs --pii full; docs/ida.md).
+    Ida,
 }
 
 /// Options shared by the commands that judge archives.
