@@ -427,3 +427,12 @@ fn verified_claims_are_one_json_line_and_read_back() {
     assert_eq!(back, claims);
     assert_eq!(claims.envelope()["verified_claims"], json(&claims));
 }
+
+#[test]
+fn the_example_in_the_docs_is_the_export_of_accepted_zip() {
+    let doc = std::fs::read_to_string(testdata("../docs/ida.md")).unwrap();
+    let example = doc.split("## Example").nth(1).unwrap();
+    let block = example.split("```json\n").nth(1).unwrap();
+    let documented: Value = serde_json::from_str(block.split("```").next().unwrap()).unwrap();
+    assert_eq!(documented, export("accepted.zip").unwrap().envelope());
+}
