@@ -49,10 +49,32 @@ impl Date {
         if !matches!(b[10], b'T' | b't' | b' ') {
             return None;
         }
-        let minutes = time_of_day(&s[11..])?;
+        let (minutes, _) = time_of_day(&s[11..])?;
         // The offset moves the local time to UTC; the day may change.
         let utc = date.days() * 1440 + minutes;
         Some(Date::from_days(utc.div_euclid(1440)))
+    }
+
+    /// An ISO-8601 timestamp converted to UTC and written
+    /// `YYYY-MM-DDThh:mm:ssZ` (fractions of a second dropped). `None` for
+    /// anything [`Date::parse`] refuses, and for a bare date: a day is not a
+    /// time. A timestamp without a zone is read as UTC, as everywhere.
+    pub(crate) fn utc_timestamp(s: &str) -> Option<String> {
+        let s = s.trim();
+        let date = Date::parse(s.get(..10)?)?;
+        if s.len() <= 11 || !matches!(s.as_bytes()[10], b'T' | b't' | b' ') {
+            return None;
+        }
+        let (minutes, second) = time_of_day(&s[11..])?;
+        let utc = (date.days() * 1440 + minutes) * 60 + i64::from(second);
+        let secs = utc.rem_euclid(86_400);
+        Some(format!(
+            "{}T{:02}:{:02}:{:02}Z",
+            Date::from_days(utc.div_euclid(86_400)),
+            secs / 3600,
+            secs / 60 % 60,
+            secs % 60
+        ))
     }
 
     /// Parses a six-digit `YYMMDD` date (older native results), choosing the
@@ -148,8 +170,9 @@ fn digits(s: &str, range: std::ops::Range<usize>) -> Option<u32> {
 }
 
 /// Minutes after midnight UTC of an ISO-8601 time of day with an optional
-/// zone: `HH:MM[:SS[.fff]][Z|±HH:MM|±HHMM|±HH]`. `None` if it is not one.
-fn time_of_day(t: &str) -> Option<i64> {
+/// zone: `HH:MM[:SS[.fff]][Z|±HH:MM|±HHMM|±HH]`, and the second within that
+/// minute (0 when none is written). `None` if it is not one.
+fn time_of_day(t: &str) -> Option<(i64, u32)> {
     let b = t.as_bytes();
     if b.len() < 5 || b[2] != b':' {
         return None;
@@ -157,8 +180,9 @@ fn time_of_day(t: &str) -> Option<i64> {
     let hour = i64::from(digits(t, 0..2)?);
     let minute = i64::from(digits(t, 3..5)?);
     let mut i = 5;
+    let mut second = 0;
     if b.get(i) == Some(&b':') {
-        let second = digits(t, 6..8)?;
+        second = digits(t, 6..8)?;
         if second > 60 {
             return None;
         }
@@ -195,7 +219,7 @@ fn time_of_day(t: &str) -> Option<i64> {
             sign * i64::from(h * 60 + m)
         }
     };
-    Some(hour * 60 + minute - offset)
+    Some((hour * 60 + minute - offset, second))
 }
 
 fn days_in_month(year: i32, month: u8) -> u8 {
@@ -269,6 +293,25 @@ mod tests {
                 Some(day),
                 "{text}"
             );
+        }
+    }
+
+    #[test]
+    fn timestamps_are_written_in_utc_with_seconds() {
+        for (text, utc) in [
+            ("2021-06-09T10:05:41Z", Some("2021-06-09T10:05:41Z")),
+            ("2021-06-09T23:30:00-05:00", Some("2021-06-10T04:30:00Z")),
+            ("2021-06-10T01:30+02", Some("2021-06-09T23:30:00Z")),
+            ("2021-06-09T10:04:42.987654Z", Some("2021-06-09T10:04:42Z")),
+            ("2021-06-09 10:04:42", Some("2021-06-09T10:04:42Z")),
+            ("2021-12-31T23:59:59-00:01", Some("2022-01-01T00:00:59Z")),
+            ("2021-06-09", None),
+            ("2021-06-09T", None),
+            ("2021-02-30T10:00:00Z", None),
+            ("2021-06-09T10:00:00 UTC", None),
+            ("yesterday", None),
+        ] {
+            assert_eq!(Date::utc_timestamp(text).as_deref(), utc, "{text}");
         }
     }
 

@@ -179,7 +179,9 @@ fn zlib_zeros(size: usize) -> Vec<u8> {
 /// The accepted front image as a PNG carrying an `iCCP` profile and a `zTXt`
 /// comment that each inflate to `size` bytes: metadata, not pixels.
 pub fn metadata_bomb(size: usize) -> Vec<u8> {
-    let front = Case::accepted().side_image(false).expect("accepted has a front");
+    let front = Case::accepted()
+        .side_image(false)
+        .expect("accepted has a front");
     let png = crate::encode(&front, ImageKind::Png);
     // Signature (8) and IHDR (25) come first; the bombs go right after them.
     let (head, rest) = png.split_at(33);
@@ -223,7 +225,10 @@ pub fn committed_set() -> Vec<(&'static str, Vec<u8>)> {
 /// The amplifying archives too big to commit (megabytes, or a second to build).
 pub fn large_set() -> Vec<(&'static str, Vec<u8>)> {
     vec![
-        ("checks-1100000-unreadable.zip", unreadable_checks(1_100_000)),
+        (
+            "checks-1100000-unreadable.zip",
+            unreadable_checks(1_100_000),
+        ),
         ("keys-1000000-unknown.zip", unknown_keys(1_000_000)),
         ("features-60000-same-name.zip", same_name_features(60_000)),
         ("png-metadata-1gib.zip", metadata_bomb(1 << 30)),

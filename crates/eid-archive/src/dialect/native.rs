@@ -45,10 +45,10 @@ pub(crate) fn read_ocr(
         r.finish(cx);
     }
     if let Some(mut c) = o.object("completion", cx) {
-        ocr.completion_date = c
+        ocr.completion_time = c
             .take("date")
-            .and_then(|v| common::timestamp_text(v, &c.path("date"), cx))
-            .and_then(|t| Date::parse(&t));
+            .and_then(|v| common::timestamp_text(v, &c.path("date"), cx));
+        ocr.completion_date = ocr.completion_time.as_deref().and_then(Date::parse);
         c.finish(cx);
     }
     if let Some(mut d) = o.object("document", cx) {

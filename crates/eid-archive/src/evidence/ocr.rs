@@ -31,6 +31,10 @@ pub struct Ocr {
     pub native_id: Option<String>,
     /// Native dialect: `completion.date`.
     pub completion_date: Option<Date>,
+    /// Native dialect: `completion.date` as a timestamp (epoch milliseconds
+    /// written as UTC text; ISO text as written), for exports that need the time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub completion_time: Option<String>,
     /// An identical copy of this evidence elsewhere in the archive, not used.
     pub identical_copy: Option<Source>,
 }
@@ -49,6 +53,7 @@ impl Ocr {
             native_status: None,
             native_id: None,
             completion_date: None,
+            completion_time: None,
             identical_copy: None,
         }
     }

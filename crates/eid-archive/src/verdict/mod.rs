@@ -16,6 +16,8 @@ pub use findings::{Finding, FindingCode, Severity};
 pub use policy::{LeapDayBirthday, ManualRule, Policy};
 pub use review::{Review, ReviewDecision};
 
+pub(crate) use dates::document_date;
+
 use crate::dates::Date;
 use crate::evidence::{DateSource, Evidence};
 use serde::{Serialize, Serializer};
@@ -145,7 +147,7 @@ pub fn judge(evidence: &Evidence, policy: &Policy) -> Result<Verdict, CannotJudg
         Ok((automatic, decision))
     };
     let (automatic, decision) = decide(policy)?;
-    let default = if *policy == Policy::default() {
+    let default = if policy.decides_like_default() {
         None
     } else {
         Some(decide(&Policy::default())?.1)

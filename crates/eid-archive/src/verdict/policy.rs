@@ -69,6 +69,17 @@ pub struct Policy {
     pub automatic_types: Vec<String>,
     /// The birthday of someone born on 29 February in other years.
     pub leap_day_birthday: LeapDayBirthday,
+    /// `trust_framework` of the OpenID Identity Assurance export
+    /// (`docs/ida.md`); `eidas` when not set. Not a decision rule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ida_trust_framework: Option<String>,
+    /// `assurance_level` of the export, instead of the one the process type gives.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ida_assurance_level: Option<String>,
+    /// An `https://` URL under which the archives' members are served: the
+    /// export's attachments link there instead of naming the member by URN.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ida_attachment_base_url: Option<String>,
 }
 
 impl Default for Policy {
@@ -85,6 +96,9 @@ impl Default for Policy {
             agent_reviewed_types: vec!["high".into(), "attended".into(), "unattended".into()],
             automatic_types: vec!["substantial".into(), "substantialFullyAuto".into()],
             leap_day_birthday: LeapDayBirthday::March1,
+            ida_trust_framework: None,
+            ida_assurance_level: None,
+            ida_attachment_base_url: None,
         }
     }
 }
@@ -111,7 +125,8 @@ impl Policy {
         Ok(policy)
     }
 
-    /// Refuses rules that contradict each other: a check both required and ignored.
+    /// Refuses rules that contradict each other (a check both required and
+    /// ignored) and export settings that cannot be used.
     fn validate(&self) -> Result<(), ConfigErrorKind> {
         for required in &self.require_checks {
             if !self.counts_check(required) {
@@ -120,7 +135,21 @@ impl Policy {
                 )));
             }
         }
-        Ok(())
+        crate::ida::IdaOptions::from_policy(self)
+            .check()
+            .map_err(ConfigErrorKind::Invalid)
+    }
+
+    /// True when this policy decides by the default rules: the export
+    /// settings (`ida_*`) decide nothing.
+    pub(crate) fn decides_like_default(&self) -> bool {
+        let rules = Policy {
+            ida_trust_framework: None,
+            ida_assurance_level: None,
+            ida_attachment_base_url: None,
+            ..self.clone()
+        };
+        rules == Policy::default()
     }
 
     /// Names the policy uses that the tool has never seen (most likely typos,
@@ -243,6 +272,38 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("both required and ignored"), "{e}");
+    }
+
+    #[test]
+    fn export_settings_are_optional_checked_and_decide_nothing() {
+        let p = Policy::from_toml(
+            "ida_trust_framework = \"de_aml\"\nida_assurance_level = \"ial2\"\nida_attachment_base_url = \"https://evidence.example.com/archives/\"",
+        )
+        .unwrap();
+        assert_eq!(p.ida_trust_framework.as_deref(), Some("de_aml"));
+        assert!(p.decides_like_default());
+        assert_ne!(p, Policy::default());
+        let default_json = serde_json::to_string(&Policy::default()).unwrap();
+        assert!(!default_json.contains("ida_"), "unset keys are not written");
+        for (toml, message) in [
+            (
+                "ida_attachment_base_url = \"http://x.example\"",
+                "not an https URL",
+            ),
+            ("ida_assurance_level = \"ial2\"", "not an eidas level"),
+            (
+                "ida_trust_framework = \" \"",
+                "ida_trust_framework is empty",
+            ),
+        ] {
+            let e = Policy::from_toml(toml).unwrap_err();
+            assert!(e.to_string().contains(message), "{toml}: {e}");
+        }
+        assert!(
+            !Policy::from_toml("minimum_age = 21")
+                .unwrap()
+                .decides_like_default()
+        );
     }
 
     #[test]

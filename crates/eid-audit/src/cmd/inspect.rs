@@ -3,6 +3,7 @@
 use super::{Format, JudgeArgs, Outcome};
 use crate::table::Table;
 use eid_archive::evidence::Source;
+use eid_archive::ida::{IdaOptions, VerifiedClaims};
 use eid_archive::{Archive, Audit, MemberKind, ReviewDecision};
 use std::fmt::Write as _;
 use std::io::{self, Write as _};
@@ -29,6 +30,9 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
+    if args.format == Format::Ida {
+        return ida(&args);
+    }
     let options = args.judge.options(args.process.clone())?;
     let pii = args.personal.pii()?;
     let opened = Archive::open(&args.archive, &options.read).and_then(|mut archive| {
@@ -56,7 +60,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             serde_json::to_writer_pretty(&mut out, &value).map_err(io::Error::from)?;
             writeln!(out)?;
         }
-        Format::Text => out.write_all(crate::terminal::clean(&render(&audit)).as_bytes())?,
+        // `ida` returned above.
+        Format::Text | Format::Ida => {
+            out.write_all(crate::terminal::clean(&render(&audit)).as_bytes())?
+        }
     }
     out.flush()?;
     Ok(if audit.verdict.agrees == Some(false) {
@@ -64,6 +71,40 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Agrees
     })
+}
+
+/// `--format ida`: the verified claims, with the members hashed for the
+/// attachments' digests; or one line saying why there are none, and exit 2.
+fn ida(args: &Args) -> anyhow::Result<Outcome> {
+    if !args.personal.is_full() {
+        crate::warn_line!(
+            "eid-audit: --format ida writes names, birth dates and document numbers: it needs --pii full"
+        );
+        return Ok(Outcome::Unreadable);
+    }
+    let options = args.judge.options(args.process.clone())?;
+    let audited = Archive::open(&args.archive, &options.read).and_then(|mut archive| {
+        let mut audit = Audit::of_archive(&archive, &options.policy)?;
+        audit.hash_members(&mut archive);
+        Ok(audit)
+    });
+    let claims = audited.map_err(|e| e.to_string()).and_then(|audit| {
+        VerifiedClaims::from_audit(&audit, &IdaOptions::from_policy(&options.policy))
+            .map_err(|e| e.to_string())
+    });
+    match claims {
+        Ok(claims) => {
+            let mut out = io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &claims.envelope()).map_err(io::Error::from)?;
+            writeln!(out)?;
+            out.flush()?;
+            Ok(Outcome::Agrees)
+        }
+        Err(why) => {
+            crate::warn_line!("{why}");
+            Ok(Outcome::Unreadable)
+        }
+    }
 }
 
 /// The headline: process id, recomputed status, and agreement with the record.

@@ -21,8 +21,8 @@ use std::process::ExitCode;
 ///
 /// Exit codes: 0 every archive read and every recomputed status agrees with the
 /// recorded one (or none was recorded); 1 all read but at least one disagrees;
-/// 2 an archive could not be read (or a member fails its integrity check), or
-/// bad usage; 130 interrupted.
+/// 2 an archive could not be read (or a member fails its integrity check),
+/// has no verified claims for `--format ida`, or bad usage; 130 interrupted.
 #[derive(Debug, Parser)]
 #[command(name = "eid-audit", version, about, long_about)]
 pub struct Cli {
@@ -57,6 +57,9 @@ pub enum Format {
     Text,
     /// One JSON object, the serialised verdict.
     Json,
+    /// `{"verified_claims": …}` of OpenID Connect for Identity Assurance, for
+    /// an accepted archive that agrees with its record (needs --pii full; docs/ida.md).
+    Ida,
 }
 
 /// Options shared by the commands that judge archives.
@@ -128,6 +131,11 @@ pub struct PiiArgs {
 }
 
 impl PiiArgs {
+    /// Whether personal data is to be written as it is.
+    pub fn is_full(&self) -> bool {
+        self.pii == PiiMode::Full
+    }
+
     /// The library's mode, with its key read and checked.
     pub fn pii(&self) -> anyhow::Result<Pii> {
         if self.pii_key_file.is_some() && self.pii != PiiMode::Hmac {

@@ -312,3 +312,118 @@ fn escape_sequences_from_an_archive_never_reach_the_terminal() {
         "{text}"
     );
 }
+
+#[test]
+fn ida_format_prints_the_verified_claims_under_pii_full() {
+    let out = eid_audit(&[
+        "inspect",
+        "testdata/agent-override.zip",
+        "--format",
+        "ida",
+        "--pii",
+        "full",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    let v: Value = serde_json::from_str(&stdout(&out)).expect("one JSON object");
+    assert_eq!(v.as_object().unwrap().len(), 1);
+    let vc = &v["verified_claims"];
+    assert_eq!(vc["verification"]["trust_framework"], "eidas");
+    assert_eq!(vc["claims"]["family_name"], "TESTER EXAMPLE");
+    let attachments = vc["verification"]["evidence"][0]["attachments"]
+        .as_array()
+        .unwrap();
+    assert_eq!(attachments.len(), 4, "front, selfie, portrait, video");
+    assert!(attachments.iter().all(|a| a["digest"]["alg"] == "sha-256"));
+
+    // A policy file sets the trust framework and the attachments' base URL.
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("ida.toml");
+    std::fs::write(
+        &policy,
+        "ida_trust_framework = \"de_aml\"\nida_attachment_base_url = \"https://evidence.example.com/a\"\n",
+    )
+    .unwrap();
+    let out = eid_audit(&[
+        "inspect",
+        "testdata/accepted.zip",
+        "--format",
+        "ida",
+        "--pii",
+        "full",
+        "--policy",
+        policy.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let vc = &v["verified_claims"];
+    assert_eq!(vc["verification"]["trust_framework"], "de_aml");
+    assert!(
+        vc["verification"]["evidence"][0]["attachments"][0]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://evidence.example.com/a/")
+    );
+}
+
+#[test]
+fn ida_format_needs_pii_full() {
+    for pii in [
+        &[][..],
+        &["--pii", "omit"],
+        &["--pii", "mask"],
+        &["--pii", "hmac"],
+    ] {
+        let mut args = vec!["inspect", "testdata/accepted.zip", "--format", "ida"];
+        args.extend_from_slice(pii);
+        let out = eid_audit(&args);
+        assert_eq!(out.status.code(), Some(2), "{pii:?}");
+        assert_eq!(
+            stderr(&out),
+            "eid-audit: --format ida writes names, birth dates and document numbers: it needs --pii full\n"
+        );
+        assert!(stdout(&out).is_empty());
+    }
+}
+
+#[test]
+fn ida_format_refuses_archives_that_do_not_qualify_in_one_line() {
+    for (name, why) in [
+        (
+            "testdata/rejected-expired.zip",
+            "the recomputed status is rejected, not accepted",
+        ),
+        (
+            "testdata/inconclusive.zip",
+            "the recomputed status is inconclusive, not accepted",
+        ),
+        (
+            "testdata/recorded-accepted-contradicted.zip",
+            "the recorded status accepted disagrees with the recomputed rejected",
+        ),
+    ] {
+        let out = eid_audit(&["inspect", name, "--format", "ida", "--pii", "full"]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        assert_eq!(
+            stderr(&out),
+            format!("{name}: no verified claims: {why}\n"),
+            "{name}"
+        );
+        assert!(stdout(&out).is_empty(), "{name}");
+    }
+    // The usual refusal of an unreadable archive comes first.
+    let out = eid_audit(&[
+        "inspect",
+        "testdata/does-not-exist.zip",
+        "--format",
+        "ida",
+        "--pii",
+        "full",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("testdata/does-not-exist.zip: cannot read: "),
+        "{}",
+        stderr(&out)
+    );
+}
