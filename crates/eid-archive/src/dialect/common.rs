@@ -36,7 +36,9 @@ const MAX_ENTRIES: usize = 1_000;
 
 /// Keeps at most [`MAX_ENTRIES`] of `items` (made by `read`); the rest become
 /// one unreadable entry made by `rest`, with a drift note counting them.
-/// Entries `skip` says nothing about are never counted as the rest.
+/// Entries `skip` says nothing about (the provider's empty `{}`) are never
+/// counted as the rest, but when there are more of them than the cap, a note
+/// counts them too: thousands of empty entries are not what the provider writes.
 fn bounded<I, T>(
     items: impl Iterator<Item = I>,
     path: &str,
@@ -47,16 +49,27 @@ fn bounded<I, T>(
     rest: impl FnOnce() -> T,
 ) -> Vec<T> {
     let mut out = Vec::new();
-    let mut left = 0usize;
+    let (mut left, mut skipped) = (0usize, 0usize);
     for item in items {
         if out.len() < MAX_ENTRIES {
             out.push(read(item, cx));
-        } else if !skip(&item) {
+        } else if skip(&item) {
+            skipped += 1;
+        } else {
             left += 1;
         }
     }
+    if skipped > 0 {
+        cx.note_summary(
+            DriftKind::Malformed,
+            path,
+            format!(
+                "more than {MAX_ENTRIES} {what}; the other {skipped} are empty entries, skipped"
+            ),
+        );
+    }
     if left > 0 {
-        cx.note(
+        cx.note_summary(
             DriftKind::Malformed,
             path,
             format!("more than {MAX_ENTRIES} {what}; the other {left} were not read one by one and cannot count"),

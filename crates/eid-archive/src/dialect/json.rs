@@ -58,21 +58,47 @@ pub(crate) fn parse_json(bytes: &[u8], limits: &Limits) -> Result<Value, ErrorKi
     let mut de = serde_json::Deserializer::from_slice(bytes);
     let value = Unique::deserialize(&mut de).and_then(|u| de.end().map(|()| u.0));
     value.map_err(|e| match e.to_string() {
-        m if m.starts_with(DUPLICATE) => ErrorKind::Ambiguous(Ambiguity::DuplicateKey {
-            key: m[DUPLICATE.len()..]
-                .split(" at line")
-                .next()
-                .unwrap_or_default()
-                .chars()
-                .take(80)
-                .collect(),
-        }),
+        m if m.starts_with(DUPLICATE) => {
+            let (key, path) = duplicate_parts(&m);
+            ErrorKind::Ambiguous(Ambiguity::DuplicateKey {
+                key: key.chars().take(80).collect(),
+                path: path.chars().take(200).collect(),
+            })
+        }
         m => ErrorKind::Json(m),
     })
 }
 
-/// The start of the parser's message for a repeated key.
+/// The start of the parser's message for a repeated key; the message goes on
+/// with the quoted key, [`SEP`], and the path to the object, which each
+/// enclosing level completes on the way out.
 const DUPLICATE: &str = "duplicate key ";
+/// Between the key (quoted, so it never holds this character raw) and the path.
+const SEP: char = '\u{1f}';
+
+/// `(quoted key, path)` of a repeated-key message, without the position the
+/// parser appends.
+fn duplicate_parts(message: &str) -> (&str, &str) {
+    let rest = &message[DUPLICATE.len()..];
+    let rest = rest.rsplit_once(" at line ").map_or(rest, |(r, _)| r);
+    rest.split_once(SEP).unwrap_or((rest, ""))
+}
+
+/// Puts `segment` (a key or `[i]`) in front of the path of a repeated-key
+/// error coming out of a nested value; any other error passes unchanged.
+fn within<E: serde::de::Error>(e: E, segment: fmt::Arguments<'_>) -> E {
+    let m = e.to_string();
+    if !m.starts_with(DUPLICATE) {
+        return e;
+    }
+    let (key, path) = duplicate_parts(&m);
+    let joined = match path {
+        "" => segment.to_string(),
+        p if p.starts_with('[') => format!("{segment}{p}"),
+        p => format!("{segment}.{p}"),
+    };
+    E::custom(format_args!("{DUPLICATE}{key}{SEP}{joined}"))
+}
 
 /// A JSON value whose objects never repeat a key.
 struct Unique(Value);
@@ -126,7 +152,10 @@ impl<'de> Visitor<'de> for UniqueVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(4096));
-        while let Some(Unique(v)) = seq.next_element()? {
+        while let Some(Unique(v)) = seq
+            .next_element()
+            .map_err(|e| within(e, format_args!("[{}]", out.len())))?
+        {
             out.push(v);
         }
         Ok(Value::Array(out))
@@ -136,9 +165,13 @@ impl<'de> Visitor<'de> for UniqueVisitor {
         let mut out = Map::new();
         while let Some(key) = map.next_key::<String>()? {
             if out.contains_key(&key) {
-                return Err(serde::de::Error::custom(format_args!("{DUPLICATE}{key:?}")));
+                return Err(serde::de::Error::custom(format_args!(
+                    "{DUPLICATE}{key:?}{SEP}"
+                )));
             }
-            let Unique(v) = map.next_value()?;
+            let Unique(v) = map
+                .next_value()
+                .map_err(|e| within(e, format_args!("{key}")))?;
             out.insert(key, v);
         }
         Ok(Value::Object(out))
@@ -154,22 +187,32 @@ mod tests {
     fn a_repeated_key_at_any_depth_is_ambiguous() {
         let ok = br#"{"a": {"valid": true}, "b": [{"valid": false}, {"valid": true}]}"#;
         assert!(parse_json(ok, &Limits::default()).is_ok());
-        for (text, key) in [
+        for (text, key, at) in [
             (
                 r#"{"nonExpired": {"valid": false, "valid": true}}"#,
                 "\"valid\"",
+                "nonExpired",
             ),
             (
                 r#"{"x": [1, {"y": {"status": 1, "status": 2}}]}"#,
                 "\"status\"",
+                "x[1].y",
             ),
             (
                 r#"{"rejectionReasons": [1], "rejectionReasons": []}"#,
                 "\"rejectionReasons\"",
+                "",
+            ),
+            (
+                r#"[[{}, {"a\u001fb": 1, "a\u001fb": 2}]]"#,
+                "\"a\\u{1f}b\"",
+                "[0][1]",
             ),
         ] {
             match parse_json(text.as_bytes(), &Limits::default()) {
-                Err(ErrorKind::Ambiguous(Ambiguity::DuplicateKey { key: k })) => assert_eq!(k, key),
+                Err(ErrorKind::Ambiguous(Ambiguity::DuplicateKey { key: k, path })) => {
+                    assert_eq!((k.as_str(), path.as_str()), (key, at), "{text}");
+                }
                 other => panic!("{text}: {other:?}"),
             }
         }

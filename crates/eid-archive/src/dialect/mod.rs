@@ -203,6 +203,16 @@ impl Cx<'_> {
         });
     }
 
+    /// A record that sums up entries not read one by one: always kept and
+    /// never counted against the cap, so the count it carries is never hidden.
+    pub(crate) fn note_summary(&mut self, kind: DriftKind, path: &str, message: String) {
+        self.drift.push(Drift {
+            subject: format!("{}: {}", self.member, path),
+            kind,
+            message,
+        });
+    }
+
     pub(crate) fn malformed(&mut self, path: &str, expected: &str, found: &Value) {
         self.note(
             DriftKind::Malformed,

@@ -29,6 +29,9 @@ pub enum Ambiguity {
     DuplicateKey {
         /// The key, quoted.
         key: String,
+        /// Where the object is in the document (`securityChecks.nonExpired`,
+        /// `features[2]`); empty for the top level.
+        path: String,
     },
     /// One record is both a member and embedded in another member, and the
     /// two copies say different things.
@@ -166,10 +169,17 @@ impl fmt::Display for Ambiguity {
             Ambiguity::SeveralImages { depiction, sources } => {
                 write!(f, "more than one {depiction} image: {}", sources.join(", "))
             }
-            Ambiguity::DuplicateKey { key } => write!(
-                f,
-                "the key {key} appears twice in one JSON object; parsers differ on which value counts"
-            ),
+            Ambiguity::DuplicateKey { key, path } => {
+                let at = if path.is_empty() {
+                    "the top-level object"
+                } else {
+                    path
+                };
+                write!(
+                    f,
+                    "the key {key} appears twice in {at}; parsers differ on which value counts"
+                )
+            }
             Ambiguity::CopiesDiffer {
                 what,
                 member,

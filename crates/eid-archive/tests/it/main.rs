@@ -3,6 +3,7 @@
 // Tests may unwrap: a panic is the failure report.
 #![allow(clippy::unwrap_used)]
 
+mod amplification;
 mod crops;
 mod decision;
 mod fail_closed;
