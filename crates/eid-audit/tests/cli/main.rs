@@ -9,6 +9,7 @@ mod crops;
 mod inspect;
 mod record;
 mod report;
+mod resources;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
