@@ -77,7 +77,20 @@ fn inputs(dir: &Path) -> Vec<PathBuf> {
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
-    for (name, bytes) in eid_testkit::amplify::large_set() {
+    let mut large = eid_testkit::amplify::large_set();
+    large.push((
+        "zip-bomb-1gib.zip",
+        eid_testkit::hostile::honest_bomb((1 << 30) + (1 << 20)),
+    ));
+    large.push((
+        "declares-100-inflates-300mb.zip",
+        eid_testkit::hostile::lying_member(300 << 20),
+    ));
+    large.push((
+        "members-10001.zip",
+        eid_testkit::hostile::many_members(10_001),
+    ));
+    for (name, bytes) in large {
         let path = dir.join(name);
         std::fs::write(&path, bytes).unwrap();
         v.push(path);
@@ -158,7 +171,7 @@ fn every_hostile_input_stays_within_its_memory_ceiling() {
         );
     }
     eprintln!("{}", table.join("\n"));
-    assert_eq!(table.len(), 3 * (38 + 2));
+    assert_eq!(table.len(), 3 * (38 + 5));
 }
 
 #[test]
