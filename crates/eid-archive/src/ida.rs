@@ -380,6 +380,22 @@ pub enum Refusal {
     Options(String),
 }
 
+impl Refusal {
+    /// A short stable code for counts (`run.json`, `summary.txt`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::Disagrees { .. } => "Disagrees",
+            Refusal::NotAccepted(_) => "NotAccepted",
+            Refusal::NoRecordedStatus => "NoRecordedStatus",
+            Refusal::NotFinal(_) => "NotFinal",
+            Refusal::OnlyThePolicyAccepts(_) => "OnlyThePolicyAccepts",
+            Refusal::MembersNotHashed => "MembersNotHashed",
+            Refusal::MemberNotHashed { .. } => "MemberNotHashed",
+            Refusal::Options(_) => "Options",
+        }
+    }
+}
+
 impl fmt::Display for Refusal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

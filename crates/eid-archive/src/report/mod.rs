@@ -18,7 +18,7 @@ pub use rows::{RowOptions, Rows};
 pub use run::{
     FileRecord, Host, Images, PolicyRecord, RunRecord, SummaryRecord, Tool, utc_timestamp,
 };
-pub use summary::Summary;
+pub use summary::{ClaimsCount, Summary};
 pub use writer::{ReportWriter, WriterOptions};
 
 /// The report's file names, in the order they are written.

@@ -107,6 +107,9 @@ pub struct SummaryRecord {
     pub policy_changes: BTreeMap<String, usize>,
     /// Bytes of the archives read.
     pub bytes: u64,
+    /// Verified claims written and archives that did not qualify, with `--ida`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified_claims: Option<super::summary::ClaimsCount>,
 }
 
 /// A file the run wrote.

@@ -4,6 +4,7 @@
 use super::rows::Rows;
 use super::run::SummaryRecord;
 use crate::verdict::{FindingCode, Severity, Status};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -36,9 +37,33 @@ pub struct Summary {
     pub first_disagreements: Vec<(String, String, String)>,
     /// The first errors: archive and what is wrong.
     pub first_errors: Vec<(String, String)>,
+    /// Verified claims, when they are written (`report --ida`).
+    pub verified_claims: Option<ClaimsCount>,
+}
+
+/// How many archives yielded verified claims, and why the others did not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimsCount {
+    /// Lines written to `verified_claims.jsonl`.
+    pub written: usize,
+    /// Archives that did not qualify, by reason code (`NotAccepted`,
+    /// `Disagrees`, ..., `Unreadable` for an archive that could not be read).
+    pub not_qualified: BTreeMap<String, usize>,
 }
 
 impl Summary {
+    /// Counts one archive's verified claims: written, or why not (a reason code).
+    pub fn add_claims(&mut self, outcome: Result<(), &str>) {
+        let count = self
+            .verified_claims
+            .get_or_insert_with(ClaimsCount::default);
+        match outcome {
+            Ok(()) => count.written += 1,
+            Err(code) => *count.not_qualified.entry(code.to_owned()).or_default() += 1,
+        }
+    }
+
     /// Counts one archive's rows.
     pub fn add(&mut self, rows: &Rows) {
         let row = &rows.archive;
@@ -130,6 +155,23 @@ impl Summary {
                 self.integrity_failures
             );
         }
+        if let Some(claims) = &self.verified_claims {
+            let not: usize = claims.not_qualified.values().sum();
+            let why: Vec<String> = claims
+                .not_qualified
+                .iter()
+                .map(|(code, n)| format!("{code} {n}"))
+                .collect();
+            let _ = write!(
+                out,
+                "claims       {} verified claims written",
+                claims.written
+            );
+            if not > 0 {
+                let _ = write!(out, "; {not} archives did not qualify ({})", why.join(", "));
+            }
+            let _ = writeln!(out);
+        }
         let _ = writeln!(out, "errors       {}", self.errors);
         let _ = writeln!(
             out,
@@ -197,6 +239,7 @@ impl Summary {
                 .map(|((a, b), n)| (format!("{a} → {b}"), *n))
                 .collect(),
             bytes: self.bytes,
+            verified_claims: self.verified_claims.clone(),
         }
     }
 }

@@ -37,6 +37,8 @@ pub struct WriterOptions {
     /// Write the CSV files for spreadsheets: a byte-order mark, cells that
     /// would start a formula made inert, hexadecimal kept as text.
     pub excel: bool,
+    /// Also write `verified_claims.jsonl`.
+    pub verified_claims: bool,
 }
 
 impl WriterOptions {
@@ -49,6 +51,12 @@ impl WriterOptions {
     /// These options, with `audits.jsonl` or not.
     pub fn with_jsonl(mut self, jsonl: bool) -> Self {
         self.jsonl = jsonl;
+        self
+    }
+
+    /// These options, with `verified_claims.jsonl` or not.
+    pub fn with_verified_claims(mut self, verified_claims: bool) -> Self {
+        self.verified_claims = verified_claims;
         self
     }
 
@@ -142,6 +150,34 @@ impl CsvFile {
     }
 }
 
+/// A JSON Lines file being written in the staging folder.
+struct JsonLines {
+    path: PathBuf,
+    writer: BufWriter<File>,
+}
+
+impl JsonLines {
+    fn create(dir: &Path, name: &str) -> Result<JsonLines, OutputError> {
+        let path = dir.join(name);
+        let file = File::create(&path).map_err(OutputError::io(&path))?;
+        Ok(JsonLines {
+            path,
+            writer: BufWriter::with_capacity(256 << 10, file),
+        })
+    }
+
+    fn line(&mut self, value: &impl Serialize) -> Result<(), OutputError> {
+        serde_json::to_writer(&mut self.writer, value)
+            .map_err(io::Error::from)
+            .and_then(|()| self.writer.write_all(b"\n"))
+            .map_err(OutputError::io(&self.path))
+    }
+
+    fn close(mut self) -> Result<(), OutputError> {
+        self.writer.flush().map_err(OutputError::io(&self.path))
+    }
+}
+
 /// A report being written. Dropping it before [`ReportWriter::finish`]
 /// removes everything it wrote and leaves the folder as it was.
 pub struct ReportWriter {
@@ -149,7 +185,8 @@ pub struct ReportWriter {
     staging: PathBuf,
     excel: bool,
     files: Option<[CsvFile; 5]>,
-    jsonl: Option<(PathBuf, BufWriter<File>)>,
+    jsonl: Option<JsonLines>,
+    claims: Option<JsonLines>,
     _lock: Lock,
 }
 
@@ -189,9 +226,12 @@ impl ReportWriter {
             CsvFile::create::<MemberRow>(&staging, super::REPORT_FILES[4])?,
         ];
         let jsonl = if options.jsonl {
-            let path = staging.join("audits.jsonl");
-            let file = File::create(&path).map_err(OutputError::io(&path))?;
-            Some((path, BufWriter::with_capacity(256 << 10, file)))
+            Some(JsonLines::create(&staging, "audits.jsonl")?)
+        } else {
+            None
+        };
+        let claims = if options.verified_claims {
+            Some(JsonLines::create(&staging, "verified_claims.jsonl")?)
         } else {
             None
         };
@@ -201,6 +241,7 @@ impl ReportWriter {
             excel: options.excel,
             files: Some(files),
             jsonl,
+            claims,
             _lock: lock,
         })
     }
@@ -234,13 +275,12 @@ impl ReportWriter {
 
     /// Appends one line to `audits.jsonl` (when it is written).
     pub fn write_json(&mut self, value: &impl Serialize) -> Result<(), OutputError> {
-        let Some((path, w)) = self.jsonl.as_mut() else {
-            return Ok(());
-        };
-        serde_json::to_writer(&mut *w, value)
-            .map_err(io::Error::from)
-            .and_then(|()| w.write_all(b"\n"))
-            .map_err(OutputError::io(path))
+        self.jsonl.as_mut().map_or(Ok(()), |j| j.line(value))
+    }
+
+    /// Appends one line to `verified_claims.jsonl` (when it is written).
+    pub fn write_claims(&mut self, value: &impl Serialize) -> Result<(), OutputError> {
+        self.claims.as_mut().map_or(Ok(()), |j| j.line(value))
     }
 
     /// Completes the report: closes the files, writes `summary.txt`, hashes
@@ -258,8 +298,11 @@ impl ReportWriter {
                 excel::rewrite(&path).map_err(OutputError::io(&path))?;
             }
         }
-        if let Some((path, mut w)) = self.jsonl.take() {
-            w.flush().map_err(OutputError::io(&path))?;
+        for lines in [self.jsonl.take(), self.claims.take()]
+            .into_iter()
+            .flatten()
+        {
+            lines.close()?;
         }
         fsio::write_atomic(&self.staging, "summary.txt", |w| {
             w.write_all(summary.as_bytes())

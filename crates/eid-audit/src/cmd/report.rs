@@ -4,6 +4,7 @@ use super::{JudgeArgs, Outcome, PiiArgs};
 use anyhow::bail;
 use eid_archive::Audit;
 use eid_archive::batch::{self, Batch, BatchOptions, Input, Shard};
+use eid_archive::ida::{IdaOptions, VerifiedClaims};
 use eid_archive::report::{
     Host, Images, Pii, PolicyRecord, ReportWriter, RowOptions, Rows, RunRecord, Summary, Tool,
     WriterOptions, utc_timestamp,
@@ -22,13 +23,14 @@ use std::time::{Instant, SystemTime};
   eid-audit report testdata/*.zip -o report -f
   eid-audit report /store -o report --crops --crops-exclude Photo --jsonl
   find /store -name '*.zip' | eid-audit report - -o report --pii hmac --pii-key-file key
-  eid-audit report /store -o out/3 --shard 3/8")]
+  eid-audit report /store -o out/3 --shard 3/8
+  eid-audit report /store -o report --ida --pii full")]
 pub struct Args {
     /// Archives, or folders walked recursively for *.zip; `-` reads paths from standard input.
     #[arg(required = true, value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Report folder: archives.csv, checks.csv, features.csv, findings.csv,
-    /// members.csv, summary.txt, run.json (and audits.jsonl, crops/).
+    /// members.csv, summary.txt, run.json (and audits.jsonl, verified_claims.jsonl, crops/).
     #[arg(short, long, value_name = "DIR")]
     out: PathBuf,
     /// Worker threads (default: one per core).
@@ -53,6 +55,11 @@ pub struct Args {
     /// Also write audits.jsonl: one JSON object per archive, as inspect --format json.
     #[arg(long)]
     jsonl: bool,
+    /// Also write verified_claims.jsonl: OpenID Identity Assurance verified
+    /// claims of each archive accepted and agreeing with its record (see
+    /// docs/ida.md). Needs --pii full; hashes every member, as --hash-members.
+    #[arg(long)]
+    ida: bool,
     /// Write the CSV files for spreadsheets: a byte-order mark, formula-like
     /// cells made text, CRC-32 kept as text.
     #[arg(long)]
@@ -75,6 +82,18 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let started = Instant::now();
     let audit_options = args.judge.options(None)?;
     let pii = args.personal.pii()?;
+    let ida = if args.ida {
+        if !args.personal.is_full() {
+            bail!("--ida writes names, birth dates and document numbers: it needs --pii full");
+        }
+        let options = IdaOptions::from_policy(&audit_options.policy);
+        options
+            .check()
+            .map_err(|why| anyhow::anyhow!("--ida: {why}"))?;
+        Some(options)
+    } else {
+        None
+    };
     let mut inputs = batch::discover(&args.paths, &mut io::stdin().lock());
     if let Some(shard) = args.shard {
         inputs.retain(|i| shard.contains(i.path()));
@@ -94,13 +113,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let writer_options = WriterOptions::default()
         .with_force(args.force)
         .with_jsonl(args.jsonl)
-        .with_excel(args.excel);
+        .with_excel(args.excel)
+        .with_verified_claims(ida.is_some());
     let mut writer = ReportWriter::create(&args.out, &writer_options)?;
     let policy = audit_options.policy.clone();
     let limits = audit_options.read.limits;
     let mut options = BatchOptions::new(audit_options)
         .with_jobs(args.jobs)
-        .with_member_hashes(args.hash_members)
+        // The attachments' digests are the members' SHA-256.
+        .with_member_hashes(args.hash_members || ida.is_some())
         .with_media_verified(args.verify_media);
     if args.crops {
         options = options.with_crops(writer.crops_dir(), args.exhibits.options());
@@ -115,7 +136,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut write_error = None;
     batch.run(&inputs, |outcome| {
         let path = outcome.input.path();
-        let (rows, json) = match &outcome.result {
+        let (rows, json, claims) = match &outcome.result {
             Ok(p) => {
                 let rows = Rows::of_audit(
                     path,
@@ -123,15 +144,33 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                     p.crops.as_ref().map(Result::as_ref),
                     &row_options,
                 );
-                (rows, args.jsonl.then(|| audit_json(&p.audit, &pii)))
+                let claims = ida
+                    .as_ref()
+                    .map(|o| VerifiedClaims::from_audit(&p.audit, o));
+                (rows, args.jsonl.then(|| audit_json(&p.audit, &pii)), claims)
             }
             Err(e) => {
                 bar.suspend(|| crate::warn_line!("{e}"));
                 let rows = Rows::of_error(path, e, &policy, &row_options);
-                (rows, args.jsonl.then(|| error_json(outcome.input, e)))
+                (rows, args.jsonl.then(|| error_json(outcome.input, e)), None)
             }
         };
         summary.add(&rows);
+        let claims = match claims {
+            Some(Ok(c)) => {
+                summary.add_claims(Ok(()));
+                Some(c.envelope())
+            }
+            Some(Err(not)) => {
+                summary.add_claims(Err(not.why().code()));
+                None
+            }
+            None if ida.is_some() => {
+                summary.add_claims(Err("Unreadable"));
+                None
+            }
+            None => None,
+        };
         bar.set_message(format!(
             "{} disagree, {} errors",
             summary.disagreements, summary.errors
@@ -139,7 +178,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         bar.inc(1);
         let written = writer
             .write(&rows)
-            .and_then(|()| json.map_or(Ok(()), |j| writer.write_json(&j)));
+            .and_then(|()| json.map_or(Ok(()), |j| writer.write_json(&j)))
+            .and_then(|()| claims.map_or(Ok(()), |c| writer.write_claims(&c)));
         if let Err(e) = written {
             write_error = Some(e);
             return ControlFlow::Break(());

@@ -14,7 +14,7 @@ fn report(args: &[&str]) -> std::process::Output {
 }
 
 /// The rows of a CSV file as maps from column to cell.
-fn rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
+pub(crate) fn rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
     let mut rdr = csv::Reader::from_path(path).unwrap();
     let header = rdr.headers().unwrap().clone();
     rdr.records()
@@ -29,7 +29,7 @@ fn rows(path: &Path) -> Vec<std::collections::BTreeMap<String, String>> {
         .collect()
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::Digest;
     sha2::Sha256::digest(bytes)
         .iter()
