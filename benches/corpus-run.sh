@@ -58,8 +58,8 @@ Corpus: $count archives, $((bytes / 1000000)) MB ($(nproc) cores, $(uname -m)).
 | \`report --jobs 2\` | $r2 | $(rate "$r2") | **$(ratio "$r2" "$hash2") × floor** |
 | \`report --jobs 1\` | $r1 | $(rate "$r1") | $(ratio "$r1" "$hash1") × 1-thread floor |
 | \`--jobs 2\` speed-up over \`--jobs 1\` | | | **$(ratio "$r1" "$r2") ×** |
-| floor: decode the front images, 2 threads | $dec2 | $(rate "$dec2") | 1.00 |
-| floor: decode the front images, 1 thread | $dec1 | $(rate "$dec1") | |
+| floor: decode the sides the crops need (the fronts), 2 threads | $dec2 | $(rate "$dec2") | 1.00 |
+| floor: decode the sides the crops need (the fronts), 1 thread | $dec1 | $(rate "$dec1") | |
 | \`report --crops --jobs 2\` | $c2 | $(rate "$c2") | **$(ratio "$c2" "$dec2") × decode floor** |
 | \`report --crops --jobs 1\` | $c1 | $(rate "$c1") | $(ratio "$c1" "$dec1") × 1-thread decode floor |
 | \`--crops\`: \`--jobs 2\` speed-up | | | $(ratio "$c1" "$c2") × |

@@ -1,7 +1,9 @@
 //! The hardware floor for a corpus, measured with the same thread count as a run:
 //!
 //! - `floor hash PATH... [--jobs N]`: read every archive and SHA-256 it, nothing else.
-//! - `floor decode PATH... [--jobs N]`: inflate and decode every archive's front image, nothing else.
+//! - `floor decode PATH... [--jobs N] [--back]`: inflate and decode every side
+//!   image the crops need, nothing else: the front images (in the realistic
+//!   corpus every box is on the front), and with `--back` the back images too.
 //!
 //! Prints one line: what, archives, bytes, seconds, archives/s, MB/s.
 
@@ -17,13 +19,16 @@ use std::time::Instant;
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let Some(what) = args.next() else {
-        eprintln!("usage: floor hash|decode PATH... [--jobs N]");
+        eprintln!("usage: floor hash|decode PATH... [--jobs N] [--back]");
         return ExitCode::from(2);
     };
     let mut paths = Vec::new();
     let mut jobs = 0usize;
+    let mut back = false;
     while let Some(a) = args.next() {
-        if a == "--jobs" {
+        if a == "--back" {
+            back = true;
+        } else if a == "--jobs" {
             jobs = args.next().and_then(|n| n.parse().ok()).unwrap_or(0);
         } else {
             paths.push(PathBuf::from(a));
@@ -43,7 +48,7 @@ fn main() -> ExitCode {
     let started = Instant::now();
     let bytes: u64 = match what.as_str() {
         "hash" => pool.install(|| inputs.par_iter().map(hash).sum()),
-        "decode" => pool.install(|| inputs.par_iter().map(decode_front).sum()),
+        "decode" => pool.install(|| inputs.par_iter().map(|p| decode_sides(p, back)).sum()),
         other => {
             eprintln!("unknown floor {other:?}: hash or decode");
             return ExitCode::from(2);
@@ -78,8 +83,9 @@ fn hash(path: &PathBuf) -> u64 {
     n
 }
 
-/// Inflates and decodes the front image only; returns the archive's size.
-fn decode_front(path: &PathBuf) -> u64 {
+/// Inflates and decodes the front image (and the back one with `back`);
+/// returns the archive's size.
+fn decode_sides(path: &PathBuf, back: bool) -> u64 {
     let Ok(bytes) = std::fs::read(path) else {
         return 0;
     };
@@ -94,7 +100,7 @@ fn decode_front(path: &PathBuf) -> u64 {
     for name in names {
         let lower = name.to_ascii_lowercase();
         let base = lower.rsplit('/').next().unwrap_or(&lower);
-        if base.starts_with("front.") {
+        if base.starts_with("front.") || (back && base.starts_with("back.")) {
             let mut data = Vec::new();
             if let Ok(mut f) = zip.by_name(&name) {
                 let _ = f.read_to_end(&mut data);

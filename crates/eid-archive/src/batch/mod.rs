@@ -31,6 +31,9 @@ pub struct BatchOptions {
     pub jobs: Option<NonZeroUsize>,
     /// Cut crops into this folder (`<dir>/<processId>/...`), this way.
     pub crops: Option<(PathBuf, CropOptions)>,
+    /// Cut crops this way and hand them back in memory ([`Processed::held`]),
+    /// for one container of the whole run, instead of writing files.
+    pub held_crops: Option<CropOptions>,
     /// Hash every member (SHA-256) for the evidence manifest.
     pub hash_members: bool,
     /// Decode every image, so that broken ones are found without crops.
@@ -58,6 +61,14 @@ impl BatchOptions {
         self
     }
 
+    /// These options, also cutting crops, held in memory for the caller to
+    /// store ([`Processed::held`]); each archive's folder is still named as
+    /// with [`BatchOptions::with_crops`].
+    pub fn with_crops_held(mut self, options: CropOptions) -> Self {
+        self.held_crops = Some(options);
+        self
+    }
+
     /// These options, also hashing every member.
     pub fn with_member_hashes(mut self, hash: bool) -> Self {
         self.hash_members = hash;
@@ -78,6 +89,9 @@ pub struct Processed {
     pub audit: Audit,
     /// The crops, with `--crops`: the cut, or why they could not be written.
     pub crops: Option<Result<Crops, OutputError>>,
+    /// The exhibit files, when crops are held in memory: file names are
+    /// relative to the folder in `crops`.
+    pub held: crops::Held,
 }
 
 /// The result for one input, in input order.
@@ -146,8 +160,12 @@ impl Batch {
             in_flight,
             |index, input| self.process_at(index, input),
             |index, mut result| {
-                if let (Ok(processed), Some((dir, _))) = (&mut result, &self.options.crops) {
-                    settle_crops(dir, processed, &mut claimed);
+                if let Ok(processed) = &mut result {
+                    settle_crops(
+                        self.options.crops.as_ref().map(|(dir, _)| dir.as_path()),
+                        processed,
+                        &mut claimed,
+                    );
                 }
                 sink(Outcome {
                     index,
@@ -186,18 +204,27 @@ impl Batch {
         if self.options.verify_media {
             audit.verify_media(&mut archive);
         }
-        let crops = self.options.crops.as_ref().map(|(dir, crop_options)| {
+        let mut held = crops::Held::new();
+        let crops = if let Some((dir, crop_options)) = &self.options.crops {
             let own = dir.join(format!(".archive-{index}"));
-            crops::write(&mut archive, &audit, &own, crop_options)
-        });
-        Ok(Box::new(Processed { audit, crops }))
+            Some(crops::write(&mut archive, &audit, &own, crop_options))
+        } else {
+            self.options.held_crops.as_ref().map(|crop_options| {
+                crops::hold(&mut archive, &audit, crop_options).map(|(crops, files)| {
+                    held = files;
+                    crops
+                })
+            })
+        };
+        Ok(Box::new(Processed { audit, crops, held }))
     }
 }
 
-/// Moves an archive's exhibits from the worker's folder to the folder of its
-/// process id (or, when an earlier archive has that one, the process id and
-/// the first 12 hex digits of the archive's SHA-256).
-fn settle_crops(dir: &Path, processed: &mut Processed, claimed: &mut HashSet<String>) {
+/// Names an archive's exhibits folder after its process id (or, when an
+/// earlier archive has that one, the process id and the first 12 hex digits
+/// of the archive's SHA-256) and, when they are files in `dir`, moves them
+/// there from the worker's folder.
+fn settle_crops(dir: Option<&Path>, processed: &mut Processed, claimed: &mut HashSet<String>) {
     let Some(Ok(written)) = &mut processed.crops else {
         return;
     };
@@ -213,6 +240,10 @@ fn settle_crops(dir: &Path, processed: &mut Processed, claimed: &mut HashSet<Str
             n += 1;
         }
     }
+    let Some(dir) = dir else {
+        written.folder = name;
+        return;
+    };
     let from = dir.join(&written.folder);
     let to = dir.join(&name);
     match std::fs::rename(&from, &to) {

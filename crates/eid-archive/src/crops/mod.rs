@@ -15,6 +15,7 @@ mod draw;
 mod exhibit;
 mod font;
 mod names;
+mod shelf;
 mod side;
 mod svg;
 
@@ -28,6 +29,8 @@ use crate::fsio;
 use crate::verdict::{Finding, FindingCode};
 use names::Names;
 use serde::Serialize;
+pub use shelf::Held;
+use shelf::Shelf;
 use side::{Budget, SideWriter};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -305,6 +308,35 @@ pub fn write(
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
+    write_on(archive, audit, Shelf::Folder(dir), folder, options)
+}
+
+/// The exhibits of an audited archive, as [`write`] makes them, held in
+/// memory (file name and bytes) for a container such as one zip of a run.
+/// `Crops::folder` is left empty for the caller to name. An archive whose
+/// exhibits would pass 128 MiB keeps what fits; a `CropsNotWritten` finding
+/// names each file left out.
+pub fn hold(
+    archive: &mut Archive,
+    audit: &Audit,
+    options: &CropOptions,
+) -> Result<(Crops, Held), OutputError> {
+    let mut files = Held::new();
+    let shelf = Shelf::Memory {
+        files: &mut files,
+        held: 0,
+    };
+    let crops = write_on(archive, audit, shelf, String::new(), options)?;
+    Ok((crops, files))
+}
+
+fn write_on(
+    archive: &mut Archive,
+    audit: &Audit,
+    mut shelf: Shelf<'_>,
+    folder: String,
+    options: &CropOptions,
+) -> Result<Crops, OutputError> {
     let features: Vec<Feature> = audit.features().to_vec();
     let mut outcomes: Vec<Option<CropOutcome>> = vec![None; features.len()];
     let mut crops = Crops {
@@ -328,7 +360,7 @@ pub fn write(
         let mut w = SideWriter {
             archive: &mut *archive,
             audit,
-            dir,
+            shelf: &mut shelf,
             options,
             side,
             features: &features,

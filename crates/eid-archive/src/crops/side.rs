@@ -1,6 +1,7 @@
 //! One side's exhibits: its original copied verbatim, its crops cut and
 //! written one at a time within the archive's pixel budget, its annotation.
 
+use super::shelf::Shelf;
 use super::{
     Annotated, Annotation, CropOptions, CropOutcome, Crops, NotCut, Original, exhibit, slug,
 };
@@ -9,13 +10,11 @@ use crate::audit::Audit;
 use crate::codes::hex;
 use crate::error::OutputError;
 use crate::evidence::{Feature, Side};
-use crate::fsio;
 use crate::media;
 use crate::verdict::{Finding, FindingCode, Severity};
 use image::metadata::Orientation;
 use image::{DynamicImage, RgbImage};
 use sha2::{Digest, Sha256};
-use std::path::Path;
 
 use super::names::Names;
 
@@ -27,10 +26,10 @@ pub(super) struct Budget {
 }
 
 /// Writes one side's exhibits.
-pub(super) struct SideWriter<'a, 'b> {
+pub(super) struct SideWriter<'a, 'b, 's> {
     pub(super) archive: &'a mut Archive,
     pub(super) audit: &'a Audit,
-    pub(super) dir: &'a Path,
+    pub(super) shelf: &'b mut Shelf<'s>,
     pub(super) options: &'a CropOptions,
     pub(super) side: Side,
     pub(super) features: &'a [Feature],
@@ -42,7 +41,7 @@ pub(super) struct SideWriter<'a, 'b> {
 
 type Decoded = Result<(RgbImage, Option<Orientation>), String>;
 
-impl SideWriter<'_, '_> {
+impl SideWriter<'_, '_, '_> {
     /// The original, the crops and the annotation of the side; the outcome of
     /// each of its features by index.
     pub(super) fn write(&mut self) -> Result<Vec<(usize, CropOutcome)>, OutputError> {
@@ -152,7 +151,7 @@ impl SideWriter<'_, '_> {
         let side = self.side;
         let file = (!self.options.excludes(side.as_str())).then(|| format!("{side}.{ext}"));
         if let Some(file) = &file {
-            fsio::write_atomic(self.dir, file, |w| std::io::Write::write_all(w, bytes))?;
+            self.shelf.put(file, |w| w.write_all(bytes))?;
         }
         self.crops.originals.push(Original {
             side,
@@ -169,10 +168,10 @@ impl SideWriter<'_, '_> {
         ext: &str,
         width: u32,
         height: u32,
-        write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> std::io::Result<()>,
+        write: impl FnOnce(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<(), OutputError> {
         let file = format!("{}-annotated.{ext}", self.side);
-        fsio::write_atomic(self.dir, &file, write)?;
+        self.shelf.put(&file, write)?;
         self.crops.annotated.push(Annotated {
             side: self.side,
             file,
@@ -230,7 +229,7 @@ impl SideWriter<'_, '_> {
             side_word
         };
         let file = self.names.claim(&side_word, &slug(f.label()), "png");
-        let written = fsio::write_atomic(self.dir, &file, |w| write_png(w, &crop));
+        let written = self.shelf.put(&file, |w| write_png(w, &crop));
         if let Err(e) = written {
             // A crop that cannot be written is not cut; the rest go on.
             self.finding(FindingCode::CropsNotWritten, &file, &e.to_string());
@@ -284,7 +283,7 @@ fn cut_region(image: &RgbImage, (x, y, w, h): (u32, u32, u32, u32)) -> RgbImage 
 
 /// Lossless PNG at a fast compression level: crops are evidence, not thumbnails.
 /// The `Sub` filter compresses as well as adaptive filtering here, and faster.
-fn write_png(w: &mut impl std::io::Write, image: &RgbImage) -> std::io::Result<()> {
+fn write_png(w: &mut dyn std::io::Write, image: &RgbImage) -> std::io::Result<()> {
     use image::ImageEncoder;
     use image::codecs::png::{CompressionType, FilterType, PngEncoder};
     PngEncoder::new_with_quality(w, CompressionType::Fast, FilterType::Sub)

@@ -32,7 +32,7 @@ pub const REPORT_FILES: [&str; 5] = [
 
 /// Every entry a report puts in its folder; a new report replaces all of
 /// them, so nothing stale (crops of an earlier run) is left beside it.
-pub const REPORT_ENTRIES: [&str; 11] = [
+pub const REPORT_ENTRIES: [&str; 12] = [
     "archives.csv",
     "checks.csv",
     "features.csv",
@@ -43,5 +43,6 @@ pub const REPORT_ENTRIES: [&str; 11] = [
     "summary.txt",
     "run.json",
     "crops",
+    "crops.zip",
     "html",
 ];

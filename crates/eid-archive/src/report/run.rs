@@ -77,6 +77,9 @@ pub struct PolicyRecord {
 pub struct Images {
     /// Exhibits (images, crops, annotations) were written under `crops/`.
     pub written: bool,
+    /// Where: `folder` (`crops/`) or `zip` (`crops.zip`, holding `crops/`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub into: Option<String>,
     /// The annotation kind (`svg`, `png`, `none`).
     pub annotation: Option<String>,
     /// Features and sides left out on request.

@@ -242,3 +242,23 @@ fn escape_sequences_in_names_are_kept_as_data_and_the_member_is_unsafe() {
         )]
     );
 }
+
+#[test]
+fn exhibits_held_in_memory_stop_at_their_cap_with_a_finding() {
+    let mut archive = support::open("boxes.zip", committed("jpeg-11999-boxes-8.zip")).unwrap();
+    let a = Audit::of_archive(&archive, &Policy::default()).unwrap();
+    let (c, held) = crops::hold(&mut archive, &a, &CropOptions::default()).unwrap();
+    let total: usize = held.iter().map(|(_, b)| b.len()).sum();
+    assert!(total <= 128 << 20, "{total} bytes held");
+    // The original and its annotation are kept; each 11999 × 11999 crop is
+    // over the cap alone, so it is named in a finding, never half kept.
+    let names: Vec<&str> = held.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["front.jpeg", "front-annotated.svg"]);
+    let not_written: Vec<&str> = c
+        .findings
+        .iter()
+        .filter(|f| f.code == FindingCode::CropsNotWritten)
+        .map(|f| f.subject.as_str())
+        .collect();
+    assert_eq!(not_written, ["data-box-0.png", "data-box-1.png"]);
+}
