@@ -2,7 +2,9 @@
 # The documented corpus run (see BENCHMARKS.md): builds release binaries,
 # generates a realistic corpus if there is none, and measures `report` with
 # and without crops, on one and two threads, beside the hardware floors for
-# the same bytes, measured in the same run. Prints a Markdown table.
+# the same bytes and the Python peer, all measured in the same run. Prints a
+# Markdown table: wall seconds, and CPU seconds (user + system), which stay
+# comparable when the machine is not quiet.
 #
 #   benches/corpus-run.sh [COUNT]      (default 2000; corpus in target/corpus-COUNT)
 set -euo pipefail
@@ -19,50 +21,64 @@ fi
 bytes=$(find "$corpus/" -name '*.zip' -printf '%s\n' | awk '{s+=$1} END {print s}')
 cat $(find "$corpus/" -name '*.zip') > /dev/null # warm the page cache: every run reads from memory
 
-# Wall-clock seconds of one `report` run with the given options. The previous
-# output is removed (and flushed) first, outside the timing.
-timed_report() {
+# "wall cpu" of one command; the previous output is removed (and flushed)
+# first, outside the timing.
+timed() {
   rm -rf "$out"; sync
-  { /usr/bin/time -f %e "$bin/eid-audit" report "$corpus" --out "$out" "$@" >/dev/null || true; } 2>&1 | tail -n1
+  /usr/bin/time -o "$out.time" -f '%e %U %S' "$@" >/dev/null 2>&1 || true
+  tail -n1 "$out.time" | awk '{ printf "%.2f %.2f", $1, $2 + $3 }'
 }
-# median of three runs
-median3() { for _ in 1 2 3; do timed_report "$@"; done | sort -n | sed -n 2p; }
-floor() { "$bin/floor" "$@" | cut -f4; }
+report() { timed "$bin/eid-audit" report "$corpus" --out "$out" -q "$@"; }
+# median of three runs, by wall time
+median3() { for _ in 1 2 3; do report "$@"; echo; done | sort -n | sed -n 2p; }
 
-hash2=$(floor hash "$corpus" --jobs 2); hash1=$(floor hash "$corpus" --jobs 1)
-openssl2=$( { /usr/bin/time -f %e sh -c "find '$corpus/' -name '*.zip' -print0 | xargs -0 -P2 -n $((count / 2 + 1)) openssl dgst -sha256 > /dev/null"; } 2>&1 | tail -n1)
+hash2=$(timed "$bin/floor" hash "$corpus" --jobs 2); hash1=$(timed "$bin/floor" hash "$corpus" --jobs 1)
+openssl2=$(timed sh -c "find '$corpus/' -name '*.zip' -print0 | xargs -0 -P2 -n $((count / 2 + 1)) openssl dgst -sha256")
 r2=$(median3 --jobs 2); r1=$(median3 --jobs 1)
-dec2=$(floor decode "$corpus" --jobs 2); dec1=$(floor decode "$corpus" --jobs 1)
-c2=$(timed_report --jobs 2 --crops); c1=$(timed_report --jobs 1 --crops)
-crops_bytes=$(du -sb "$out/crops" | cut -f1)
+dec2=$(timed "$bin/floor" decode "$corpus" --jobs 2); dec1=$(timed "$bin/floor" decode "$corpus" --jobs 1)
+c2=$(report --jobs 2 --crops); crops_bytes=$(du -sb "$out/crops" | cut -f1)
+c1=$(report --jobs 1 --crops)
+z2=$(report --jobs 2 --crops --crops-into zip)
+if python3 -c "import PIL" 2>/dev/null; then
+  peer=$(timed python3 benches/crops_peer.py "$corpus" "$out" 2)
+else
+  peer="- -"
+fi
 
-rss() { rm -rf "$out"; sync; { /usr/bin/time -f %M "$bin/eid-audit" report "$@" --out "$out" --jobs 2 >/dev/null || true; } 2>&1 | tail -n1; }
+rss() { rm -rf "$out"; sync; /usr/bin/time -o "$out.time" -f %M "$bin/eid-audit" report "$@" --out "$out" --jobs 2 -q >/dev/null 2>&1 || true; tail -n1 "$out.time"; }
 rss_n=$(rss "$corpus")
 # Ten symbolic links to every archive: ten times the inputs, the same bytes on disk.
-big=target/corpus-x10
+big=target/corpus-$count-x10
 if [ ! -d "$big" ]; then
   for k in 0 1 2 3 4 5 6 7 8 9; do mkdir -p "$big/$k"; cp -as "$(realpath "$corpus")"/. "$big/$k/"; done
 fi
 rss_10n=$(rss "$big")
+rss_crops=$(rss "$corpus" --crops)
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-rate() { awk -v n="$count" -v s="$1" -v b="$bytes" 'BEGIN { printf "%.0f archives/s, %.0f MB/s", n / s, b / 1e6 / s }'; }
+wall() { echo "${1% *}"; }
+cpu() { echo "${1#* }"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
+rate() { awk -v n="$count" -v s="$1" -v b="$bytes" 'BEGIN { if (s > 0) printf "%.0f archives/s, %.0f MB/s", n / s, b / 1e6 / s; else print "-" }'; }
+row() { # label, measurement, floor measurement, floor name
+  echo "| $1 | $(wall "$2") | $(cpu "$2") | $(rate "$(wall "$2")") | $(ratio "$(wall "$2")" "$(wall "$3")") × $4 (CPU $(ratio "$(cpu "$2")" "$(cpu "$3")") ×) |"
+}
 cat <<TABLE
 Corpus: $count archives, $((bytes / 1000000)) MB ($(nproc) cores, $(uname -m)).
 
-| run | seconds | throughput | ratio |
-|---|---|---|---|
-| floor: read + SHA-256, 2 threads | $hash2 | $(rate "$hash2") | 1.00 |
-| floor: read + SHA-256, 1 thread | $hash1 | $(rate "$hash1") | |
-| reference: \`openssl dgst -sha256\`, 2 processes | $openssl2 | $(rate "$openssl2") | $(ratio "$openssl2" "$hash2") × floor |
-| \`report --jobs 2\` | $r2 | $(rate "$r2") | **$(ratio "$r2" "$hash2") × floor** |
-| \`report --jobs 1\` | $r1 | $(rate "$r1") | $(ratio "$r1" "$hash1") × 1-thread floor |
-| \`--jobs 2\` speed-up over \`--jobs 1\` | | | **$(ratio "$r1" "$r2") ×** |
-| floor: decode the sides the crops need (the fronts), 2 threads | $dec2 | $(rate "$dec2") | 1.00 |
-| floor: decode the sides the crops need (the fronts), 1 thread | $dec1 | $(rate "$dec1") | |
-| \`report --crops --jobs 2\` | $c2 | $(rate "$c2") | **$(ratio "$c2" "$dec2") × decode floor** |
-| \`report --crops --jobs 1\` | $c1 | $(rate "$c1") | $(ratio "$c1" "$dec1") × 1-thread decode floor |
-| \`--crops\`: \`--jobs 2\` speed-up | | | $(ratio "$c1" "$c2") × |
+| run | wall s | CPU s | throughput | ratio |
+|---|---|---|---|---|
+| floor: read + SHA-256, 2 threads | $(wall "$hash2") | $(cpu "$hash2") | $(rate "$(wall "$hash2")") | 1.00 |
+| floor: read + SHA-256, 1 thread | $(wall "$hash1") | $(cpu "$hash1") | $(rate "$(wall "$hash1")") | |
+$(row "reference: \`openssl dgst -sha256\`, 2 processes" "$openssl2" "$hash2" "floor")
+$(row "**\`report --jobs 2\`**" "$r2" "$hash2" "floor")
+$(row "\`report --jobs 1\`" "$r1" "$hash1" "1-thread floor")
+| \`--jobs 2\` speed-up over \`--jobs 1\` | | | | **$(ratio "$(wall "$r1")" "$(wall "$r2")") ×** |
+| floor: decode the sides the crops need (the fronts), 2 threads | $(wall "$dec2") | $(cpu "$dec2") | $(rate "$(wall "$dec2")") | 1.00 |
+| floor: decode the sides the crops need (the fronts), 1 thread | $(wall "$dec1") | $(cpu "$dec1") | $(rate "$(wall "$dec1")") | |
+$(row "**\`report --crops --jobs 2\`** (SVG annotations, folders)" "$c2" "$dec2" "decode floor")
+$(row "\`report --crops --jobs 1\`" "$c1" "$dec1" "1-thread decode floor")
+$(row "**\`report --crops --crops-into zip --jobs 2\`**" "$z2" "$dec2" "decode floor")
+| peer: \`benches/crops_peer.py\`, 2 processes (zipfile + Pillow, crops only) | $(wall "$peer") | $(cpu "$peer") | $(rate "$(wall "$peer")") | folders $(ratio "$(wall "$peer")" "$(wall "$c2")") ×, zip $(ratio "$(wall "$peer")" "$(wall "$z2")") × slower than eid-audit (CPU $(ratio "$(cpu "$peer")" "$(cpu "$c2")") ×, $(ratio "$(cpu "$peer")" "$(cpu "$z2")") ×) |
 
-Crops written: $((crops_bytes / 1000000)) MB. Peak memory (\`/usr/bin/time\` max RSS) of \`report --jobs 2\`: $((rss_n / 1024)) MB for $count archives, $((rss_10n / 1024)) MB for $((count * 10)).
+Crops written: $((crops_bytes / 1000000)) MB. Peak memory (max RSS) of \`report --jobs 2\`: $((rss_n / 1024)) MB for $count archives, $((rss_10n / 1024)) MB for $((count * 10)); with \`--crops\`: $((rss_crops / 1024)) MB.
 TABLE
