@@ -144,23 +144,8 @@ fn png_chunk(png: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
     let start = png.len();
     png.extend_from_slice(kind);
     png.extend_from_slice(data);
-    let crc = crc32(&png[start..]);
+    let crc = crate::crafted::crc32(&png[start..]);
     png.extend_from_slice(&crc.to_be_bytes());
-}
-
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut c = 0xFFFF_FFFFu32;
-    for b in bytes {
-        c ^= u32::from(*b);
-        for _ in 0..8 {
-            c = if c & 1 != 0 {
-                0xEDB8_8320 ^ (c >> 1)
-            } else {
-                c >> 1
-            };
-        }
-    }
-    !c
 }
 
 /// `size` zero bytes, zlib-compressed (about a thousandth of `size`).

@@ -123,27 +123,13 @@ fn with_member(name: &str, bytes: Vec<u8>) -> Vec<u8> {
 
 /// A PNG whose header claims `w` × `h` pixels, with a few bytes of data.
 pub fn png_header_only(w: u32, h: u32) -> Vec<u8> {
-    fn crc32(bytes: &[u8]) -> u32 {
-        let mut c = 0xFFFF_FFFFu32;
-        for b in bytes {
-            c ^= u32::from(*b);
-            for _ in 0..8 {
-                c = if c & 1 != 0 {
-                    0xEDB8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                };
-            }
-        }
-        !c
-    }
     let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
     let mut chunk = |kind: &[u8], data: &[u8]| {
         png.extend_from_slice(&(data.len() as u32).to_be_bytes());
         let mut body = kind.to_vec();
         body.extend_from_slice(data);
         png.extend_from_slice(&body);
-        png.extend_from_slice(&crc32(&body).to_be_bytes());
+        png.extend_from_slice(&crate::crafted::crc32(&body).to_be_bytes());
     };
     let mut ihdr = w.to_be_bytes().to_vec();
     ihdr.extend_from_slice(&h.to_be_bytes());
