@@ -12,11 +12,11 @@
 //! decoded sides, however large the boxes claim to be.
 
 mod draw;
-mod exhibit;
+pub(crate) mod exhibit;
 mod font;
 mod names;
 mod side;
-mod svg;
+pub(crate) mod svg;
 
 pub use names::{safe_component, slug};
 

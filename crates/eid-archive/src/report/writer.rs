@@ -252,6 +252,12 @@ impl ReportWriter {
         self.staging.join("crops")
     }
 
+    /// The folder the HTML report is written to (`html/`), inside the
+    /// staging folder so that it moves in with the report.
+    pub fn html_dir(&self) -> PathBuf {
+        self.staging.join("html")
+    }
+
     /// Appends one archive's rows.
     pub fn write(&mut self, rows: &Rows) -> Result<(), OutputError> {
         let Some([archives, checks, features, findings, members]) = self.files.as_mut() else {
