@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod crops;
+mod html;
 mod ida;
 mod inspect;
 mod record;
