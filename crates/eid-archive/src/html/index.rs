@@ -6,7 +6,7 @@
 //! [`LISTED`] disagreements and errors are held, to be listed first.
 
 use super::charts::Bar;
-use super::escape::Esc;
+use super::index_page::{archives_table_head, pager, table_row};
 use super::layout::{self, Assets};
 use crate::error::OutputError;
 use crate::report::{ArchiveRow, Pii, Rows, SEPARATOR};
@@ -271,39 +271,7 @@ impl IndexWriter {
     }
 
     fn error_page(&self, index: usize, row: &ArchiveRow) -> Result<(), OutputError> {
-        let mut html = String::new();
-        layout::open(
-            &mut html,
-            &format!("Archive {} could not be read · eid-audit", index + 1),
-            Assets::Linked { up: "../" },
-            &self.pii,
-            &archive_nav(index),
-        );
-        let _ = write!(
-            html,
-            "<h1>Archive {} could not be read</h1>\n<p class=\"verdict\" data-status=\"error\"><code id=\"verdict\">{}: {}</code> ",
-            index + 1,
-            Esc(&row.archive),
-            Esc(&row.error)
-        );
-        layout::status_badge(&mut html, "error");
-        html.push_str("</p>\n");
-        layout::open_table(&mut html, "error-table", "kv", "The error", &["", ""]);
-        for (k, v) in [
-            ("archive", row.archive.as_str()),
-            ("error code", row.error_code.as_str()),
-            ("error", row.error.as_str()),
-            ("sha256", row.sha256.as_str()),
-            ("policy", &format!("{} ({})", row.policy, row.policy_digest)),
-        ] {
-            let _ = writeln!(
-                html,
-                "<tr><th scope=\"row\">{k}</th><td>{}</td></tr>",
-                Esc(v)
-            );
-        }
-        layout::close_table(&mut html);
-        layout::close(&mut html, Assets::Linked { up: "../" }, &self.pii);
+        let html = super::page::render_error(index, row, &self.pii, &archive_nav(index));
         let path = self
             .dir
             .join(super::ARCHIVE_DIR)
@@ -414,84 +382,6 @@ impl Listed {
             what: &self.what,
         }
     }
-}
-
-/// Links to the first, previous, next and last page of all archives.
-pub(crate) fn pager(page: usize, pages: usize) -> String {
-    let mut s =
-        format!("<nav class=\"pager\" aria-label=\"Pages of all archives\">Page {page} of {pages}");
-    let link = |s: &mut String, p: usize, word: &str| {
-        let _ = write!(s, " · <a href=\"archives-{p}.html\">{word}</a>");
-    };
-    if page > 1 {
-        link(&mut s, 1, "first");
-        link(&mut s, page - 1, "previous");
-    }
-    if page < pages {
-        link(&mut s, page + 1, "next");
-        link(&mut s, pages, "last");
-    }
-    s.push_str("</nav>\n");
-    s
-}
-
-/// The header of a table of archives.
-pub(crate) fn archives_table_head(out: &mut String, id: &str, caption: &str) {
-    layout::open_table(
-        out,
-        id,
-        "list sortable archives",
-        caption,
-        &[
-            "#",
-            "Archive",
-            "Process id",
-            "Recorded",
-            "Recomputed",
-            "Agrees",
-            "Reasons",
-            "Similarity",
-            "Judged on",
-            "Findings",
-            "Worst",
-            "Error",
-        ],
-    );
-}
-
-/// One row of a table of archives, linking to the archive's page.
-fn table_row(out: &mut String, index: usize, r: &ArchiveRow) {
-    let agrees = match r.agrees {
-        Some(true) => "yes",
-        Some(false) => "NO",
-        None => "-",
-    };
-    let status = if r.error_code.is_empty() {
-        r.status.as_str()
-    } else {
-        "error"
-    };
-    let _ = write!(
-        out,
-        "<tr id=\"a{index:06}\" data-status=\"{}\" data-agrees=\"{agrees}\"><td>{}</td>\
-         <td><a href=\"a/{index:06}.html\">{}</a></td><td>{}</td><td>{}</td><td>",
-        Esc(status),
-        index + 1,
-        Esc(&r.archive),
-        Esc(&r.process_id),
-        Esc(&r.recorded_status),
-    );
-    layout::status_badge(out, status);
-    let _ = writeln!(
-        out,
-        "</td><td>{agrees}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        Esc(&r.reasons),
-        Esc(&r.similarity),
-        Esc(&r.verification_date),
-        r.findings.map_or_else(String::new, |n| n.to_string()),
-        Esc(&r.max_severity),
-        Esc(&r.error),
-    );
 }
 
 #[cfg(test)]

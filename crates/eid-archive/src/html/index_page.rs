@@ -5,7 +5,7 @@
 use super::charts::{self, Bar};
 use super::escape::Esc;
 use super::layout::{self, Assets};
-use crate::report::Pii;
+use crate::report::{ArchiveRow, Pii};
 use std::fmt::Write as _;
 
 /// A disagreement or an error as the index lists it.
@@ -199,4 +199,82 @@ fn listed(
             total - rows.len()
         );
     }
+}
+
+/// Links to the first, previous, next and last page of all archives.
+pub(crate) fn pager(page: usize, pages: usize) -> String {
+    let mut s =
+        format!("<nav class=\"pager\" aria-label=\"Pages of all archives\">Page {page} of {pages}");
+    let link = |s: &mut String, p: usize, word: &str| {
+        let _ = write!(s, " · <a href=\"archives-{p}.html\">{word}</a>");
+    };
+    if page > 1 {
+        link(&mut s, 1, "first");
+        link(&mut s, page - 1, "previous");
+    }
+    if page < pages {
+        link(&mut s, page + 1, "next");
+        link(&mut s, pages, "last");
+    }
+    s.push_str("</nav>\n");
+    s
+}
+
+/// The header of a table of archives.
+pub(crate) fn archives_table_head(out: &mut String, id: &str, caption: &str) {
+    layout::open_table(
+        out,
+        id,
+        "list sortable archives",
+        caption,
+        &[
+            "#",
+            "Archive",
+            "Process id",
+            "Recorded",
+            "Recomputed",
+            "Agrees",
+            "Reasons",
+            "Similarity",
+            "Judged on",
+            "Findings",
+            "Worst",
+            "Error",
+        ],
+    );
+}
+
+/// One row of a table of archives, linking to the archive's page.
+pub(crate) fn table_row(out: &mut String, index: usize, r: &ArchiveRow) {
+    let agrees = match r.agrees {
+        Some(true) => "yes",
+        Some(false) => "NO",
+        None => "-",
+    };
+    let status = if r.error_code.is_empty() {
+        r.status.as_str()
+    } else {
+        "error"
+    };
+    let _ = write!(
+        out,
+        "<tr id=\"a{index:06}\" data-status=\"{}\" data-agrees=\"{agrees}\"><td>{}</td>\
+         <td><a href=\"a/{index:06}.html\">{}</a></td><td>{}</td><td>{}</td><td>",
+        Esc(status),
+        index + 1,
+        Esc(&r.archive),
+        Esc(&r.process_id),
+        Esc(&r.recorded_status),
+    );
+    layout::status_badge(out, status);
+    let _ = writeln!(
+        out,
+        "</td><td>{agrees}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        Esc(&r.reasons),
+        Esc(&r.similarity),
+        Esc(&r.verification_date),
+        r.findings.map_or_else(String::new, |n| n.to_string()),
+        Esc(&r.max_severity),
+        Esc(&r.error),
+    );
 }

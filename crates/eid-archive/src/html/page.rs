@@ -8,7 +8,7 @@ use super::layout::{self, Assets};
 use super::sides::{self, SideImage};
 use crate::audit::{Audit, MemberHash};
 use crate::evidence::Source;
-use crate::report::{Pii, PiiField};
+use crate::report::{ArchiveRow, Pii, PiiField};
 use crate::verdict::{Decision, Finding, ReviewDecision};
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -405,4 +405,36 @@ fn policy(out: &mut String, a: &Audit) {
             lines.join("\n")
         );
     }
+}
+
+/// The page of an archive that could not be read: what is known of it,
+/// and why.
+pub(crate) fn render_error(index: usize, row: &ArchiveRow, pii: &Pii, nav: &str) -> String {
+    let mut html = String::new();
+    layout::open(
+        &mut html,
+        &format!("Archive {} could not be read · eid-audit", index + 1),
+        Assets::Linked { up: "../" },
+        pii,
+        nav,
+    );
+    let _ = write!(
+        html,
+        "<h1>Archive {} could not be read</h1>\n<p class=\"verdict\" data-status=\"error\"><code id=\"verdict\">{}: {}</code> ",
+        index + 1,
+        Esc(&row.archive),
+        Esc(&row.error)
+    );
+    layout::status_badge(&mut html, "error");
+    html.push_str("</p>\n");
+    let rows: Vec<(&str, String)> = vec![
+        ("archive", row.archive.clone()),
+        ("error code", row.error_code.clone()),
+        ("error", row.error.clone()),
+        ("sha256", row.sha256.clone()),
+        ("policy", format!("{} ({})", row.policy, row.policy_digest)),
+    ];
+    key_values(&mut html, "error-table", "The error", &rows);
+    layout::close(&mut html, Assets::Linked { up: "../" }, pii);
+    html
 }
