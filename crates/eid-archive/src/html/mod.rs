@@ -113,7 +113,11 @@ pub fn write_archive_page(
     pii: &Pii,
 ) -> Result<(), OutputError> {
     let dir = html_dir.join(ARCHIVE_DIR);
-    crate::fsio::ensure_dir(&dir)?;
+    // The index writer made the folder; one made here is for a caller
+    // writing pages alone (checked once, not per page, in a report).
+    if !dir.is_dir() {
+        crate::fsio::ensure_dir(&dir)?;
+    }
     let images = if *pii == Pii::Full {
         read_images(archive, audit, |side, format, bytes| {
             let name = format!("{index:06}-{side}.{}", format.as_str());
