@@ -273,3 +273,27 @@ fn the_html_folder_is_part_of_the_report() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(!html.exists());
 }
+
+#[test]
+fn an_archive_that_cannot_be_read_has_its_page_and_is_listed_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = eid_audit(&[
+        "report",
+        "testdata/accepted.zip",
+        "testdata/hostile/truncated.zip",
+        "--out",
+        out.to_str().unwrap(),
+        "--html",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let html = out.join("html");
+    let index = std::fs::read_to_string(html.join("index.html")).unwrap();
+    assert!(index.contains("data-count=\"errors\">1<"));
+    let listed = index.split("id=\"errors-table\"").nth(1).unwrap();
+    assert!(listed.contains("href=\"a/000001.html\">testdata/hostile/truncated.zip</a>"));
+    let page = std::fs::read_to_string(html.join("a/000001.html")).unwrap();
+    assert!(page.contains("testdata/hostile/truncated.zip: not a readable zip archive"));
+    assert!(page.contains("data-pii=\"omit\""));
+}
