@@ -7,7 +7,7 @@
 //! The flow runs one way: zip bytes → [`Archive`] (member index, limits
 //! enforced) → [`Evidence`] (typed, dialect-free) → [`Verdict`] (recomputed
 //! status, reasons, agreement with the recorded status, findings) →
-//! outputs ([`crops`], [`report`], [`ida`]), with [`batch`] mapping the same pipeline
+//! outputs ([`crops`], [`report`], [`html`], [`ida`]), with [`batch`] mapping the same pipeline
 //! over many archives. The rules are stated in the repository's
 //! `docs/decision.md`, what the reader accepts in `docs/archive-format.md`.
 //!
@@ -34,6 +34,7 @@ mod dialect;
 mod error;
 pub mod evidence;
 mod fsio;
+pub mod html;
 pub mod ida;
 mod limits;
 #[doc(hidden)]

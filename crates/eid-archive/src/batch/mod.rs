@@ -14,6 +14,7 @@ use crate::archive::Archive;
 use crate::audit::{Audit, AuditOptions};
 use crate::crops::{self, CropOptions, Crops};
 use crate::error::{Error, ErrorKind, OutputError};
+use crate::report::Pii;
 use std::collections::HashSet;
 use std::io;
 use std::num::NonZeroUsize;
@@ -38,6 +39,10 @@ pub struct BatchOptions {
     pub hash_members: bool,
     /// Decode every image, so that broken ones are found without crops.
     pub verify_media: bool,
+    /// Write each archive's HTML page into this `html/` folder
+    /// (`a/000123.html`, named by the input's position), under this
+    /// personal-data mode.
+    pub html: Option<(PathBuf, Pii)>,
 }
 
 impl BatchOptions {
@@ -75,6 +80,13 @@ impl BatchOptions {
         self
     }
 
+    /// These options, also writing each archive's HTML page into `dir`
+    /// (a report's `html/` folder) under the personal-data mode `pii`.
+    pub fn with_html(mut self, dir: impl Into<PathBuf>, pii: Pii) -> Self {
+        self.html = Some((dir.into(), pii));
+        self
+    }
+
     /// These options, also decoding every image.
     pub fn with_media_verified(mut self, verify: bool) -> Self {
         self.verify_media = verify;
@@ -92,6 +104,8 @@ pub struct Processed {
     /// The exhibit files, when crops are held in memory: file names are
     /// relative to the folder in `crops`.
     pub held: crops::Held,
+    /// The archive's HTML page, with `--html`: written, or why it could not be.
+    pub html: Option<Result<(), OutputError>>,
 }
 
 /// The result for one input, in input order.
@@ -216,7 +230,24 @@ impl Batch {
                 })
             })
         };
-        Ok(Box::new(Processed { audit, crops, held }))
+        // The page is written here, while the archive is open: under
+        // `--pii full` its images are copied beside the page.
+        let html = self.options.html.as_ref().map(|(dir, pii)| {
+            crate::html::write_archive_page(
+                &mut archive,
+                &audit,
+                crops.as_ref().map(Result::as_ref),
+                index,
+                dir,
+                pii,
+            )
+        });
+        Ok(Box::new(Processed {
+            audit,
+            crops,
+            held,
+            html,
+        }))
     }
 }
 

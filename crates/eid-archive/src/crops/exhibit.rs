@@ -15,6 +15,8 @@ pub(crate) struct Sheet {
     caption: Caption,
     boxes: Vec<ExhibitBox>,
     notes: Vec<ExhibitNote>,
+    /// For each box, the index of its feature in the list given to `new`.
+    sources: Vec<usize>,
     id_prefix: String,
 }
 
@@ -30,7 +32,8 @@ impl Sheet {
     ) -> Sheet {
         let mut boxes = Vec::new();
         let mut notes = Vec::new();
-        for f in features {
+        let mut sources = Vec::new();
+        for (index, f) in features.iter().enumerate() {
             let here = match f.image_side() {
                 Some(s) => s == side,
                 // Features on no known side are listed on the front.
@@ -51,12 +54,15 @@ impl Sheet {
                     f.side.as_deref().unwrap_or("")
                 ))),
                 (_, None, _) => notes.push(note("found, no box")),
-                (_, Some(b), _) => boxes.push(ExhibitBox {
-                    name: f.label().to_owned(),
-                    bbox: (b.x, b.y, b.width, b.height),
-                    clipped: !b.fits(width, height),
-                    colour: draw::outline_colour(f.label(), true).0,
-                }),
+                (_, Some(b), _) => {
+                    sources.push(index);
+                    boxes.push(ExhibitBox {
+                        name: f.label().to_owned(),
+                        bbox: (b.x, b.y, b.width, b.height),
+                        clipped: !b.fits(width, height),
+                        colour: draw::outline_colour(f.label(), true).0,
+                    });
+                }
             }
         }
         let v = &audit.verdict;
@@ -74,8 +80,17 @@ impl Sheet {
             caption,
             boxes,
             notes,
+            sources,
             id_prefix: side.as_str().to_owned(),
         }
+    }
+
+    /// For each box, in order, the index of its feature in the list the
+    /// sheet was made from. The SVG gives the `k`-th box the id
+    /// `<prefix>-f<k>` (when it can be drawn), so a page can tie a feature's
+    /// row to its box.
+    pub(crate) fn box_sources(&self) -> &[usize] {
+        &self.sources
     }
 
     /// The sheet as a standalone SVG over `href` (the copied original, or a

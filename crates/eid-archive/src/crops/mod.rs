@@ -12,12 +12,12 @@
 //! decoded sides, however large the boxes claim to be.
 
 mod draw;
-mod exhibit;
+pub(crate) mod exhibit;
 mod font;
 mod names;
 mod shelf;
 mod side;
-mod svg;
+pub(crate) mod svg;
 
 pub use names::{safe_component, slug};
 

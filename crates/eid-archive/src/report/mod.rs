@@ -14,6 +14,7 @@ mod writer;
 
 pub use columns::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow, SEPARATOR};
 pub use pii::{Pii, PiiField};
+pub(crate) use rows::final_findings;
 pub use rows::{RowOptions, Rows};
 pub use run::{
     FileRecord, Host, Images, PolicyRecord, RunRecord, SummaryRecord, Tool, utc_timestamp,

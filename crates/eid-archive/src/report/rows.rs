@@ -163,7 +163,7 @@ impl Rows {
 /// The verdict's findings and the exhibits', each once (a broken image is
 /// found by `--verify-media` and by the crops alike), and a finding when the
 /// exhibits could not be written.
-fn final_findings<'a>(
+pub(crate) fn final_findings<'a>(
     a: &'a Audit,
     crops: Option<Result<&'a Crops, &'a OutputError>>,
 ) -> Vec<std::borrow::Cow<'a, Finding>> {

@@ -272,6 +272,12 @@ impl ReportWriter {
         self.staging.join("crops")
     }
 
+    /// The folder the HTML report is written to (`html/`), inside the
+    /// staging folder so that it moves in with the report.
+    pub fn html_dir(&self) -> PathBuf {
+        self.staging.join("html")
+    }
+
     /// Appends one archive's rows.
     pub fn write(&mut self, rows: &Rows) -> Result<(), OutputError> {
         let Some([archives, checks, features, findings, members]) = self.files.as_mut() else {
@@ -402,9 +408,13 @@ fn remove_all(path: &Path) -> Result<(), OutputError> {
     }
 }
 
-/// SHA-256 and size of every file under `root`, by path relative to it, in order.
+/// SHA-256 and size of every file under `root`, by path relative to it, in
+/// order. The files are hashed in parallel: a report with `--html` or
+/// `--crops` holds thousands of small files, and opening and reading them
+/// one after the other would be a noticeable part of the run.
 fn hash_all(root: &Path) -> Result<Vec<FileRecord>, OutputError> {
-    let mut out = Vec::new();
+    use rayon::prelude::*;
+    let mut files = Vec::new();
     let mut stack = vec![root.to_owned()];
     while let Some(dir) = stack.pop() {
         for entry in fs::read_dir(&dir).map_err(OutputError::io(&dir))? {
@@ -414,29 +424,41 @@ fn hash_all(root: &Path) -> Result<Vec<FileRecord>, OutputError> {
             if kind.is_dir() {
                 stack.push(path);
             } else if kind.is_file() {
-                let mut hasher = Sha256::new();
-                let mut file = File::open(&path).map_err(OutputError::io(&path))?;
-                let mut buf = vec![0u8; 256 << 10];
-                let mut bytes = 0u64;
-                loop {
-                    let n = file.read(&mut buf).map_err(OutputError::io(&path))?;
-                    if n == 0 {
-                        break;
-                    }
-                    hasher.update(&buf[..n]);
-                    bytes += n as u64;
-                }
-                let relative = path.strip_prefix(root).unwrap_or(&path);
-                out.push(FileRecord {
-                    path: relative.to_string_lossy().replace('\\', "/"),
-                    sha256: hex(&hasher.finalize()),
-                    bytes,
-                });
+                files.push(path);
             }
         }
     }
+    let mut out = files
+        .par_iter()
+        .map(|path| {
+            let (sha256, bytes) = hash_file(path)?;
+            let relative = path.strip_prefix(root).unwrap_or(path);
+            Ok(FileRecord {
+                path: relative.to_string_lossy().replace('\\', "/"),
+                sha256,
+                bytes,
+            })
+        })
+        .collect::<Result<Vec<_>, OutputError>>()?;
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
+}
+
+/// SHA-256 (hex) and size of one file.
+fn hash_file(path: &Path) -> Result<(String, u64), OutputError> {
+    let mut hasher = Sha256::new();
+    let mut file = File::open(path).map_err(OutputError::io(path))?;
+    let mut buf = vec![0u8; 64 << 10];
+    let mut bytes = 0u64;
+    loop {
+        let n = file.read(&mut buf).map_err(OutputError::io(path))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+        bytes += n as u64;
+    }
+    Ok((hex(&hasher.finalize()), bytes))
 }
 
 /// The header row of `T`: its field names, as serde names them, taken from a

@@ -40,9 +40,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         if args.verify_media {
             audit.verify_media(&mut archive);
         }
-        Ok(audit)
+        if args.format == Format::Html {
+            // The page's member manifest shows every member's hash.
+            audit.hash_members(&mut archive);
+        }
+        Ok((archive, audit))
     });
-    let audit = match opened {
+    let (mut archive, audit) = match opened {
         Ok(a) => a,
         Err(e) => {
             crate::warn_line!("{e}");
@@ -60,6 +64,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             serde_json::to_writer_pretty(&mut out, &value).map_err(io::Error::from)?;
             writeln!(out)?;
         }
+        Format::Html => out
+            .write_all(eid_archive::html::standalone_page(&mut archive, &audit, &pii).as_bytes())?,
         // `ida` returned above.
         Format::Text | Format::Ida => {
             out.write_all(crate::terminal::clean(&render(&audit)).as_bytes())?
@@ -107,19 +113,10 @@ fn ida(args: &Args) -> anyhow::Result<Outcome> {
     }
 }
 
-/// The headline: process id, recomputed status, and agreement with the record.
+/// The headline: process id, recomputed status, and agreement with the
+/// record, made safe for a terminal.
 pub fn verdict_line(a: &Audit) -> String {
-    let v = &a.verdict;
-    let agreement = match (&v.recorded_status, v.agrees) {
-        (Some(r), Some(true)) => format!("recorded {r}: agrees"),
-        (Some(r), _) => format!("recorded {r}: DISAGREES"),
-        (None, _) => "no recorded status".to_owned(),
-    };
-    format!(
-        "{}  {}  ({agreement})",
-        crate::terminal::escape(&a.process_id),
-        v.decision.status.as_str().to_uppercase()
-    )
+    crate::terminal::escape(&eid_archive::html::verdict_line(a)).into_owned()
 }
 
 /// The text form: what an auditor reads at a terminal.

@@ -60,6 +60,9 @@ pub enum Format {
     /// `{"verified_claims": …}` of OpenID Connect for Identity Assurance, for
     /// an accepted archive that agrees with its record (needs --pii full; docs/ida.md).
     Ida,
+    /// One self-contained HTML page: the verdict, the evidence, and each side
+    /// with its boxes (over the image only under --pii full).
+    Html,
 }
 
 /// Options shared by the commands that judge archives.

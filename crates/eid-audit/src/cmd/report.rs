@@ -4,6 +4,7 @@ use super::{JudgeArgs, Outcome, PiiArgs};
 use anyhow::bail;
 use eid_archive::Audit;
 use eid_archive::batch::{self, Batch, BatchOptions, Input, Shard};
+use eid_archive::html::IndexWriter;
 use eid_archive::ida::{IdaOptions, VerifiedClaims};
 use eid_archive::report::{
     Host, Images, Pii, PolicyRecord, ReportWriter, RowOptions, Rows, RunRecord, Summary, Tool,
@@ -24,7 +25,8 @@ use std::time::{Instant, SystemTime};
   eid-audit report /store -o report --crops --crops-exclude Photo --jsonl
   find /store -name '*.zip' | eid-audit report - -o report --pii hmac --pii-key-file key
   eid-audit report /store -o out/3 --shard 3/8
-  eid-audit report /store -o report --ida --pii full")]
+  eid-audit report /store -o report --ida --pii full
+  eid-audit report testdata/*.zip -o report -f --html")]
 pub struct Args {
     /// Archives, or folders walked recursively for *.zip; `-` reads paths from standard input.
     #[arg(required = true, value_name = "PATH")]
@@ -71,6 +73,12 @@ pub struct Args {
     /// docs/ida.md). Needs --pii full; hashes every member, as --hash-members.
     #[arg(long)]
     ida: bool,
+    /// Also write DIR/html/: index.html (the run at a glance, charts, the
+    /// disagreements and errors), every archive in pages of 1,000 rows, and a
+    /// page per archive with its sides annotated. Personal data follows
+    /// --pii; images are copied only under --pii full.
+    #[arg(long)]
+    html: bool,
     /// Write the CSV files for spreadsheets: a byte-order mark, formula-like
     /// cells made text, CRC-32 kept as text.
     #[arg(long)]
@@ -150,6 +158,17 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             CropsInto::Zip => options.with_crops_held(args.exhibits.options()),
         };
     }
+    let mut html = if args.html {
+        options = options.with_html(writer.html_dir(), pii.clone());
+        Some(IndexWriter::create(
+            &writer.html_dir(),
+            inputs.len(),
+            &format!("{} ({})", policy.name, policy.digest()),
+            &pii,
+        )?)
+    } else {
+        None
+    };
     let batch = Batch::new(options)?;
     let row_options = RowOptions {
         pii: &pii,
@@ -162,6 +181,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let path = outcome.input.path();
         let (rows, json, claims) = match &outcome.result {
             Ok(p) => {
+                if let Some(Err(e)) = &p.html {
+                    write_error = Some(e.to_string());
+                    return ControlFlow::Break(());
+                }
                 let rows = Rows::of_audit(
                     path,
                     &p.audit,
@@ -210,9 +233,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let written = held
             .and_then(|()| writer.write(&rows))
             .and_then(|()| json.map_or(Ok(()), |j| writer.write_json(&j)))
-            .and_then(|()| claims.map_or(Ok(()), |c| writer.write_claims(&c)));
+            .and_then(|()| claims.map_or(Ok(()), |c| writer.write_claims(&c)))
+            .and_then(|()| {
+                html.as_mut()
+                    .map_or(Ok(()), |h| h.add(outcome.index, &rows))
+            });
         if let Err(e) = written {
-            write_error = Some(e);
+            write_error = Some(e.to_string());
             return ControlFlow::Break(());
         }
         if interrupted.load(Ordering::SeqCst) {
@@ -224,12 +251,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if let Some(e) = write_error {
         // Dropping the writer removes what it wrote; the folder is as it was.
         drop(writer);
-        return Err(e.into());
+        bail!("{e}");
     }
     if interrupted.load(Ordering::SeqCst) {
         drop(writer);
         crate::warn_line!("eid-audit: interrupted; the previous report is kept");
         return Ok(Outcome::Interrupted);
+    }
+    if let Some(h) = html {
+        h.finish()?;
     }
     let seconds = started.elapsed().as_secs_f64();
     let run = RunRecord {
@@ -292,6 +322,15 @@ fn shown(paths: &[PathBuf]) -> String {
 /// What `run.json` says about images.
 fn images(args: &Args) -> Images {
     let options = args.exhibits.options();
+    if args.html && args.personal.is_full() && !args.crops {
+        return Images {
+            written: true,
+            note: Some(
+                "html under --pii full: each side's image is copied verbatim beside its archive's page".into(),
+            ),
+            ..Images::default()
+        };
+    }
     Images {
         written: args.crops,
         into: args

@@ -7,6 +7,7 @@
 
 mod crops;
 mod crops_zip;
+mod html;
 mod ida;
 mod inspect;
 mod record;

@@ -1,0 +1,280 @@
+//! `index.html`: the run at a glance. The counts first, then the charts,
+//! then the disagreements and the errors by name, then the pages of all
+//! archives.
+
+use super::charts::{self, Bar};
+use super::escape::Esc;
+use super::layout::{self, Assets};
+use crate::report::{ArchiveRow, Pii};
+use std::fmt::Write as _;
+
+/// A disagreement or an error as the index lists it.
+pub(crate) struct ListedRow<'a> {
+    pub(crate) index: usize,
+    pub(crate) archive: &'a str,
+    pub(crate) process_id: &'a str,
+    pub(crate) recorded: &'a str,
+    pub(crate) status: &'a str,
+    pub(crate) what: &'a str,
+}
+
+/// What the index shows.
+pub(crate) struct View<'a> {
+    pub(crate) pii: &'a Pii,
+    pub(crate) policy: &'a str,
+    pub(crate) archives: usize,
+    pub(crate) pages: usize,
+    pub(crate) errors: usize,
+    pub(crate) disagreements: usize,
+    pub(crate) unrecorded: usize,
+    pub(crate) recorded: Vec<Bar>,
+    pub(crate) recomputed: Vec<Bar>,
+    pub(crate) severity: Vec<Bar>,
+    pub(crate) codes: Vec<Bar>,
+    pub(crate) reasons: Vec<Bar>,
+    pub(crate) similarity: Vec<Bar>,
+    pub(crate) months: Vec<Bar>,
+    pub(crate) listed_disagreements: Vec<ListedRow<'a>>,
+    pub(crate) listed_errors: Vec<ListedRow<'a>>,
+}
+
+pub(crate) fn render(out: &mut String, v: &View<'_>) {
+    let assets = Assets::Linked { up: "" };
+    let nav = if v.pages > 0 {
+        "<nav><a href=\"#disagreements\">Disagreements</a> · <a href=\"#errors\">Errors</a> · \
+         <a href=\"#all\">All archives</a></nav>\n"
+    } else {
+        ""
+    };
+    layout::open(out, "The run at a glance · eid-audit", assets, v.pii, nav);
+    out.push_str("<h1>The run at a glance</h1>\n");
+    let agree = v
+        .archives
+        .saturating_sub(v.errors + v.disagreements + v.unrecorded);
+    let _ = write!(
+        out,
+        "<div class=\"table-wrap\"><table id=\"counts\" class=\"kv\">\n<caption>Counts</caption>\n<tbody>\n\
+         <tr><th scope=\"row\">archives</th><td data-count=\"archives\">{}</td></tr>\n\
+         <tr><th scope=\"row\">agree with the recorded status</th><td data-count=\"agree\">{agree}</td></tr>\n\
+         <tr><th scope=\"row\">disagree with the recorded status</th><td data-count=\"disagreements\">{}</td></tr>\n\
+         <tr><th scope=\"row\">no final status recorded</th><td data-count=\"unrecorded\">{}</td></tr>\n\
+         <tr><th scope=\"row\">could not be read</th><td data-count=\"errors\">{}</td></tr>\n\
+         <tr><th scope=\"row\">policy</th><td>{}</td></tr>\n",
+        v.archives,
+        v.disagreements,
+        v.unrecorded,
+        v.errors,
+        Esc(v.policy),
+    );
+    for b in &v.recomputed {
+        if b.class != "other" {
+            let _ = writeln!(
+                out,
+                "<tr><th scope=\"row\">recomputed {}</th><td data-count=\"status-{}\">{}</td></tr>",
+                Esc(&b.label),
+                Esc(&b.label),
+                b.value
+            );
+        }
+    }
+    layout::close_table(out);
+
+    out.push_str("<div class=\"charts\">\n");
+    charts::pairs(
+        out,
+        "status",
+        "Archives by status: recorded beside recomputed",
+        [("recorded", &v.recorded), ("recomputed", &v.recomputed)],
+    );
+    charts::bars(
+        out,
+        "agreement",
+        "Agreement with the recorded status",
+        &[
+            Bar::new("agrees", agree, "accepted"),
+            Bar::new("DISAGREES", v.disagreements, "rejected"),
+            Bar::new("nothing final recorded", v.unrecorded, "other"),
+            Bar::new("could not be read", v.errors, "failed"),
+        ],
+    );
+    charts::bars(out, "severity", "Findings by severity", &v.severity);
+    charts::bars(out, "codes", "Findings by code", &v.codes);
+    charts::bars(out, "reasons", "The most common reasons", &v.reasons);
+    charts::bars(out, "similarity", "Similarity levels", &v.similarity);
+    charts::columns(
+        out,
+        "months",
+        "Verifications per month (the day judged on)",
+        &v.months,
+    );
+    out.push_str("</div>\n");
+
+    listed(
+        out,
+        "disagreements",
+        "Disagreements",
+        "Reasons",
+        &v.listed_disagreements,
+        v.disagreements,
+        "no recomputed status disagrees with the recorded one",
+        "Agrees = NO",
+    );
+    listed(
+        out,
+        "errors",
+        "Errors",
+        "Error",
+        &v.listed_errors,
+        v.errors,
+        "every archive was read",
+        "Recomputed = error",
+    );
+
+    layout::heading(out, "all", "All archives");
+    if v.pages == 0 {
+        out.push_str("<p>(no archive in this run)</p>\n");
+    } else {
+        let _ = write!(
+            out,
+            "<p>{} archives in input order, at most {} to a page:</p>\n<ol class=\"pages\">\n",
+            v.archives,
+            super::PAGE_ROWS
+        );
+        for p in 1..=v.pages {
+            let first = (p - 1) * super::PAGE_ROWS + 1;
+            let last = (p * super::PAGE_ROWS).min(v.archives.max(first));
+            let _ = writeln!(
+                out,
+                "<li><a href=\"archives-{p}.html\">archives {first} to {last}</a></li>"
+            );
+        }
+        out.push_str("</ol>\n");
+    }
+    layout::close(out, assets, v.pii);
+}
+
+#[allow(clippy::too_many_arguments)]
+fn listed(
+    out: &mut String,
+    id: &str,
+    title: &str,
+    what: &str,
+    rows: &[ListedRow<'_>],
+    total: usize,
+    none: &str,
+    filter: &str,
+) {
+    layout::heading(out, id, &format!("{title} ({total})"));
+    if total == 0 {
+        let _ = writeln!(out, "<p>None: {none}.</p>");
+        return;
+    }
+    layout::open_table(
+        out,
+        &format!("{id}-table"),
+        "list sortable",
+        title,
+        &["#", "Archive", "Process id", "Recorded", "Recomputed", what],
+    );
+    for r in rows {
+        let _ = write!(
+            out,
+            "<tr class=\"listed\"><td>{}</td><td><a href=\"a/{:06}.html\">{}</a></td><td>{}</td><td>{}</td><td>",
+            r.index + 1,
+            r.index,
+            Esc(r.archive),
+            Esc(r.process_id),
+            Esc(r.recorded),
+        );
+        if !r.status.is_empty() {
+            layout::status_badge(out, r.status);
+        }
+        let _ = writeln!(out, "</td><td>{}</td></tr>", Esc(r.what));
+    }
+    layout::close_table(out);
+    if total > rows.len() {
+        let _ = writeln!(
+            out,
+            "<p>… and {} more: in the pages of all archives, where {filter}.</p>",
+            total - rows.len()
+        );
+    }
+}
+
+/// Links to the first, previous, next and last page of all archives.
+pub(crate) fn pager(page: usize, pages: usize) -> String {
+    let mut s =
+        format!("<nav class=\"pager\" aria-label=\"Pages of all archives\">Page {page} of {pages}");
+    let link = |s: &mut String, p: usize, word: &str| {
+        let _ = write!(s, " · <a href=\"archives-{p}.html\">{word}</a>");
+    };
+    if page > 1 {
+        link(&mut s, 1, "first");
+        link(&mut s, page - 1, "previous");
+    }
+    if page < pages {
+        link(&mut s, page + 1, "next");
+        link(&mut s, pages, "last");
+    }
+    s.push_str("</nav>\n");
+    s
+}
+
+/// The header of a table of archives.
+pub(crate) fn archives_table_head(out: &mut String, id: &str, caption: &str) {
+    layout::open_table(
+        out,
+        id,
+        "list sortable archives",
+        caption,
+        &[
+            "#",
+            "Archive",
+            "Process id",
+            "Recorded",
+            "Recomputed",
+            "Agrees",
+            "Reasons",
+            "Similarity",
+            "Judged on",
+            "Findings",
+            "Worst",
+            "Error",
+        ],
+    );
+}
+
+/// One row of a table of archives, linking to the archive's page.
+pub(crate) fn table_row(out: &mut String, index: usize, r: &ArchiveRow) {
+    let agrees = match r.agrees {
+        Some(true) => "yes",
+        Some(false) => "NO",
+        None => "-",
+    };
+    let status = if r.error_code.is_empty() {
+        r.status.as_str()
+    } else {
+        "error"
+    };
+    let _ = write!(
+        out,
+        "<tr id=\"a{index:06}\" data-status=\"{}\" data-agrees=\"{agrees}\"><td>{}</td>\
+         <td><a href=\"a/{index:06}.html\">{}</a></td><td>{}</td><td>{}</td><td>",
+        Esc(status),
+        index + 1,
+        Esc(&r.archive),
+        Esc(&r.process_id),
+        Esc(&r.recorded_status),
+    );
+    layout::status_badge(out, status);
+    let _ = writeln!(
+        out,
+        "</td><td>{agrees}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        Esc(&r.reasons),
+        Esc(&r.similarity),
+        Esc(&r.verification_date),
+        r.findings.map_or_else(String::new, |n| n.to_string()),
+        Esc(&r.max_severity),
+        Esc(&r.error),
+    );
+}

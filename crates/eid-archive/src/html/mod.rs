@@ -1,0 +1,185 @@
+//! The visual audit report: static HTML an auditor opens from a folder (or
+//! a USB stick, years later) with nothing but a browser.
+//!
+//! - [`IndexWriter`] writes a report's `html/` folder as the rows arrive:
+//!   `index.html` (the run at a glance, charts drawn here as inline SVG, the
+//!   disagreements and errors), `archives-1.html`, `archives-2.html`, … (every
+//!   archive, at most [`PAGE_ROWS`] rows a page), a page for each archive
+//!   that could not be read, `report.css` and `report.js`. Memory does not
+//!   grow with the number of archives: rows go straight to their page file,
+//!   and only counts (and the first disagreements and errors) are kept.
+//! - [`write_archive_page`] writes one archive's page, `html/a/000123.html`
+//!   (named by the input's position, never by archive text); the batch's
+//!   workers call it while they hold the archive open.
+//! - [`standalone_page`] gives the same page as one self-contained file
+//!   (`eid-audit inspect --format html`).
+//!
+//! Every page is safe to open: all text from an archive goes through
+//! [`escape`]; each page carries a restrictive Content-Security-Policy (no
+//! network, no inline script or style except the single page's own, allowed
+//! by hash); links and file names never come from archive text; every page
+//! says which personal-data mode it was written under, and under any mode
+//! but `full` no name, number, birth date or image appears. The pages are
+//! complete without scripts; `report.js` adds sorting, filtering and the
+//! highlight of a feature's box.
+
+mod charts;
+mod escape;
+mod index;
+mod index_page;
+mod layout;
+mod page;
+mod sides;
+
+pub use escape::escape;
+pub use index::{IndexWriter, PAGE_ROWS};
+
+use crate::archive::Archive;
+use crate::audit::Audit;
+use crate::codes::hex;
+use crate::crops::Crops;
+use crate::error::OutputError;
+use crate::evidence::{Side, Source};
+use crate::report::Pii;
+use layout::Assets;
+use sha2::{Digest, Sha256};
+use sides::SideImage;
+use std::path::Path;
+
+/// The folder of the archive pages inside `html/`.
+pub const ARCHIVE_DIR: &str = "a";
+
+/// The page of the archive at `index` (0-based position in the inputs),
+/// relative to the `html/` folder: `a/000123.html`.
+pub fn archive_page_name(index: usize) -> String {
+    format!("{ARCHIVE_DIR}/{index:06}.html")
+}
+
+/// The headline, as `eid-audit inspect` prints it: process id, recomputed
+/// status, and agreement with the record
+/// (`p-1  REJECTED  (recorded accepted: DISAGREES)`). Archive text is not
+/// escaped here.
+pub fn verdict_line(a: &Audit) -> String {
+    let v = &a.verdict;
+    let agreement = match (&v.recorded_status, v.agrees) {
+        (Some(r), Some(true)) => format!("recorded {r}: agrees"),
+        (Some(r), _) => format!("recorded {r}: DISAGREES"),
+        (None, _) => "no recorded status".to_owned(),
+    };
+    format!(
+        "{}  {}  ({agreement})",
+        a.process_id,
+        v.decision.status.as_str().to_uppercase()
+    )
+}
+
+/// One archive's page as a single self-contained HTML file: the style and
+/// script inline (allowed by their hashes), the images as data URIs under
+/// `--pii full`, an empty canvas of each image's size otherwise. `archive`
+/// is the archive `audit` was made from; its images are read only under
+/// `full`.
+pub fn standalone_page(archive: &mut Archive, audit: &Audit, pii: &Pii) -> String {
+    let images = if *pii == Pii::Full {
+        read_images(archive, audit, |side, format, bytes| {
+            let _ = side;
+            Ok(crate::crops::exhibit::data_uri(format, bytes))
+        })
+        .unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let findings: Vec<_> = crate::report::final_findings(audit, None);
+    page::render(&page::PageParts {
+        audit,
+        findings: &findings,
+        images: &images,
+        pii,
+        assets: Assets::Inline,
+        nav: "",
+    })
+}
+
+/// Writes the page of the archive at `index` into `html_dir/a/` (see
+/// [`archive_page_name`]); under `--pii full` each side's image is copied
+/// beside it verbatim (`000123-front.jpeg`) and shown under its boxes.
+/// `crops` are the archive's exhibits when `--crops` wrote them: their
+/// findings are listed too, as in `findings.csv`.
+pub fn write_archive_page(
+    archive: &mut Archive,
+    audit: &Audit,
+    crops: Option<Result<&Crops, &OutputError>>,
+    index: usize,
+    html_dir: &Path,
+    pii: &Pii,
+) -> Result<(), OutputError> {
+    let dir = html_dir.join(ARCHIVE_DIR);
+    // The index writer made the folder; one made here is for a caller
+    // writing pages alone (checked once, not per page, in a report).
+    if !dir.is_dir() {
+        crate::fsio::ensure_dir(&dir)?;
+    }
+    let images = if *pii == Pii::Full {
+        read_images(archive, audit, |side, format, bytes| {
+            let name = format!("{index:06}-{side}.{}", format.as_str());
+            write_new(&dir.join(&name), bytes)?;
+            Ok(name)
+        })?
+    } else {
+        Vec::new()
+    };
+    let findings = crate::report::final_findings(audit, crops);
+    let nav = index::archive_nav(index);
+    let html = page::render(&page::PageParts {
+        audit,
+        findings: &findings,
+        images: &images,
+        pii,
+        assets: Assets::Linked { up: "../" },
+        nav: &nav,
+    });
+    write_new(&dir.join(format!("{index:06}.html")), html.as_bytes())
+}
+
+/// Reads each side's image, hashes it, and hands it to `place`, which
+/// returns the `href` the page shows it by. An image that cannot be read is
+/// left out (its boxes are drawn on an empty canvas).
+fn read_images(
+    archive: &mut Archive,
+    audit: &Audit,
+    mut place: impl FnMut(Side, crate::evidence::MediaFormat, &[u8]) -> Result<String, OutputError>,
+) -> Result<Vec<SideImage>, OutputError> {
+    let mut images = Vec::new();
+    for side in Side::ALL.iter().copied() {
+        let Some(media) = audit.evidence.media_of(side.depiction()) else {
+            continue;
+        };
+        if !media.format.is_image() || media.dimensions.is_none() {
+            continue;
+        }
+        let Ok(Some(bytes)) = archive.image_bytes(side.depiction()) else {
+            continue;
+        };
+        let href = place(side, media.format, &bytes)?;
+        images.push(SideImage {
+            side,
+            href,
+            sha256: hex(&Sha256::digest(&bytes)),
+            member: match &media.source {
+                Source::Member(n) => Some(n.clone()),
+                _ => None,
+            },
+        });
+    }
+    Ok(images)
+}
+
+/// Writes a new file (the folder is the run's own staging folder).
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
+    use std::io::Write as _;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(OutputError::io(path))?;
+    f.write_all(bytes).map_err(OutputError::io(path))
+}

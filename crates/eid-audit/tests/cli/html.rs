@@ -1,0 +1,299 @@
+//! `report --html` and `inspect --format html` without a browser: the page
+//! of one archive pinned by a snapshot, personal data under each mode, the
+//! images copied only under `full` and then verbatim, and every link of the
+//! folder leading to a file inside it. The browser tests (`tests/browser/`)
+//! look at the same pages as a person would.
+
+use super::{eid_audit, root, stderr, stdout, testdata};
+use std::collections::BTreeSet;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+#[test]
+fn the_single_page_of_the_bundled_accepted_archive() {
+    let out = eid_audit(&["inspect", "testdata/accepted.zip", "--format", "html"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = stdout(&out);
+    // The page states its version; the snapshot does not depend on it.
+    let page = page.replace(env!("CARGO_PKG_VERSION"), "[VERSION]");
+    insta::assert_snapshot!(page);
+}
+
+#[test]
+fn the_single_page_has_every_part() {
+    let out = eid_audit(&[
+        "inspect",
+        "testdata/recorded-accepted-contradicted.zip",
+        "--format",
+        "html",
+    ]);
+    // The exit code follows the verdict, as for the text.
+    assert_eq!(out.status.code(), Some(1));
+    let page = stdout(&out);
+    for part in [
+        "00000000-0000-4000-8000-000000000009  REJECTED  (recorded accepted: DISAGREES)",
+        "id=\"reasons\"",
+        "id=\"review\"",
+        "id=\"checks\"",
+        "id=\"features-table\"",
+        "id=\"findings-table\"",
+        "id=\"media-table\"",
+        "id=\"members-table\"",
+        "id=\"policy\"",
+        "data-pii=\"omit\"",
+        "<svg",
+        "http-equiv=\"Content-Security-Policy\"",
+    ] {
+        assert!(page.contains(part), "no {part}");
+    }
+    // One file: nothing linked, no inline handler, no unsafe-inline.
+    assert!(!page.contains("<link") && !page.contains("src=\""));
+    assert!(!page.contains("unsafe-inline") && !page.contains(" onclick"));
+    // Every member is hashed for the manifest.
+    assert!(!page.contains("not computed"));
+}
+
+/// The personal values of the bundled archives, as `--pii full` shows them.
+fn personal_values() -> BTreeSet<String> {
+    let mut values = BTreeSet::new();
+    fn walk(v: &serde_json::Value, out: &mut BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    let personal = [
+                        "firstName",
+                        "lastName",
+                        "documentNumber",
+                        "dateOfBirth",
+                        "personalIdentificationNumber",
+                    ];
+                    if let (true, Some(s)) = (personal.contains(&k.as_str()), x.as_str())
+                        && s.len() > 3
+                    {
+                        out.insert(s.to_owned());
+                    }
+                    walk(x, out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| walk(x, out)),
+            _ => {}
+        }
+    }
+    for zip in testdata() {
+        let o = eid_audit(&["inspect", &zip, "--format", "json", "--pii", "full"]);
+        walk(&serde_json::from_slice(&o.stdout).unwrap(), &mut values);
+    }
+    assert!(values.contains("X00000001") && values.contains("1990-04-29"));
+    values
+}
+
+/// `report testdata/*.zip --html` under `pii`, into a temporary folder.
+fn html_report(pii: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let out_s = out.to_str().unwrap().to_owned();
+    let mut args = vec!["report"];
+    let zips = testdata();
+    args.extend(zips.iter().map(String::as_str));
+    args.extend(["--out", &out_s, "--html", "--quiet", "--pii", pii]);
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_eid-audit"))
+        .args(&args)
+        .current_dir(root())
+        .env("EID_AUDIT_PII_KEY", "a key of sixteen bytes or more")
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    (dir, out.join("html"))
+}
+
+fn files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn pages_text(html: &Path) -> String {
+    files(html)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect()
+}
+
+#[test]
+fn under_omit_no_personal_value_and_no_image_is_written() {
+    let values = personal_values();
+    for pii in ["omit", "mask", "hmac"] {
+        let (_tmp, html) = html_report(pii);
+        let all = files(&html);
+        assert!(
+            all.iter().all(|p| p
+                .extension()
+                .is_some_and(|e| ["html", "css", "js"].contains(&e.to_str().unwrap()))),
+            "{pii}: {all:?}"
+        );
+        let text = pages_text(&html);
+        for v in &values {
+            assert!(!text.contains(v.as_str()), "{pii}: {v} is written");
+        }
+        assert!(text.contains(&format!("data-pii=\"{pii}\"")));
+        // Every page says its mode.
+        for p in all
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        {
+            let page = std::fs::read_to_string(p).unwrap();
+            assert!(
+                page.contains(&format!("<strong>--pii {pii}</strong>")),
+                "{}",
+                p.display()
+            );
+        }
+        match pii {
+            "mask" => assert!(text.contains("*****001"), "a masked number is shown"),
+            "hmac" => assert!(text.contains("hmac:"), "a pseudonym is shown"),
+            _ => assert!(text.contains("(omitted: --pii omit)")),
+        }
+    }
+}
+
+#[test]
+fn under_full_the_images_are_copied_verbatim_and_shown() {
+    let (_tmp, html) = html_report("full");
+    let text = pages_text(&html);
+    assert!(text.contains("X00000001"));
+    // accepted.zip is the first input: its front image beside its page.
+    let copy = std::fs::read(html.join("a/000000-front.jpeg")).unwrap();
+    let mut zip =
+        zip::ZipArchive::new(std::fs::File::open(root().join("testdata/accepted.zip")).unwrap())
+            .unwrap();
+    let mut member = Vec::new();
+    zip.by_name("front.jpeg")
+        .unwrap()
+        .read_to_end(&mut member)
+        .unwrap();
+    assert_eq!(copy, member, "the copy is the member's bytes");
+    let page = std::fs::read_to_string(html.join("a/000000.html")).unwrap();
+    assert!(page.contains("href=\"000000-front.jpeg\""));
+    // png-media.zip's images keep their format.
+    assert!(
+        files(&html)
+            .iter()
+            .any(|p| p.to_string_lossy().ends_with("-front.png"))
+    );
+}
+
+#[test]
+fn every_link_leads_to_a_file_of_the_folder() {
+    let (_tmp, html) = html_report("full");
+    let mut checked = 0;
+    for page in files(&html)
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+    {
+        let text = std::fs::read_to_string(page).unwrap();
+        for attr in ["href=\"", "src=\""] {
+            for part in text.split(attr).skip(1) {
+                let target = part.split('"').next().unwrap();
+                let file = target.split('#').next().unwrap();
+                if file.is_empty() || target.starts_with("data:") {
+                    continue;
+                }
+                assert!(
+                    !file.contains(':') && !file.starts_with('/'),
+                    "{}: {target}",
+                    page.display()
+                );
+                let resolved = page.parent().unwrap().join(file);
+                assert!(
+                    resolved.is_file(),
+                    "{}: {target} leads nowhere",
+                    page.display()
+                );
+                assert!(
+                    resolved
+                        .canonicalize()
+                        .unwrap()
+                        .starts_with(html.canonicalize().unwrap()),
+                    "{}: {target} leaves the folder",
+                    page.display()
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 100, "{checked} links");
+}
+
+#[test]
+fn the_html_folder_is_part_of_the_report() {
+    let (_tmp, html) = html_report("omit");
+    let report = html.parent().unwrap();
+    let run: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(report.join("run.json")).unwrap()).unwrap();
+    let outputs: Vec<&str> = run["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["path"].as_str().unwrap())
+        .collect();
+    for f in [
+        "html/index.html",
+        "html/archives-1.html",
+        "html/a/000000.html",
+        "html/report.js",
+    ] {
+        assert!(outputs.contains(&f), "{f} not in run.json");
+    }
+    // A second run without --html replaces the whole report, html/ included.
+    let o = eid_audit(&[
+        "report",
+        "testdata/accepted.zip",
+        "--out",
+        report.to_str().unwrap(),
+        "--force",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(!html.exists());
+}
+
+#[test]
+fn an_archive_that_cannot_be_read_has_its_page_and_is_listed_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = eid_audit(&[
+        "report",
+        "testdata/accepted.zip",
+        "testdata/hostile/truncated.zip",
+        "--out",
+        out.to_str().unwrap(),
+        "--html",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let html = out.join("html");
+    let index = std::fs::read_to_string(html.join("index.html")).unwrap();
+    assert!(index.contains("data-count=\"errors\">1<"));
+    let listed = index.split("id=\"errors-table\"").nth(1).unwrap();
+    assert!(listed.contains("href=\"a/000001.html\">testdata/hostile/truncated.zip</a>"));
+    let page = std::fs::read_to_string(html.join("a/000001.html")).unwrap();
+    assert!(page.contains("testdata/hostile/truncated.zip: not a readable zip archive"));
+    assert!(page.contains("data-pii=\"omit\""));
+}
