@@ -311,6 +311,23 @@ pub fn write(
     write_on(archive, audit, Shelf::Folder(dir), folder, options)
 }
 
+/// As [`write`], into a folder that does not exist yet and that the caller
+/// moves into place whole when the run is complete: each file is written
+/// once under its own name, without a temporary name and a rename each.
+pub(crate) fn write_staged(
+    archive: &mut Archive,
+    audit: &Audit,
+    dir: &Path,
+    options: &CropOptions,
+) -> Result<Crops, OutputError> {
+    fsio::ensure_dir(dir)?;
+    let folder = dir
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    write_on(archive, audit, Shelf::Staged(dir), folder, options)
+}
+
 /// The exhibits of an audited archive, as [`write`] makes them, held in
 /// memory (file name and bytes) for a container such as one zip of a run.
 /// `Crops::folder` is left empty for the caller to name. An archive whose

@@ -19,6 +19,10 @@ pub type Held = Vec<(String, Vec<u8>)>;
 pub(crate) enum Shelf<'a> {
     /// Files in this folder, each written atomically.
     Folder(&'a Path),
+    /// Files in a fresh folder of a run's own that is moved into place whole
+    /// when complete (a batch's staging): each file is created new, once,
+    /// with no temporary name and rename of its own.
+    Staged(&'a Path),
     /// Bytes kept in memory, at most [`HELD_MAX`] in all.
     Memory {
         /// What is held so far.
@@ -37,6 +41,19 @@ impl Shelf<'_> {
     ) -> Result<(), OutputError> {
         match self {
             Shelf::Folder(dir) => fsio::write_atomic(dir, name, |w| write(w)).map(|_| ()),
+            Shelf::Staged(dir) => {
+                let path = dir.join(name);
+                // `create_new` never follows or replaces anything already there.
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .create_new(true)
+                    .open(&path)
+                    .map_err(OutputError::io(&path))?;
+                let mut w = io::BufWriter::with_capacity(64 << 10, file);
+                write(&mut w)
+                    .and_then(|()| w.flush())
+                    .map_err(OutputError::io(&path))
+            }
             Shelf::Memory { files, held } => {
                 let room = HELD_MAX.saturating_sub(*held);
                 let mut capped = Capped {
