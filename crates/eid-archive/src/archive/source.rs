@@ -213,17 +213,19 @@ pub(crate) fn read_file(path: &Path, max_bytes: u64) -> Result<(Bytes, Fingerpri
         return Err(ReadFailure::TooLarge(len));
     }
     let file = File::open(path)?;
-    let mut reader = HashingReader::new(file.take(len));
     if len <= IN_MEMORY_MAX {
-        // One pass over the file, straight into the buffer the zip reader uses.
+        // Straight into the buffer the zip reader uses (a file reads into
+        // spare capacity without zeroing it first), then hashed there while
+        // it is still in the cache: the fingerprint is of exactly these bytes.
         let mut data = Vec::with_capacity(len as usize);
-        reader.read_to_end(&mut data)?;
-        let (fingerprint, _) = reader.finish();
-        if fingerprint.bytes != len {
+        file.take(len).read_to_end(&mut data)?;
+        if data.len() as u64 != len {
             return Err(ReadFailure::Changed);
         }
+        let fingerprint = fingerprint(&data);
         Ok((Bytes::memory(data), fingerprint))
     } else {
+        let mut reader = HashingReader::new(file.take(len));
         io::copy(&mut reader, &mut io::sink())?;
         let (fingerprint, file) = reader.finish();
         if fingerprint.bytes != len {
