@@ -221,7 +221,12 @@ impl Batch {
         let mut held = crops::Held::new();
         let crops = if let Some((dir, crop_options)) = &self.options.crops {
             let own = dir.join(format!(".archive-{index}"));
-            Some(crops::write_staged(&mut archive, &audit, &own, crop_options))
+            Some(crops::write_staged(
+                &mut archive,
+                &audit,
+                &own,
+                crop_options,
+            ))
         } else {
             self.options.held_crops.as_ref().map(|crop_options| {
                 crops::hold(&mut archive, &audit, crop_options).map(|(crops, files)| {
