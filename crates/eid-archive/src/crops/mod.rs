@@ -328,7 +328,7 @@ pub(crate) fn write_staged(
     write_on(archive, audit, Shelf::Staged(dir), folder, options)
 }
 
-/// The exhibits of an audited archive, as [`write`] makes them, held in
+/// The exhibits of an audited archive, as [`write()`] makes them, held in
 /// memory (file name and bytes) for a container such as one zip of a run.
 /// `Crops::folder` is left empty for the caller to name. An archive whose
 /// exhibits would pass 128 MiB keeps what fits; a `CropsNotWritten` finding
