@@ -26,6 +26,7 @@
 
 mod archive;
 mod audit;
+mod base64;
 pub mod batch;
 mod codes;
 pub mod crops;

@@ -169,7 +169,6 @@ impl Sheet {
 
 /// A data URI of an image, for an SVG that stands alone.
 pub(crate) fn data_uri(format: MediaFormat, bytes: &[u8]) -> String {
-    const A: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mime = if format == MediaFormat::Png {
         "image/png"
     } else {
@@ -179,20 +178,6 @@ pub(crate) fn data_uri(format: MediaFormat, bytes: &[u8]) -> String {
     s.push_str("data:");
     s.push_str(mime);
     s.push_str(";base64,");
-    for chunk in bytes.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                s.push(char::from(A[(n >> (18 - 6 * i)) as usize & 63]));
-            } else {
-                s.push('=');
-            }
-        }
-    }
+    crate::base64::encode_into(bytes, &mut s);
     s
 }

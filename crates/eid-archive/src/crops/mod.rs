@@ -303,12 +303,7 @@ pub fn write(
     dir: &Path,
     options: &CropOptions,
 ) -> Result<Crops, OutputError> {
-    fsio::ensure_dir(dir)?;
-    let folder = dir
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    write_on(archive, audit, Shelf::Folder(dir), folder, options)
+    write_in_folder(archive, audit, Shelf::Folder(dir), dir, options)
 }
 
 /// As [`write`], into a folder that does not exist yet and that the caller
@@ -320,12 +315,24 @@ pub(crate) fn write_staged(
     dir: &Path,
     options: &CropOptions,
 ) -> Result<Crops, OutputError> {
+    write_in_folder(archive, audit, Shelf::Staged(dir), dir, options)
+}
+
+/// Creates `dir` and writes the exhibits there, on `shelf`, the folder named
+/// after `dir`.
+fn write_in_folder(
+    archive: &mut Archive,
+    audit: &Audit,
+    shelf: Shelf<'_>,
+    dir: &Path,
+    options: &CropOptions,
+) -> Result<Crops, OutputError> {
     fsio::ensure_dir(dir)?;
     let folder = dir
         .file_name()
         .map(|f| f.to_string_lossy().into_owned())
         .unwrap_or_default();
-    write_on(archive, audit, Shelf::Staged(dir), folder, options)
+    write_on(archive, audit, shelf, folder, options)
 }
 
 /// The exhibits of an audited archive, as [`write()`] makes them, held in

@@ -3,13 +3,12 @@
 //! their dialect. Every key a reader does not take is reported as drift.
 
 pub(crate) mod assure;
-mod base64;
 mod common;
 mod json;
 pub(crate) mod manual;
 pub(crate) mod native;
 
-pub(crate) use base64::{decode_base64, decoded_len};
+pub(crate) use crate::base64::{decode_base64, decoded_len};
 pub(crate) use json::parse_json;
 
 use crate::codes::string_enum;

@@ -115,25 +115,9 @@ fn head(out: &mut String, a: &Audit) {
             .as_ref()
             .map_or_else(|| "nothing recorded".to_owned(), ToString::to_string),
     ));
-    rows.push((
-        "automatic",
-        format!(
-            "{}{}",
-            v.automatic.status,
-            if v.automatic == v.decision {
-                ""
-            } else {
-                " (before the agent's decision)"
-            }
-        ),
-    ));
-    if let Some(default) = v.default_status
-        && default != v.decision.status
-    {
-        rows.push((
-            "default",
-            format!("{default} under the default rules (the record is compared with this)"),
-        ));
+    rows.push(("automatic", v.automatic_summary()));
+    if let Some(default) = v.default_summary() {
+        rows.push(("default", default));
     }
     rows.push((
         "judged on",

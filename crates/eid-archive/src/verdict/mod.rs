@@ -101,6 +101,24 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// The automatic status as `inspect` and the archive pages say it:
+    /// `rejected (before the agent's decision)` when an agent decided.
+    pub fn automatic_summary(&self) -> String {
+        let note = if self.automatic == self.decision {
+            ""
+        } else {
+            " (before the agent's decision)"
+        };
+        format!("{}{note}", self.automatic.status)
+    }
+
+    /// The default rules' status, said, when the policy in force gives another.
+    pub fn default_summary(&self) -> Option<String> {
+        self.default_status
+            .filter(|d| *d != self.decision.status)
+            .map(|d| format!("{d} under the default rules (the record is compared with this)"))
+    }
+
     /// The most severe finding's severity, if there is any finding.
     pub fn max_severity(&self) -> Option<Severity> {
         self.findings.iter().map(|f| f.severity).max()

@@ -163,25 +163,9 @@ pub fn render(a: &Audit) -> String {
         };
         head.row(["agent".into(), what]);
     }
-    head.row([
-        "automatic".into(),
-        format!(
-            "{}{}",
-            v.automatic.status,
-            if v.automatic == v.decision {
-                ""
-            } else {
-                " (before the agent's decision)"
-            }
-        ),
-    ]);
-    if let Some(default) = v.default_status
-        && default != v.decision.status
-    {
-        head.row([
-            "default".into(),
-            format!("{default} under the default rules (the record is compared with this)"),
-        ]);
+    head.row(["automatic".into(), v.automatic_summary()]);
+    if let Some(default) = v.default_summary() {
+        head.row(["default".into(), default]);
     }
     head.row([
         "judged on".into(),

@@ -1,4 +1,6 @@
-//! The exhibit checked as XML: geometry, escaping, references, layout.
+//! The exhibit checked as XML: geometry, escaping, references, layout. One
+//! file over 500 lines on purpose: each test parses a whole rendered SVG and
+//! checks one property of it, and the cases read best side by side.
 // Tests may panic: a panic is the failure report.
 #![allow(clippy::panic)]
 

@@ -1,5 +1,33 @@
-//! Base64 for the images the native dialect embeds in its JSON: standard or
-//! URL-safe alphabet, padded or not, with white space and a data-URL prefix.
+//! Base64, in one place: decoding the images the native dialect embeds in its
+//! JSON (standard or URL-safe alphabet, padded or not, with white space and a
+//! data-URL prefix), and encoding (standard, padded) for data URIs, the
+//! Content-Security-Policy hashes of the HTML pages and the digests of the
+//! Identity Assurance export.
+
+const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/// Standard base64 (RFC 4648 §4), padded, appended to `out`.
+pub(crate) fn encode_into(bytes: &[u8], out: &mut String) {
+    out.reserve(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = |i: usize| u32::from(chunk.get(i).copied().unwrap_or(0));
+        let n = (b(0) << 16) | (b(1) << 8) | b(2);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+}
+
+/// Standard base64 (RFC 4648 §4), padded.
+pub(crate) fn encode(bytes: &[u8]) -> String {
+    let mut out = String::new();
+    encode_into(bytes, &mut out);
+    out
+}
 
 /// The base64 alphabet's values (standard and URL-safe); 64 marks white space
 /// (skipped), 65 padding (the end), 255 anything else.
@@ -79,7 +107,24 @@ pub(crate) fn decoded_len(text: &str) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::{decode_base64, decoded_len};
+    use super::{decode_base64, decoded_len, encode};
+
+    #[test]
+    fn encodes_the_rfc_4648_vectors_and_decodes_them_back() {
+        for (plain, coded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(encode(plain.as_bytes()), coded);
+            assert_eq!(decode_base64(coded).as_deref(), Some(plain.as_bytes()));
+        }
+        assert_eq!(encode(&[0xfb, 0xff]), "+/8=");
+    }
 
     #[test]
     fn base64_variants() {
