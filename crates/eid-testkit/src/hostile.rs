@@ -40,6 +40,17 @@ fn central_entries(zip: &[u8]) -> Vec<(usize, usize, Vec<u8>)> {
     out
 }
 
+/// `(offset, length)` of `name`'s central-directory entry.
+fn central_entry_of(zip: &[u8], name: &[u8]) -> (usize, usize) {
+    let (central, _, _) = central_entries(zip)
+        .into_iter()
+        .find(|(_, _, n)| n == name)
+        .expect("member exists");
+    let len =
+        46 + u16_at(zip, central + 28) + u16_at(zip, central + 30) + u16_at(zip, central + 32);
+    (central, len)
+}
+
 /// Applies `edit(header_bytes_at, is_central)` to the local and central headers of `name`.
 fn edit_headers(zip: &mut [u8], name: &[u8], mut edit: impl FnMut(&mut [u8], usize, bool)) {
     for (central, local, n) in central_entries(zip) {
@@ -85,12 +96,7 @@ pub fn add_overlapping_entry(zip: Vec<u8>, name: &[u8], alias: &[u8]) -> Vec<u8>
     assert_eq!(name.len(), alias.len());
     let e = eocd(&zip);
     let cd_start = u32_at(&zip, e + 16);
-    let (central, _, _) = central_entries(&zip)
-        .into_iter()
-        .find(|(_, _, n)| n == name)
-        .expect("member exists");
-    let len =
-        46 + u16_at(&zip, central + 28) + u16_at(&zip, central + 30) + u16_at(&zip, central + 32);
+    let (central, len) = central_entry_of(&zip, name);
     let mut entry = zip[central..central + len].to_vec();
     entry[46..46 + alias.len()].copy_from_slice(alias);
     let mut out = zip[..e].to_vec();

@@ -3,7 +3,7 @@
 //! records no reader of evidence should trust. Each starts from the provider
 //! page's accepted example and changes one thing, at the byte level.
 
-use super::{central_entries, edit_headers, eocd, rename_member, u16_at, u32_at};
+use super::{central_entries, central_entry_of, edit_headers, eocd, rename_member, u16_at, u32_at};
 use crate::crafted::{self, Descriptor, FLAG_ENCRYPTED, RawMember};
 use crate::{Case, zip_members};
 
@@ -74,12 +74,7 @@ pub fn unlisted_local_entry() -> Vec<u8> {
 /// Removes `name`'s central-directory entry, leaving its local header and data in place.
 pub fn drop_central_entry(zip: Vec<u8>, name: &[u8]) -> Vec<u8> {
     let e = eocd(&zip);
-    let (central, _, _) = central_entries(&zip)
-        .into_iter()
-        .find(|(_, _, n)| n == name)
-        .expect("member exists");
-    let len =
-        46 + u16_at(&zip, central + 28) + u16_at(&zip, central + 30) + u16_at(&zip, central + 32);
+    let (central, len) = central_entry_of(&zip, name);
     let mut out = zip[..central].to_vec();
     out.extend_from_slice(&zip[central + len..e]);
     let mut end = zip[e..].to_vec();
