@@ -72,16 +72,21 @@ pub(crate) fn document_background(
         // Faint guilloche-like stripes make it look like a document, not a flat card.
         let stripe = if (x + 2 * y) % 24 < 2 { 18 } else { 0 };
         let noise = if textured {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
             // Sensor-like noise: enough entropy that a JPEG weighs what a photo does.
-            (state % 12) as u8
+            (xorshift(&mut state) % 12) as u8
         } else {
             0
         };
         Rgb(base.map(|c| c.saturating_sub(stripe).saturating_sub(noise)))
     })
+}
+
+/// The next number of a xorshift32 sequence: cheap, deterministic noise.
+fn xorshift(state: &mut u32) -> u32 {
+    *state ^= *state << 13;
+    *state ^= *state >> 17;
+    *state ^= *state << 5;
+    *state
 }
 
 fn paint_box(img: &mut RgbImage, (x, y, w, h): (i64, i64, i64, i64), colour: [u8; 3]) {
@@ -106,10 +111,7 @@ pub(crate) fn selfie_image(w: u32, h: u32, textured: bool, seed: u32) -> RgbImag
             [90u8, 110, 140]
         };
         let noise = if textured {
-            state ^= state << 13;
-            state ^= state >> 17;
-            state ^= state << 5;
-            (state % 24) as u8
+            (xorshift(&mut state) % 24) as u8
         } else {
             0
         };
