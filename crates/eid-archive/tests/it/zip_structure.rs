@@ -157,23 +157,13 @@ fn ocr_crc() -> u32 {
 
 /// The accepted example, stored, its OCR member streamed with the descriptor `edit` gives.
 fn streamed_ocr(edit: impl FnOnce(&mut Descriptor)) -> Vec<u8> {
-    let mut edit = Some(edit);
-    let members: Vec<RawMember> = Case::accepted()
-        .members()
-        .into_iter()
-        .map(|(name, bytes)| {
-            let m = RawMember::stored(name.clone(), bytes);
-            if name != hostile::OCR {
-                return m;
-            }
-            let mut m = m.streamed();
-            if let (Some(d), Some(edit)) = (m.descriptor.as_mut(), edit.take()) {
-                edit(d);
-            }
-            m
-        })
-        .collect();
-    crafted::assemble(&members, b"")
+    hostile::assembled(|m| {
+        let mut m = m.streamed();
+        if let Some(d) = m.descriptor.as_mut() {
+            edit(d);
+        }
+        m
+    })
 }
 
 #[test]

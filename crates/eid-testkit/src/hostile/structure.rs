@@ -16,7 +16,7 @@ fn accepted() -> Vec<u8> {
 
 /// The accepted example assembled by hand (stored members), with `edit`
 /// applied to its OCR member.
-fn assembled(edit: impl FnOnce(RawMember) -> RawMember) -> Vec<u8> {
+pub fn assembled(edit: impl FnOnce(RawMember) -> RawMember) -> Vec<u8> {
     let mut edit = Some(edit);
     let members: Vec<RawMember> = Case::accepted()
         .members()
