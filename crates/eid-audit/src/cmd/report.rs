@@ -3,7 +3,7 @@
 use super::{JudgeArgs, Outcome, PiiArgs};
 use anyhow::bail;
 use eid_archive::Audit;
-use eid_archive::batch::{self, Batch, BatchOptions, Input, Shard};
+use eid_archive::batch::{self, Batch, BatchOptions, Input, Processed, Shard};
 use eid_archive::html::IndexWriter;
 use eid_archive::ida::{IdaOptions, VerifiedClaims};
 use eid_archive::report::{
@@ -179,7 +179,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut write_error = None;
     batch.run(&inputs, |outcome| {
         let path = outcome.input.path();
-        let (rows, json, claims) = match &outcome.result {
+        let (rows, json) = match &outcome.result {
             Ok(p) => {
                 if let Some(Err(e)) = &p.html {
                     write_error = Some(e.to_string());
@@ -191,33 +191,18 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
                     p.crops.as_ref().map(Result::as_ref),
                     &row_options,
                 );
-                let claims = ida
-                    .as_ref()
-                    .map(|o| VerifiedClaims::from_audit(&p.audit, o));
-                (rows, args.jsonl.then(|| audit_json(&p.audit, &pii)), claims)
+                (rows, args.jsonl.then(|| audit_json(&p.audit, &pii)))
             }
             Err(e) => {
                 bar.suspend(|| crate::warn_line!("{e}"));
                 let rows = Rows::of_error(path, e, &policy, &row_options);
-                (rows, args.jsonl.then(|| error_json(outcome.input, e)), None)
+                (rows, args.jsonl.then(|| error_json(outcome.input, e)))
             }
         };
         summary.add(&rows);
-        let claims = match claims {
-            Some(Ok(c)) => {
-                summary.add_claims(Ok(()));
-                Some(c.envelope())
-            }
-            Some(Err(not)) => {
-                summary.add_claims(Err(not.why().code()));
-                None
-            }
-            None if ida.is_some() => {
-                summary.add_claims(Err("Unreadable"));
-                None
-            }
-            None => None,
-        };
+        let claims = ida
+            .as_ref()
+            .and_then(|o| verified_claims(o, &outcome.result, &mut summary));
         bar.set_message(format!(
             "{} disagree, {} errors",
             summary.disagreements, summary.errors
@@ -308,6 +293,32 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Agrees
     })
+}
+
+/// One archive's verified claims, counted in the summary: the line for
+/// `verified_claims.jsonl`, or `None` with the reason it did not qualify.
+fn verified_claims(
+    options: &IdaOptions,
+    result: &Result<Box<Processed>, eid_archive::Error>,
+    summary: &mut Summary,
+) -> Option<serde_json::Value> {
+    let claims = match result {
+        Ok(p) => VerifiedClaims::from_audit(&p.audit, options),
+        Err(_) => {
+            summary.add_claims(Err("Unreadable"));
+            return None;
+        }
+    };
+    match claims {
+        Ok(c) => {
+            summary.add_claims(Ok(()));
+            Some(c.envelope())
+        }
+        Err(not) => {
+            summary.add_claims(Err(not.why().code()));
+            None
+        }
+    }
 }
 
 /// The paths given, for a message.
