@@ -121,24 +121,23 @@ pub(crate) fn selfie_image(w: u32, h: u32, textured: bool, seed: u32) -> RgbImag
 
 /// Encodes an image as JPEG (quality 90) or PNG.
 pub fn encode(img: &RgbImage, kind: ImageKind) -> Vec<u8> {
+    fn write(encoder: impl ImageEncoder, img: &RgbImage) {
+        encoder
+            .write_image(
+                img.as_raw(),
+                img.width(),
+                img.height(),
+                image::ExtendedColorType::Rgb8,
+            )
+            .expect("encoding to memory cannot fail");
+    }
     let mut out = Vec::new();
     match kind {
-        ImageKind::Jpeg => image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-            .write_image(
-                img.as_raw(),
-                img.width(),
-                img.height(),
-                image::ExtendedColorType::Rgb8,
-            )
-            .expect("encoding to memory cannot fail"),
-        ImageKind::Png => image::codecs::png::PngEncoder::new(&mut out)
-            .write_image(
-                img.as_raw(),
-                img.width(),
-                img.height(),
-                image::ExtendedColorType::Rgb8,
-            )
-            .expect("encoding to memory cannot fail"),
+        ImageKind::Jpeg => write(
+            image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90),
+            img,
+        ),
+        ImageKind::Png => write(image::codecs::png::PngEncoder::new(&mut out), img),
     }
     out
 }

@@ -152,13 +152,7 @@ fn wrong_types_are_malformed_evidence_and_unreadable_checks_cannot_pass() {
             "missing {subject} in {malformed:#?}"
         );
     }
-    let reasons: Vec<String> = a
-        .verdict
-        .decision
-        .reasons
-        .iter()
-        .map(|r| r.to_string())
-        .collect();
+    let reasons = support::reason_codes(&a);
     // Unreadable checks, similarity and features all fail closed, each named.
     assert_eq!(
         reasons,

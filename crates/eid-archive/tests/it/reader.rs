@@ -19,12 +19,7 @@ fn open_err(zip: Vec<u8>) -> eid_archive::Error {
 }
 
 fn reasons(a: &Audit) -> Vec<String> {
-    a.verdict
-        .decision
-        .reasons
-        .iter()
-        .map(|r| r.to_string())
-        .collect()
+    super::support::reason_codes(a)
 }
 
 const SEED_ACCEPTED: &str = r#"{
