@@ -10,7 +10,6 @@ pub use ambiguity::Ambiguity;
 pub use zip_format::Zip64Problem;
 pub(crate) use zip_format::method_name;
 
-use crate::verdict::CannotJudge;
 use std::fmt;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -218,6 +217,13 @@ impl ErrorKind {
     }
 }
 
+/// The archive cannot be judged (no OCR evidence and no fail reason): the
+/// engine's one refusal, defined here, below it, so that the error type
+/// needs nothing from the engine.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct CannotJudge(pub(crate) String);
+
 /// What a size limit was checked on.
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -290,94 +296,6 @@ impl fmt::Display for Corruption {
     }
 }
 
-/// A policy or limits file that cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("{what} {}: {kind}", origin.as_ref().map_or_else(|| "(inline)".to_owned(), |p| p.display().to_string()))]
-pub struct ConfigError {
-    what: &'static str,
-    origin: Option<PathBuf>,
-    kind: ConfigErrorKind,
-}
-
-/// What is wrong with a configuration file.
-#[non_exhaustive]
-#[derive(Debug, thiserror::Error)]
-pub enum ConfigErrorKind {
-    /// It could not be read.
-    #[error("{0}")]
-    Io(#[from] io::Error),
-    /// It is larger than any sensible configuration.
-    #[error("larger than {limit} bytes")]
-    TooLarge {
-        /// The largest size accepted.
-        limit: u64,
-    },
-    /// It is not valid TOML for this configuration (an unknown key, a bad value).
-    #[error("{}{message}", position.map_or_else(String::new, |(l, c)| format!("line {l}, column {c}: ")))]
-    Toml {
-        /// Line and column (1-based) where the problem starts, when known.
-        position: Option<(usize, usize)>,
-        /// What is wrong, on one line.
-        message: String,
-    },
-    /// The values contradict each other or name nothing.
-    #[error("{0}")]
-    Invalid(String),
-}
-
-impl ConfigError {
-    pub(crate) fn new(what: &'static str, origin: Option<&Path>, kind: ConfigErrorKind) -> Self {
-        ConfigError {
-            what,
-            origin: origin.map(Path::to_owned),
-            kind,
-        }
-    }
-
-    /// What is wrong.
-    pub fn kind(&self) -> &ConfigErrorKind {
-        &self.kind
-    }
-
-    /// The file, when the configuration came from one.
-    pub fn origin(&self) -> Option<&Path> {
-        self.origin.as_deref()
-    }
-}
-
-/// Reads a small TOML configuration file of type `T`; refuses files over 1 MiB
-/// and unknown keys (the types deny them), keeping the error's line and column.
-pub(crate) fn load_toml<T: serde::de::DeserializeOwned>(
-    what: &'static str,
-    path: &Path,
-) -> Result<T, ConfigError> {
-    const LIMIT: u64 = 1 << 20;
-    let err = |kind| ConfigError::new(what, Some(path), kind);
-    let meta = std::fs::metadata(path).map_err(|e| err(ConfigErrorKind::Io(e)))?;
-    if meta.len() > LIMIT {
-        return Err(err(ConfigErrorKind::TooLarge { limit: LIMIT }));
-    }
-    let text = std::fs::read_to_string(path).map_err(|e| err(ConfigErrorKind::Io(e)))?;
-    parse_toml(&text).map_err(err)
-}
-
-/// Parses TOML text, turning the parser's multi-line message into one line
-/// with the position of the problem.
-pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, ConfigErrorKind> {
-    toml::from_str(text).map_err(|e| {
-        let position = e.span().map(|span| {
-            let before = &text[..span.start.min(text.len())];
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            (line, column)
-        });
-        ConfigErrorKind::Toml {
-            position,
-            message: e.message().trim().replace('\n', " "),
-        }
-    })
-}
-
 /// Something the tool writes (a report file, a crop) could not be written.
 #[non_exhaustive]
 #[derive(Debug, thiserror::Error)]
@@ -431,22 +349,6 @@ impl OutputError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[derive(Debug, serde::Deserialize)]
-    #[serde(deny_unknown_fields)]
-    #[allow(dead_code)]
-    struct Conf {
-        a: u32,
-    }
-
-    #[test]
-    fn toml_errors_keep_their_position_on_one_line() {
-        let e = parse_toml::<Conf>("\n\nb = 3\n").unwrap_err();
-        let text = e.to_string();
-        assert!(text.starts_with("line 3, column 1: "), "{text}");
-        assert!(text.contains("unknown field `b`"), "{text}");
-        assert!(!text.contains('\n'));
-    }
 
     #[test]
     fn sizes_say_how_they_were_known() {

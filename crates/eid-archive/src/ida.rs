@@ -31,7 +31,7 @@ mod build;
 mod values;
 
 use crate::audit::Audit;
-use crate::verdict::{Policy, Status};
+use crate::verdict::Status;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -74,19 +74,6 @@ impl Default for IdaOptions {
 }
 
 impl IdaOptions {
-    /// The options a policy file sets (`ida_trust_framework`,
-    /// `ida_assurance_level`, `ida_attachment_base_url`).
-    pub fn from_policy(policy: &Policy) -> IdaOptions {
-        IdaOptions {
-            trust_framework: policy
-                .ida_trust_framework
-                .clone()
-                .unwrap_or_else(|| DEFAULT_TRUST_FRAMEWORK.into()),
-            assurance_level: policy.ida_assurance_level.clone(),
-            attachment_base_url: policy.ida_attachment_base_url.clone(),
-        }
-    }
-
     /// These options with another trust framework.
     pub fn with_trust_framework(mut self, trust_framework: impl Into<String>) -> Self {
         self.trust_framework = trust_framework.into();
@@ -108,10 +95,10 @@ impl IdaOptions {
     /// Refuses settings that cannot be exported: an empty trust framework, an
     /// assurance level that is not one of `eidas`'s (`low`, `substantial`,
     /// `high`) under `eidas`, a base URL that is not `https://` or has a query
-    /// or fragment. The message names the policy key.
+    /// or fragment. The message names the setting.
     pub fn check(&self) -> Result<(), String> {
         if self.trust_framework.trim().is_empty() {
-            return Err("ida_trust_framework is empty".into());
+            return Err("the trust framework is empty".into());
         }
         if let Some(level) = &self.assurance_level {
             let eidas = ["low", "substantial", "high"];
@@ -119,7 +106,7 @@ impl IdaOptions {
                 || (self.trust_framework == "eidas" && !eidas.contains(&level.as_str()))
             {
                 return Err(format!(
-                    "ida_assurance_level {level:?} is not an eidas level (low, substantial, high)"
+                    "the assurance level {level:?} is not an eidas level (low, substantial, high)"
                 ));
             }
         }
@@ -131,7 +118,7 @@ impl IdaOptions {
                 || url.contains(['?', '#'])
             {
                 return Err(format!(
-                    "ida_attachment_base_url {url:?} is not an https URL without query or fragment"
+                    "the attachment base URL {url:?} is not an https URL without query or fragment"
                 ));
             }
         }

@@ -29,9 +29,11 @@ mod audit;
 mod base64;
 pub mod batch;
 mod codes;
+mod config;
 pub mod crops;
 mod dates;
 mod dialect;
+mod draw;
 mod error;
 pub mod evidence;
 mod fsio;
@@ -40,23 +42,25 @@ pub mod ida;
 mod limits;
 #[doc(hidden)]
 pub mod media;
+mod pii;
 pub mod report;
 mod verdict;
 
 pub use archive::{Archive, Member, MemberKind, ProcessSource, ReadOptions};
 pub use audit::{ArchiveInfo, Audit, AuditOptions, MemberHash};
+pub use config::{ConfigError, ConfigErrorKind};
 pub use dates::Date;
 pub use dialect::JsonKind;
 pub use error::{
-    Ambiguity, ConfigError, ConfigErrorKind, Corruption, Error, ErrorKind, Fingerprint, Measure,
-    OutputError, Sized, Zip64Problem,
+    Ambiguity, CannotJudge, Corruption, Error, ErrorKind, Fingerprint, Measure, OutputError, Sized,
+    Zip64Problem,
 };
 pub use evidence::Evidence;
 pub use limits::Limits;
+pub use pii::{Pii, PiiField};
 pub use verdict::{
-    CannotJudge, Decision, Finding, FindingCode, LeapDayBirthday, ManualRule, Policy, Reason,
-    ReasonCode, RecordedStatus, Review, ReviewDecision, Severity, Status, Verdict,
-    VerificationDate, judge,
+    Decision, Finding, FindingCode, LeapDayBirthday, ManualRule, Policy, Reason, ReasonCode,
+    RecordedStatus, Review, ReviewDecision, Severity, Status, Verdict, VerificationDate, judge,
 };
 
 /// Writes a small archive holding the provider page's accepted example (a

@@ -1,6 +1,6 @@
 //! Resource limits, enforced before allocation and again while inflating.
 
-use crate::error::{ConfigError, load_toml, parse_toml};
+use crate::config::{ConfigError, load_toml, parse_toml};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 

@@ -14,7 +14,7 @@ use crate::archive::Archive;
 use crate::audit::{Audit, AuditOptions};
 use crate::crops::{self, CropOptions, Crops};
 use crate::error::{Error, ErrorKind, OutputError};
-use crate::report::Pii;
+use crate::pii::Pii;
 use std::collections::HashSet;
 use std::io;
 use std::num::NonZeroUsize;

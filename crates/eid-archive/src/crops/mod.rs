@@ -11,13 +11,9 @@
 //! and the crops of an archive may not hold more pixels than twice its
 //! decoded sides, however large the boxes claim to be.
 
-mod draw;
-pub(crate) mod exhibit;
-mod font;
 mod names;
 mod shelf;
 mod side;
-pub(crate) mod svg;
 
 pub use names::{safe_component, slug};
 

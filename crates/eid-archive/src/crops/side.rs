@@ -2,12 +2,11 @@
 //! written one at a time within the archive's pixel budget, its annotation.
 
 use super::shelf::Shelf;
-use super::{
-    Annotated, Annotation, CropOptions, CropOutcome, Crops, NotCut, Original, exhibit, slug,
-};
+use super::{Annotated, Annotation, CropOptions, CropOutcome, Crops, NotCut, Original, slug};
 use crate::archive::Archive;
 use crate::audit::Audit;
 use crate::codes::hex;
+use crate::draw as exhibit;
 use crate::error::OutputError;
 use crate::evidence::{Feature, Side};
 use crate::media;

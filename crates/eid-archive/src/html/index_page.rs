@@ -5,7 +5,8 @@
 use super::charts::{self, Bar};
 use super::escape::Esc;
 use super::layout::{self, Assets};
-use crate::report::{ArchiveRow, Pii};
+use crate::pii::Pii;
+use crate::report::ArchiveRow;
 use std::fmt::Write as _;
 
 /// A disagreement or an error as the index lists it.

@@ -5,7 +5,7 @@
 //! table helpers. Nothing here takes text from an archive unescaped.
 
 use super::escape::Esc;
-use crate::report::Pii;
+use crate::pii::Pii;
 use sha2::{Digest, Sha256};
 use std::fmt::Write as _;
 use std::sync::OnceLock;

@@ -40,7 +40,7 @@ use crate::codes::hex;
 use crate::crops::Crops;
 use crate::error::OutputError;
 use crate::evidence::{Side, Source};
-use crate::report::Pii;
+use crate::pii::Pii;
 use layout::Assets;
 use sha2::{Digest, Sha256};
 use sides::SideImage;
@@ -82,7 +82,7 @@ pub fn standalone_page(archive: &mut Archive, audit: &Audit, pii: &Pii) -> Strin
     let images = if *pii == Pii::Full {
         read_images(archive, audit, |side, format, bytes| {
             let _ = side;
-            Ok(crate::crops::exhibit::data_uri(format, bytes))
+            Ok(crate::draw::data_uri(format, bytes))
         })
         .unwrap_or_default()
     } else {

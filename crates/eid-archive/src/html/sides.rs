@@ -6,10 +6,9 @@
 use super::escape::Esc;
 use super::layout;
 use crate::audit::{Audit, MemberHash};
-use crate::crops::exhibit::Sheet;
-use crate::crops::svg::Background;
+use crate::draw::{Background, Sheet};
 use crate::evidence::{Feature, Side, Source};
-use crate::report::Pii;
+use crate::pii::Pii;
 use std::fmt::Write as _;
 
 /// One side's image as a page shows it (`--pii full` only).
@@ -174,7 +173,7 @@ mod tests {
     fn the_renderer_still_writes_the_style_this_page_removes() {
         // If the exhibit renderer changes how it keeps EXIF from turning the
         // image, this test says the page must follow.
-        let src = include_str!("../crops/svg/mod.rs");
+        let src = include_str!("../draw/svg/mod.rs");
         assert!(src.contains("style=\\\"image-orientation:none\\\""));
         let svg = "<?xml version=\"1.0\"?>\n<svg><image href=\"a.png\" style=\"image-orientation:none\"/></svg>";
         assert_eq!(inline_svg(svg), "<svg><image href=\"a.png\"/></svg>");

@@ -6,14 +6,12 @@
 
 mod columns;
 mod excel;
-mod pii;
 mod rows;
 mod run;
 mod summary;
 mod writer;
 
 pub use columns::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow, SEPARATOR};
-pub use pii::{Pii, PiiField};
 pub(crate) use rows::final_findings;
 pub use rows::{RowOptions, Rows};
 pub use run::{

@@ -2,12 +2,12 @@
 //! the error that kept an archive from being audited.
 
 use super::columns::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow, SEPARATOR};
-use super::pii::{Pii, PiiField};
 use crate::archive::MemberKind;
 use crate::audit::{Audit, MemberHash};
 use crate::crops::{CropOutcome, Crops};
 use crate::error::{Error, OutputError};
 use crate::evidence::{Side, Source};
+use crate::pii::{Pii, PiiField};
 use crate::verdict::{Finding, FindingCode, Policy, ReasonCode, Severity};
 use std::path::Path;
 

@@ -19,6 +19,7 @@ pub use review::{Review, ReviewDecision};
 pub(crate) use dates::document_date;
 
 use crate::dates::Date;
+pub(crate) use crate::error::CannotJudge;
 use crate::evidence::{DateSource, Evidence};
 use serde::{Serialize, Serializer};
 use std::fmt;
@@ -130,11 +131,6 @@ impl Verdict {
         self.default_status.unwrap_or(self.decision.status)
     }
 }
-
-/// The archive cannot be judged (no OCR evidence and no fail reason).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct CannotJudge(pub(crate) String);
 
 /// Reproduces the decision and raises the findings.
 ///

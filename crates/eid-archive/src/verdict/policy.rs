@@ -2,7 +2,7 @@
 //! TOML so a compliance team can re-run an archive store under a stricter policy.
 
 use crate::codes::hex;
-use crate::error::{ConfigError, ConfigErrorKind, load_toml, parse_toml};
+use crate::config::{ConfigError, ConfigErrorKind, parse_toml, read_text};
 use crate::evidence::{KNOWN_CHECKS, KNOWN_FEATURES, Similarity, canonical_check};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::path::Path;
@@ -69,17 +69,6 @@ pub struct Policy {
     pub automatic_types: Vec<String>,
     /// The birthday of someone born on 29 February in other years.
     pub leap_day_birthday: LeapDayBirthday,
-    /// `trust_framework` of the OpenID Identity Assurance export
-    /// (`docs/ida.md`); `eidas` when not set. Not a decision rule.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ida_trust_framework: Option<String>,
-    /// `assurance_level` of the export, instead of the one the process type gives.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ida_assurance_level: Option<String>,
-    /// An `https://` URL under which the archives' members are served: the
-    /// export's attachments link there instead of naming the member by URN.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub ida_attachment_base_url: Option<String>,
 }
 
 impl Default for Policy {
@@ -96,9 +85,6 @@ impl Default for Policy {
             agent_reviewed_types: vec!["high".into(), "attended".into(), "unattended".into()],
             automatic_types: vec!["substantial".into(), "substantialFullyAuto".into()],
             leap_day_birthday: LeapDayBirthday::March1,
-            ida_trust_framework: None,
-            ida_assurance_level: None,
-            ida_attachment_base_url: None,
         }
     }
 }
@@ -107,26 +93,44 @@ impl Policy {
     /// Parses a policy from TOML. Unknown keys are refused, so that a typo
     /// cannot silently leave the default in force.
     pub fn from_toml(text: &str) -> Result<Policy, ConfigError> {
-        let policy: Policy =
-            parse_toml(text).map_err(|kind| ConfigError::new("policy", None, kind))?;
-        policy
-            .validate()
-            .map_err(|kind| ConfigError::new("policy", None, kind))?;
-        Ok(policy)
+        Policy::parse(text).map_err(|kind| ConfigError::new("policy", None, kind))
     }
 
     /// Reads a policy file (at most 1 MiB).
     pub fn load(path: impl AsRef<Path>) -> Result<Policy, ConfigError> {
+        Policy::read(path).map(|(policy, _)| policy)
+    }
+
+    /// Reads a policy file (at most 1 MiB) once, and returns the policy with
+    /// the text it was parsed from: a run's record keeps that text, never a
+    /// second reading of a file that may have changed since.
+    pub fn read(path: impl AsRef<Path>) -> Result<(Policy, String), ConfigError> {
         let path = path.as_ref();
-        let policy: Policy = load_toml("policy", path)?;
-        policy
-            .validate()
-            .map_err(|kind| ConfigError::new("policy", Some(path), kind))?;
+        let text = read_text("policy", path)?;
+        let policy =
+            Policy::parse(&text).map_err(|kind| ConfigError::new("policy", Some(path), kind))?;
+        Ok((policy, text))
+    }
+
+    fn parse(text: &str) -> Result<Policy, ConfigErrorKind> {
+        // The export settings of the Identity Assurance export once lived in
+        // this file; they decide nothing, so they are options of the export
+        // now, and the policy's digest covers decision rules only.
+        if let Ok(table) = text.parse::<toml::Table>()
+            && let Some(key) = table.keys().find(|k| k.starts_with("ida_"))
+        {
+            return Err(ConfigErrorKind::Invalid(format!(
+                "{key} is a setting of the Identity Assurance export, not a decision rule: give it as --{}",
+                key.replace('_', "-")
+            )));
+        }
+        let policy: Policy = parse_toml(text)?;
+        policy.validate()?;
         Ok(policy)
     }
 
     /// Refuses rules that contradict each other (a check both required and
-    /// ignored) and export settings that cannot be used.
+    /// ignored).
     fn validate(&self) -> Result<(), ConfigErrorKind> {
         for required in &self.require_checks {
             if !self.counts_check(required) {
@@ -135,21 +139,12 @@ impl Policy {
                 )));
             }
         }
-        crate::ida::IdaOptions::from_policy(self)
-            .check()
-            .map_err(ConfigErrorKind::Invalid)
+        Ok(())
     }
 
-    /// True when this policy decides by the default rules: the export
-    /// settings (`ida_*`) decide nothing.
+    /// True when this policy decides by the default rules.
     pub(crate) fn decides_like_default(&self) -> bool {
-        let rules = Policy {
-            ida_trust_framework: None,
-            ida_assurance_level: None,
-            ida_attachment_base_url: None,
-            ..self.clone()
-        };
-        rules == Policy::default()
+        *self == Policy::default()
     }
 
     /// Names the policy uses that the tool has never seen (most likely typos,
@@ -275,35 +270,21 @@ mod tests {
     }
 
     #[test]
-    fn export_settings_are_optional_checked_and_decide_nothing() {
-        let p = Policy::from_toml(
-            "ida_trust_framework = \"de_aml\"\nida_assurance_level = \"ial2\"\nida_attachment_base_url = \"https://evidence.example.com/archives/\"",
-        )
-        .unwrap();
-        assert_eq!(p.ida_trust_framework.as_deref(), Some("de_aml"));
-        assert!(p.decides_like_default());
-        assert_ne!(p, Policy::default());
-        let default_json = serde_json::to_string(&Policy::default()).unwrap();
-        assert!(!default_json.contains("ida_"), "unset keys are not written");
-        for (toml, message) in [
-            (
-                "ida_attachment_base_url = \"http://x.example\"",
-                "not an https URL",
-            ),
-            ("ida_assurance_level = \"ial2\"", "not an eidas level"),
-            (
-                "ida_trust_framework = \" \"",
-                "ida_trust_framework is empty",
-            ),
-        ] {
-            let e = Policy::from_toml(toml).unwrap_err();
-            assert!(e.to_string().contains(message), "{toml}: {e}");
-        }
-        assert!(
-            !Policy::from_toml("minimum_age = 21")
-                .unwrap()
-                .decides_like_default()
+    fn export_settings_are_refused_with_the_option_that_takes_them() {
+        let e =
+            Policy::from_toml("minimum_age = 21\nida_trust_framework = \"de_aml\"").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "policy (inline): ida_trust_framework is a setting of the Identity Assurance export, not a decision rule: give it as --ida-trust-framework"
         );
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.toml");
+        let text = "name = \"strict\"\nminimum_age = 21\n";
+        std::fs::write(&path, text).unwrap();
+        let (policy, read) = Policy::read(&path).unwrap();
+        assert_eq!((policy.minimum_age, read.as_str()), (21, text));
+        assert!(!policy.decides_like_default());
+        assert!(Policy::default().decides_like_default());
     }
 
     #[test]

@@ -329,19 +329,10 @@ fn options_set_the_framework_level_and_attachment_urls() {
     .unwrap_err();
     assert!(matches!(e.why(), Refusal::Options(_)), "{e}");
 
-    let policy = Policy::from_toml(
-        "ida_trust_framework = \"de_aml\"\nida_attachment_base_url = \"https://e.example.com\"",
-    )
-    .unwrap();
-    let o = IdaOptions::from_policy(&policy);
-    assert_eq!(
-        (o.trust_framework.as_str(), o.attachment_base_url.as_deref()),
-        ("de_aml", Some("https://e.example.com"))
-    );
-    assert_eq!(
-        IdaOptions::from_policy(&Policy::default()),
-        IdaOptions::default()
-    );
+    // The export settings are the export's own options: a policy file that
+    // carries them is refused, and the policy's digest never covers them.
+    let e = Policy::from_toml("ida_trust_framework = \"de_aml\"").unwrap_err();
+    assert!(e.to_string().contains("--ida-trust-framework"), "{e}");
 }
 
 /// Automatic checks passed and an agent accepted, with an offset

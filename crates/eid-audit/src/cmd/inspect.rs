@@ -3,7 +3,7 @@
 use super::{Format, JudgeArgs, Outcome};
 use crate::table::Table;
 use eid_archive::evidence::Source;
-use eid_archive::ida::{IdaOptions, VerifiedClaims};
+use eid_archive::ida::VerifiedClaims;
 use eid_archive::{Archive, Audit, MemberKind, ReviewDecision};
 use std::fmt::Write as _;
 use std::io::{self, Write as _};
@@ -25,6 +25,8 @@ pub struct Args {
     verify_media: bool,
     #[command(flatten)]
     personal: super::PiiArgs,
+    #[command(flatten)]
+    export: super::IdaArgs,
     #[command(flatten)]
     judge: JudgeArgs,
 }
@@ -88,16 +90,16 @@ fn ida(args: &Args) -> anyhow::Result<Outcome> {
         );
         return Ok(Outcome::Unreadable);
     }
+    let export = args.export.options()?;
     let options = args.judge.options(args.process.clone())?;
     let audited = Archive::open(&args.archive, &options.read).and_then(|mut archive| {
         let mut audit = Audit::of_archive(&archive, &options.policy)?;
         audit.hash_members(&mut archive);
         Ok(audit)
     });
-    let claims = audited.map_err(|e| e.to_string()).and_then(|audit| {
-        VerifiedClaims::from_audit(&audit, &IdaOptions::from_policy(&options.policy))
-            .map_err(|e| e.to_string())
-    });
+    let claims = audited
+        .map_err(|e| e.to_string())
+        .and_then(|audit| VerifiedClaims::from_audit(&audit, &export).map_err(|e| e.to_string()));
     match claims {
         Ok(claims) => {
             let mut out = io::stdout().lock();

@@ -8,7 +8,8 @@ mod report;
 
 use anyhow::{Context, bail};
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
-use eid_archive::report::Pii;
+use eid_archive::Pii;
+use eid_archive::ida::IdaOptions;
 use eid_archive::{AuditOptions, Limits, Policy, ProcessSource, ReadOptions};
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -81,9 +82,21 @@ pub struct JudgeArgs {
 impl JudgeArgs {
     /// The library's options: the policy and limits files read and checked once.
     fn options(&self, process: Option<PathBuf>) -> anyhow::Result<AuditOptions> {
-        let policy = match &self.policy {
-            Some(p) => Policy::load(p)?,
-            None => Policy::default(),
+        self.options_and_text(process).map(|(options, _)| options)
+    }
+
+    /// The library's options, and the text of the policy file as it was
+    /// read and parsed (for the run's record).
+    fn options_and_text(
+        &self,
+        process: Option<PathBuf>,
+    ) -> anyhow::Result<(AuditOptions, Option<String>)> {
+        let (policy, text) = match &self.policy {
+            Some(p) => {
+                let (policy, text) = Policy::read(p)?;
+                (policy, Some(text))
+            }
+            None => (Policy::default(), None),
         };
         // A name the tool has never seen is most likely a typo that does nothing.
         for warning in policy.warnings() {
@@ -96,12 +109,43 @@ impl JudgeArgs {
         let read = ReadOptions::default()
             .with_limits(limits)
             .with_process(process.map_or(ProcessSource::Auto, ProcessSource::File));
-        Ok(AuditOptions::default().with_read(read).with_policy(policy))
+        let options = AuditOptions::default().with_read(read).with_policy(policy);
+        Ok((options, text))
     }
+}
 
-    /// The text of the policy file, for the run's record.
-    fn policy_text(&self) -> Option<String> {
-        std::fs::read_to_string(self.policy.as_ref()?).ok()
+/// The settings of the OpenID Identity Assurance export, shared by
+/// `inspect --format ida` and `report --ida` (see docs/ida.md). They decide
+/// nothing, so they are not part of the policy.
+#[derive(Debug, clap::Args)]
+pub struct IdaArgs {
+    /// `trust_framework` of the verified claims.
+    #[arg(long, value_name = "NAME", default_value = "eidas")]
+    ida_trust_framework: String,
+    /// `assurance_level` of the verified claims, instead of the one the
+    /// process type gives under eidas.
+    #[arg(long, value_name = "LEVEL")]
+    ida_assurance_level: Option<String>,
+    /// An https:// URL under which the archives' members are served: the
+    /// attachments link there instead of naming the member by URN.
+    #[arg(long, value_name = "URL")]
+    ida_attachment_base_url: Option<String>,
+}
+
+impl IdaArgs {
+    /// The library's export options, checked.
+    pub fn options(&self) -> anyhow::Result<IdaOptions> {
+        let mut options = IdaOptions::default().with_trust_framework(&self.ida_trust_framework);
+        if let Some(level) = &self.ida_assurance_level {
+            options = options.with_assurance_level(level);
+        }
+        if let Some(url) = &self.ida_attachment_base_url {
+            options = options.with_attachment_base_url(url);
+        }
+        options
+            .check()
+            .map_err(|why| anyhow::anyhow!("--ida: {why}"))?;
+        Ok(options)
     }
 }
 

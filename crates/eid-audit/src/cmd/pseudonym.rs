@@ -4,7 +4,7 @@
 
 use super::Outcome;
 use anyhow::bail;
-use eid_archive::report::{Pii, PiiField};
+use eid_archive::{Pii, PiiField};
 use std::io::{self, Write as _};
 use std::path::PathBuf;
 

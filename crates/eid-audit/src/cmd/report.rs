@@ -2,14 +2,14 @@
 
 use super::{JudgeArgs, Outcome, PiiArgs};
 use anyhow::bail;
-use eid_archive::Audit;
 use eid_archive::batch::{self, Batch, BatchOptions, Input, Processed, Shard};
 use eid_archive::html::IndexWriter;
 use eid_archive::ida::{IdaOptions, VerifiedClaims};
 use eid_archive::report::{
-    Host, Images, Pii, PolicyRecord, ReportWriter, RowOptions, Rows, RunRecord, Summary, Tool,
+    Host, Images, PolicyRecord, ReportWriter, RowOptions, Rows, RunRecord, Summary, Tool,
     WriterOptions, utc_timestamp,
 };
+use eid_archive::{Audit, Pii};
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use std::io::{self, IsTerminal, Write as _};
 use std::num::NonZeroUsize;
@@ -73,6 +73,8 @@ pub struct Args {
     /// docs/ida.md). Needs --pii full; hashes every member, as --hash-members.
     #[arg(long)]
     ida: bool,
+    #[command(flatten)]
+    export: super::IdaArgs,
     /// Also write DIR/html/: index.html (the run at a glance, charts, the
     /// disagreements and errors), every archive in pages of 1,000 rows, and a
     /// page per archive with its sides annotated. Personal data follows
@@ -108,17 +110,13 @@ enum CropsInto {
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let started_at = SystemTime::now();
     let started = Instant::now();
-    let audit_options = args.judge.options(None)?;
+    let (audit_options, policy_text) = args.judge.options_and_text(None)?;
     let pii = args.personal.pii()?;
     let ida = if args.ida {
         if !args.personal.is_full() {
             bail!("--ida writes names, birth dates and document numbers: it needs --pii full");
         }
-        let options = IdaOptions::from_policy(&audit_options.policy);
-        options
-            .check()
-            .map_err(|why| anyhow::anyhow!("--ida: {why}"))?;
-        Some(options)
+        Some(args.export.options()?)
     } else {
         None
     };
@@ -264,7 +262,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             name: policy.name.clone(),
             digest: policy.digest(),
             rules: serde_json::to_value(&policy)?,
-            text: args.judge.policy_text(),
+            text: policy_text,
             warnings: policy.warnings(),
         },
         limits,

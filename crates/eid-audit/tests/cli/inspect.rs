@@ -336,15 +336,12 @@ fn ida_format_prints_the_verified_claims_under_pii_full() {
     assert_eq!(attachments.len(), 4, "front, selfie, portrait, video");
     assert!(attachments.iter().all(|a| a["digest"]["alg"] == "sha-256"));
 
-    // A policy file sets the trust framework and the attachments' base URL.
+    // The export's own options set the trust framework and the attachments'
+    // base URL; a policy file that carries them is refused, naming the option.
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("ida.toml");
-    std::fs::write(
-        &policy,
-        "ida_trust_framework = \"de_aml\"\nida_attachment_base_url = \"https://evidence.example.com/a\"\n",
-    )
-    .unwrap();
-    let out = eid_audit(&[
+    std::fs::write(&policy, "ida_trust_framework = \"de_aml\"\n").unwrap();
+    let refused = eid_audit(&[
         "inspect",
         "testdata/accepted.zip",
         "--format",
@@ -353,6 +350,24 @@ fn ida_format_prints_the_verified_claims_under_pii_full() {
         "full",
         "--policy",
         policy.to_str().unwrap(),
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("give it as --ida-trust-framework"),
+        "{}",
+        stderr(&refused)
+    );
+    let out = eid_audit(&[
+        "inspect",
+        "testdata/accepted.zip",
+        "--format",
+        "ida",
+        "--pii",
+        "full",
+        "--ida-trust-framework",
+        "de_aml",
+        "--ida-attachment-base-url",
+        "https://evidence.example.com/a",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let v: Value = serde_json::from_str(&stdout(&out)).unwrap();

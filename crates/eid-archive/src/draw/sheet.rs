@@ -2,7 +2,7 @@
 //! cannot draw (listed in a legend), and a caption saying what the exhibit
 //! is. Rendered as SVG over the stored image, or drawn into its pixels.
 
-use super::draw;
+use super::raster as draw;
 use super::svg::{self, Background, Caption, Exhibit, ExhibitBox, ExhibitNote};
 use crate::audit::Audit;
 use crate::evidence::{Feature, MediaFormat, Side};

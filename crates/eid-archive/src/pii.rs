@@ -58,7 +58,7 @@ impl Pii {
     /// The value as this mode writes it.
     ///
     /// ```
-    /// use eid_archive::report::{Pii, PiiField};
+    /// use eid_archive::{Pii, PiiField};
     /// assert_eq!(Pii::Mask.apply(PiiField::Name, Some("MARIA PAULA")), "M**** P****");
     /// assert_eq!(Pii::Mask.apply(PiiField::DocumentNumber, Some("1234567890")), "*******890");
     /// assert_eq!(Pii::Omit.apply(PiiField::Name, Some("MARIA")), "");
