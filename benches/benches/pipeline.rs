@@ -6,11 +6,12 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use eid_archive::batch::{Batch, BatchOptions, Input};
 use eid_archive::crops::CropOptions;
 use eid_archive::evidence::Depiction;
-use eid_archive::report::{Pii, RowOptions, Rows};
-use eid_archive::{Archive, Limits, Policy, ReadOptions, crops, judge, media};
+use eid_archive::{
+    Archive, Audit, AuditOptions, Audited, Event, Limits, Pii, Policy, ReadOptions, crops,
+    internals, judge, media,
+};
 use eid_testkit::corpus::{CorpusOptions, case};
 use sha2::{Digest, Sha256};
 use std::hint::black_box;
@@ -50,7 +51,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| media::decode(black_box(&front), &limits).unwrap())
     });
     let dir = tempfile::tempdir().unwrap();
-    let audit = eid_archive::Audit::of_archive(&archive, &policy).unwrap();
+    let audit = Audit::of_archive(&mut archive, &AuditOptions::default()).unwrap();
     let exhibits = dir.path().join("exhibits");
     g.bench_function("exhibits: originals, SVG annotations, PNG crops", |b| {
         b.iter(|| crops::write(&mut archive, &audit, &exhibits, &CropOptions::default()).unwrap())
@@ -61,43 +62,30 @@ fn stages(c: &mut Criterion) {
     });
     let path = dir.path().join("a.zip");
     std::fs::write(&path, &zip).unwrap();
-    let input = Input::Archive(path.clone());
-    let plain = Batch::new(BatchOptions::default()).unwrap();
-    let processed = plain.process(&input).unwrap();
-    let row_options = RowOptions {
-        pii: &Pii::Omit,
-        crops_prefix: "crops/",
+    let audited = Audited::new(audit.clone(), None);
+    let event = Event {
+        index: 0,
+        path: &path,
+        outcome: Ok(&audited),
     };
     g.bench_function("CSV rows", |b| {
-        b.iter(|| {
-            let rows = Rows::of_audit(&path, &processed.audit, None, &row_options);
-            let mut w = csv::Writer::from_writer(Vec::with_capacity(4096));
-            w.serialize(&rows.archive).unwrap();
-            for r in &rows.checks {
-                w.serialize(r).unwrap();
-            }
-            for r in &rows.features {
-                w.serialize(r).unwrap();
-            }
-            for r in &rows.members {
-                w.serialize(r).unwrap();
-            }
-            w.into_inner().unwrap()
-        })
+        b.iter(|| internals::csv_rows(black_box(&event), &Pii::Omit, &policy))
     });
     g.finish();
 
     let mut p = c.benchmark_group("pipeline");
     p.throughput(Throughput::Bytes(zip.len() as u64));
+    let options = AuditOptions::default();
     p.bench_function("one archive from disk", |b| {
-        b.iter(|| plain.process(&input).unwrap())
+        b.iter(|| Audit::of_file(&path, &options).unwrap())
     });
-    let with_crops = Batch::new(
-        BatchOptions::default().with_crops(dir.path().join("crops"), CropOptions::default()),
-    )
-    .unwrap();
+    let crops_dir = dir.path().join("crops");
     p.bench_function("one archive from disk, with crops", |b| {
-        b.iter(|| with_crops.process(&input).unwrap())
+        b.iter(|| {
+            let mut archive = Archive::open(&path, &options.read).unwrap();
+            let audit = Audit::of_archive(&mut archive, &options).unwrap();
+            crops::write(&mut archive, &audit, &crops_dir, &CropOptions::default()).unwrap()
+        })
     });
     p.finish();
 }

@@ -6,11 +6,13 @@ use crate::archive::{Archive, Member, ReadOptions};
 use crate::error::{Error, ErrorKind, Fingerprint};
 use crate::evidence::Depiction;
 use crate::evidence::{self, Evidence};
+use crate::pii::Pii;
 use crate::verdict::{Finding, FindingCode, Policy, Severity, Verdict, judge};
 use serde::Serialize;
 use std::path::Path;
 
-/// How to audit an archive: how to read it, and the policy to judge it by.
+/// How to audit an archive: how to read it, the policy to judge it by, and
+/// how much of it to check beyond what the decision reads.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default)]
 pub struct AuditOptions {
@@ -18,6 +20,12 @@ pub struct AuditOptions {
     pub read: ReadOptions,
     /// The decision policy.
     pub policy: Policy,
+    /// Inflate and hash every member (SHA-256), which also verifies its CRC
+    /// and size: a member that fails is a `MemberCorrupt` error finding.
+    pub hash_members: bool,
+    /// Decode every image, so that one whose header reads but whose data is
+    /// broken is an `UndecodableMedia` finding whatever else is asked.
+    pub verify_media: bool,
 }
 
 impl AuditOptions {
@@ -30,6 +38,18 @@ impl AuditOptions {
     /// These options with another policy.
     pub fn with_policy(mut self, policy: Policy) -> Self {
         self.policy = policy;
+        self
+    }
+
+    /// These options, hashing every member or not.
+    pub fn with_member_hashes(mut self, hash: bool) -> Self {
+        self.hash_members = hash;
+        self
+    }
+
+    /// These options, decoding every image or not.
+    pub fn with_media_verified(mut self, verify: bool) -> Self {
+        self.verify_media = verify;
         self
     }
 }
@@ -52,7 +72,7 @@ pub struct Audit {
     /// The member index.
     pub members: Vec<Member>,
     /// SHA-256 of every member, in member order, when they were hashed
-    /// ([`Audit::hash_members`]).
+    /// ([`AuditOptions::hash_members`]).
     pub member_hashes: Option<Vec<MemberHash>>,
     /// The policy in force.
     pub policy: Policy,
@@ -96,14 +116,17 @@ impl Audit {
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
     pub fn of_file(path: impl AsRef<Path>, options: &AuditOptions) -> Result<Audit, Error> {
-        let archive = Archive::open(path, &options.read)?;
-        Audit::of_archive(&archive, &options.policy)
+        let mut archive = Archive::open(path, &options.read)?;
+        Audit::of_archive(&mut archive, options)
     }
 
-    /// Judges an opened archive.
-    pub fn of_archive(archive: &Archive, policy: &Policy) -> Result<Audit, Error> {
+    /// Judges an opened archive, then hashes its members and decodes its
+    /// images as `options` ask: the one way an archive is audited, so its
+    /// findings are final when this returns. The archive stays open for the
+    /// caller (exhibits, pages) to read its images.
+    pub fn of_archive(archive: &mut Archive, options: &AuditOptions) -> Result<Audit, Error> {
         let evidence = archive.evidence();
-        let verdict = judge(evidence, policy).map_err(|e| {
+        let verdict = judge(evidence, &options.policy).map_err(|e| {
             Error::new(archive.label(), None, ErrorKind::CannotJudge(e))
                 .with_fingerprint(archive.fingerprint())
         })?;
@@ -111,7 +134,7 @@ impl Audit {
             .process_id()
             .map(str::to_owned)
             .unwrap_or_else(|| file_stem(archive.label()));
-        Ok(Audit {
+        let mut audit = Audit {
             archive: ArchiveInfo {
                 path: archive.label().to_owned(),
                 fingerprint: archive.fingerprint().clone(),
@@ -121,14 +144,21 @@ impl Audit {
             evidence: evidence.clone(),
             members: archive.members().to_vec(),
             member_hashes: None,
-            policy: policy.clone(),
-        })
+            policy: options.policy.clone(),
+        };
+        if options.hash_members {
+            audit.hash_members(archive);
+        }
+        if options.verify_media {
+            audit.verify_media(archive);
+        }
+        Ok(audit)
     }
 
     /// Hashes every member of `archive` (the one this audit was made from),
     /// inflating each in full, which also verifies its CRC and size. A member
     /// that fails is an error finding (`MemberCorrupt`): the evidence is damaged.
-    pub fn hash_members(&mut self, archive: &mut Archive) {
+    fn hash_members(&mut self, archive: &mut Archive) {
         let mut hashes = Vec::with_capacity(archive.members().len());
         for i in 0..archive.members().len() {
             match archive.member_sha256(i) {
@@ -152,7 +182,7 @@ impl Audit {
     /// Decodes every image of `archive` (the one this audit was made from),
     /// so that an image whose header reads but whose data is broken (a
     /// truncated JPEG) is found whatever else is asked: `UndecodableMedia`.
-    pub fn verify_media(&mut self, archive: &mut Archive) {
+    fn verify_media(&mut self, archive: &mut Archive) {
         let images: Vec<(Depiction, String)> = self
             .evidence
             .media
@@ -176,6 +206,32 @@ impl Audit {
                     problem,
                 ));
             }
+        }
+    }
+
+    /// The JSON of `eid-audit inspect --format json` (the serialised audit),
+    /// with personal data written under the mode `pii`, which it names.
+    pub fn to_json(&self, pii: &Pii) -> serde_json::Value {
+        let mut value = serde_json::to_value(self).unwrap_or(serde_json::Value::Null);
+        pii.redact_json(&mut value);
+        if let serde_json::Value::Object(map) = &mut value {
+            map.insert("pii".into(), pii.name().into());
+        }
+        value
+    }
+
+    /// The similarity as the outputs write it: the level (`high`, `medium`,
+    /// `low`, `veryLow`), else the word written; empty without one.
+    pub(crate) fn similarity_text(&self) -> String {
+        let Some(ocr) = self.evidence.ocr.as_ref() else {
+            return String::new();
+        };
+        match ocr.similarity.as_ref() {
+            Some(s) => s.level().map_or_else(
+                || ocr.similarity_word().unwrap_or_default().to_owned(),
+                |l| l.to_string(),
+            ),
+            None => String::new(),
         }
     }
 

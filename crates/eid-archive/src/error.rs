@@ -334,6 +334,10 @@ pub enum OutputError {
         /// The link.
         path: PathBuf,
     },
+    /// The report's options ask for something it must not write (verified
+    /// claims, which are personal data, under a mode that leaves it out).
+    #[error("{0}")]
+    Options(String),
 }
 
 impl OutputError {

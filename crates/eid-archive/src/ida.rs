@@ -15,11 +15,10 @@
 //! # let path = dir.path().join("accepted.zip");
 //! # eid_archive::doc_example_archive(&path)?;
 //! use eid_archive::ida::{IdaOptions, VerifiedClaims};
-//! use eid_archive::{Archive, Audit, Policy, ReadOptions};
+//! use eid_archive::{Audit, AuditOptions};
 //!
-//! let mut archive = Archive::open(&path, &ReadOptions::default())?;
-//! let mut audit = Audit::of_archive(&archive, &Policy::default())?;
-//! audit.hash_members(&mut archive); // the attachments' digests need them
+//! // The attachments' digests are the members' SHA-256.
+//! let audit = Audit::of_file(&path, &AuditOptions::default().with_member_hashes(true))?;
 //! let claims = VerifiedClaims::from_audit(&audit, &IdaOptions::default())?;
 //! assert_eq!(claims.verification.trust_framework, "eidas");
 //! assert_eq!(claims.claims.family_name.as_deref(), Some("SAMPLE"));

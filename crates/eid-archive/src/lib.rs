@@ -35,15 +35,19 @@ mod dates;
 mod dialect;
 mod draw;
 mod error;
+mod event;
 pub mod evidence;
 mod fsio;
 pub mod html;
 pub mod ida;
+mod images;
 mod limits;
 #[doc(hidden)]
 pub mod media;
 mod pii;
-pub mod report;
+mod report;
+pub mod run;
+mod tally;
 mod verdict;
 
 pub use archive::{Archive, Member, MemberKind, ProcessSource, ReadOptions};
@@ -55,13 +59,33 @@ pub use error::{
     Ambiguity, CannotJudge, Corruption, Error, ErrorKind, Fingerprint, Measure, OutputError, Sized,
     Zip64Problem,
 };
+pub use event::{Audited, Event};
 pub use evidence::Evidence;
+pub use images::{ImageCount, ImageRule, ImageUse};
 pub use limits::Limits;
 pub use pii::{Pii, PiiField};
+pub use tally::{ClaimsCount, Tally};
 pub use verdict::{
     Decision, Finding, FindingCode, LeapDayBirthday, ManualRule, Policy, Reason, ReasonCode,
     RecordedStatus, Review, ReviewDecision, Severity, Status, Verdict, VerificationDate, judge,
 };
+
+/// What the benches and the binary need that is no part of the API.
+#[doc(hidden)]
+pub mod internals {
+    pub use crate::batch::panic_message;
+
+    /// One event's rows of the five CSV files, serialised as a report
+    /// writes them (for the benches).
+    pub fn csv_rows(event: &crate::Event<'_>, pii: &crate::Pii, policy: &crate::Policy) -> Vec<u8> {
+        let options = crate::report::RowOptions {
+            pii,
+            crops_prefix: "crops/",
+            policy,
+        };
+        crate::report::Rows::of_event(event, &options).to_csv()
+    }
+}
 
 /// Writes a small archive holding the provider page's accepted example (a
 /// process record with its OCR, no images), for the examples in these docs.

@@ -23,11 +23,7 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
         Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
+            let what = eid_archive::internals::panic_message(&*payload);
             warn_line!("eid-audit: internal error (please report it): {what}");
             ExitCode::from(2)
         }

@@ -2,9 +2,12 @@
 //! ids come from untrusted archives: an escape sequence in one could recolour
 //! the terminal or rewrite a line ("OK: all evidence verified"). Every control
 //! character, and every character that reorders text (bidirectional
-//! overrides), is shown as a visible `\u{..}` escape instead.
+//! overrides), is shown as a visible `\u{..}` escape instead. The progress
+//! bar of a run lives here too: it is what else a terminal shows.
 
+use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use std::borrow::Cow;
+use std::io::{self, IsTerminal};
 
 /// True for characters that must never reach a terminal as they are.
 fn is_unsafe(c: char) -> bool {
@@ -57,6 +60,25 @@ macro_rules! warn_line {
     ($($arg:tt)*) => {
         eprintln!("{}", $crate::terminal::escape(&format!($($arg)*)))
     };
+}
+
+/// The progress bar on a terminal: archives done, the rate, and what was
+/// found so far; hidden with `--quiet` or when standard error is not a terminal.
+pub fn progress(len: usize, quiet: bool) -> ProgressBar {
+    if quiet || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    let style = ProgressStyle::with_template(
+        "{elapsed_precise} [{bar:30}] {pos}/{len} archives, {rate} ({eta} left), {msg}",
+    )
+    .unwrap_or_else(|_| ProgressStyle::default_bar())
+    .with_key("rate", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+        let _ = write!(w, "{:.0}/s", s.per_sec());
+    })
+    .progress_chars("=> ");
+    bar.set_style(style);
+    bar
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 //! and the crops of an archive may not hold more pixels than twice its
 //! decoded sides, however large the boxes claim to be.
 
+mod bundle;
 mod names;
 mod shelf;
 mod side;
@@ -22,7 +23,9 @@ use crate::audit::Audit;
 use crate::error::OutputError;
 use crate::evidence::{BBox, Feature, Side};
 use crate::fsio;
+use crate::images::{ImageCount, ImageRule};
 use crate::verdict::{Finding, FindingCode};
+pub(crate) use bundle::Bundle;
 use names::Names;
 use serde::Serialize;
 pub use shelf::Held;
@@ -58,9 +61,9 @@ pub struct CropOptions {
     /// Embed the side's image in its SVG as a data URI instead of linking the
     /// copy beside it, so that the SVG stands alone.
     pub embed_images: bool,
-    /// Features (by name) not to crop, and `front` / `back` for sides whose
-    /// original is not copied. Matched without regard to case.
-    pub exclude: Vec<String>,
+    /// Which images may be copied out, which features cut: the run's one
+    /// rule for images ([`ImageRule`]).
+    pub images: ImageRule,
 }
 
 impl CropOptions {
@@ -82,16 +85,17 @@ impl CropOptions {
         self
     }
 
-    /// These options, leaving out these features (and `front`/`back` originals).
+    /// These options, leaving out these features (and the `front`/`back`
+    /// sides' images).
     pub fn with_exclude(mut self, exclude: Vec<String>) -> Self {
-        self.exclude = exclude;
+        self.images = self.images.with_exclude(exclude);
         self
     }
 
-    fn excludes(&self, name: &str) -> bool {
-        self.exclude
-            .iter()
-            .any(|e| e.trim().eq_ignore_ascii_case(name))
+    /// These options under a run's rule for images.
+    pub fn with_images(mut self, images: ImageRule) -> Self {
+        self.images = images;
+        self
     }
 }
 
@@ -287,6 +291,22 @@ pub struct Crops {
     pub annotated: Vec<Annotated>,
     /// Images that could not be read or decoded, crops over the budget.
     pub findings: Vec<Finding>,
+}
+
+impl Crops {
+    /// The image files these exhibits hold, counted as written.
+    pub(crate) fn image_count(&self) -> ImageCount {
+        ImageCount {
+            originals: self.originals.iter().filter(|o| o.file.is_some()).count(),
+            crops: self
+                .features
+                .iter()
+                .filter(|f| matches!(f.outcome, CropOutcome::Cut { .. }))
+                .count(),
+            annotations: self.annotated.len(),
+            page_images: 0,
+        }
+    }
 }
 
 /// Writes the exhibits of an audited archive into `dir` (created if needed;

@@ -9,6 +9,7 @@ use crate::codes::hex;
 use crate::draw as exhibit;
 use crate::error::OutputError;
 use crate::evidence::{Feature, Side};
+use crate::images::ImageUse;
 use crate::media;
 use crate::verdict::{Finding, FindingCode, Severity};
 use image::metadata::Orientation;
@@ -76,8 +77,10 @@ impl SideWriter<'_, '_, '_> {
                 .iter()
                 .any(|i| self.wants_crop(&self.features[*i]));
         let mut decoded: Option<Decoded> = needs_pixels.then(|| decode(&bytes, self.archive));
-        let embedded = (self.options.embed_images && self.options.annotation == Annotation::Svg)
-            .then(|| exhibit::data_uri(media.format, &bytes));
+        let embedded = (self.options.embed_images
+            && self.options.annotation == Annotation::Svg
+            && self.copies_image())
+        .then(|| exhibit::data_uri(media.format, &bytes));
         drop(bytes);
         if let Some(Err(problem)) = &decoded {
             self.finding(FindingCode::UndecodableMedia, &subject, problem);
@@ -109,7 +112,12 @@ impl SideWriter<'_, '_, '_> {
                 })?;
             }
             (Annotation::Png, _) => {
-                if let Some(Ok((img, orientation))) = decoded.take() {
+                if let Some(Ok((mut img, orientation))) = decoded.take() {
+                    if !self.copies_image() {
+                        // A side left out leaves in no form: its boxes are
+                        // drawn on an empty canvas of its size.
+                        img = RgbImage::from_pixel(img.width(), img.height(), image::Rgb([255; 3]));
+                    }
                     let exhibit = exhibit::Sheet::new(
                         self.audit,
                         side,
@@ -131,7 +139,14 @@ impl SideWriter<'_, '_, '_> {
     fn wants_crop(&self, f: &Feature) -> bool {
         f.found == Some(true)
             && f.bbox.is_some_and(|b| !b.is_empty())
-            && !f.name.as_deref().is_some_and(|n| self.options.excludes(n))
+            && f.name
+                .as_deref()
+                .is_none_or(|n| self.options.images.cuts(n))
+    }
+
+    /// True when the run's rule lets this side's image out as an exhibit.
+    fn copies_image(&self) -> bool {
+        self.options.images.copies(self.side, ImageUse::Exhibit)
     }
 
     fn finding(&mut self, code: FindingCode, subject: &str, message: &str) {
@@ -148,7 +163,7 @@ impl SideWriter<'_, '_, '_> {
         sha256: &str,
     ) -> Result<Option<String>, OutputError> {
         let side = self.side;
-        let file = (!self.options.excludes(side.as_str())).then(|| format!("{side}.{ext}"));
+        let file = self.copies_image().then(|| format!("{side}.{ext}"));
         if let Some(file) = &file {
             self.shelf.put(file, |w| w.write_all(bytes))?;
         }
@@ -192,7 +207,10 @@ impl SideWriter<'_, '_, '_> {
         if bbox.is_empty() {
             return Err(NotCut::EmptyBox(bbox));
         }
-        if f.name.as_deref().is_some_and(|n| self.options.excludes(n)) {
+        if f.name
+            .as_deref()
+            .is_some_and(|n| !self.options.images.cuts(n))
+        {
             return Err(NotCut::Excluded);
         }
         let side = self.side;

@@ -11,7 +11,7 @@ pub mod ocr;
 pub use media::{Depiction, Dimensions, Media, MediaFormat};
 pub(crate) use ocr::canonical_check;
 pub use ocr::{
-    BBox, Feature, KNOWN_CHECKS, KNOWN_FEATURES, Ocr, SecurityCheck, Side, Similarity,
+    BBox, CheckResult, Feature, KNOWN_CHECKS, KNOWN_FEATURES, Ocr, SecurityCheck, Side, Similarity,
     SimilarityScore,
 };
 

@@ -142,9 +142,57 @@ pub struct SecurityCheck {
 }
 
 impl SecurityCheck {
+    /// Its result in three states: valid, invalid, or unreadable.
+    pub fn result(&self) -> CheckResult {
+        CheckResult::of(self.valid)
+    }
+
     /// The name under which checks are compared: `livenessDetected` and `liveness` are one check.
     pub fn canonical_name(&self) -> &str {
         canonical_check(&self.name)
+    }
+}
+
+string_enum! {
+    /// A security check's result: the three states every output and rule
+    /// tells apart (a check that cannot be read is neither valid nor invalid).
+    pub enum CheckResult {
+        /// `valid: true`.
+        Valid => "valid",
+        /// `valid: false`.
+        Invalid => "invalid",
+        /// The result could not be read.
+        Unreadable => "unreadable",
+    }
+}
+
+impl CheckResult {
+    /// The result of a check read as `valid`, where `None` is unreadable.
+    pub fn of(valid: Option<bool>) -> CheckResult {
+        match valid {
+            Some(true) => CheckResult::Valid,
+            Some(false) => CheckResult::Invalid,
+            None => CheckResult::Unreadable,
+        }
+    }
+
+    /// `Some(valid)` for a result that was read, `None` for an unreadable one.
+    pub fn as_valid(self) -> Option<bool> {
+        match self {
+            CheckResult::Valid => Some(true),
+            CheckResult::Invalid => Some(false),
+            CheckResult::Unreadable => None,
+        }
+    }
+
+    /// Two entries of one check together: any invalid entry makes it
+    /// invalid; else any unreadable entry makes it unreadable.
+    pub(crate) fn and(self, other: CheckResult) -> CheckResult {
+        match (self, other) {
+            (CheckResult::Invalid, _) | (_, CheckResult::Invalid) => CheckResult::Invalid,
+            (CheckResult::Valid, CheckResult::Valid) => CheckResult::Valid,
+            _ => CheckResult::Unreadable,
+        }
     }
 }
 

@@ -5,8 +5,8 @@
 use super::charts::{self, Bar};
 use super::escape::Esc;
 use super::layout::{self, Assets};
+use crate::event::Event;
 use crate::pii::Pii;
-use crate::report::ArchiveRow;
 use std::fmt::Write as _;
 
 /// A disagreement or an error as the index lists it.
@@ -139,11 +139,11 @@ pub(crate) fn render(out: &mut String, v: &View<'_>) {
             out,
             "<p>{} archives in input order, at most {} to a page:</p>\n<ol class=\"pages\">\n",
             v.archives,
-            super::PAGE_ROWS
+            super::index::PAGE_ROWS
         );
         for p in 1..=v.pages {
-            let first = (p - 1) * super::PAGE_ROWS + 1;
-            let last = (p * super::PAGE_ROWS).min(v.archives.max(first));
+            let first = (p - 1) * super::index::PAGE_ROWS + 1;
+            let last = (p * super::index::PAGE_ROWS).min(v.archives.max(first));
             let _ = writeln!(
                 out,
                 "<li><a href=\"archives-{p}.html\">archives {first} to {last}</a></li>"
@@ -180,9 +180,9 @@ fn listed(
     for r in rows {
         let _ = write!(
             out,
-            "<tr class=\"listed\"><td>{}</td><td><a href=\"a/{:06}.html\">{}</a></td><td>{}</td><td>{}</td><td>",
+            "<tr class=\"listed\"><td>{}</td><td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>",
             r.index + 1,
-            r.index,
+            super::archive_page_name(r.index),
             Esc(r.archive),
             Esc(r.process_id),
             Esc(r.recorded),
@@ -246,36 +246,74 @@ pub(crate) fn archives_table_head(out: &mut String, id: &str, caption: &str) {
 }
 
 /// One row of a table of archives, linking to the archive's page.
-pub(crate) fn table_row(out: &mut String, index: usize, r: &ArchiveRow) {
-    let agrees = match r.agrees {
-        Some(true) => "yes",
-        Some(false) => "NO",
-        None => "-",
-    };
-    let status = if r.error_code.is_empty() {
-        r.status.as_str()
-    } else {
-        "error"
-    };
+pub(crate) fn table_row(out: &mut String, event: &Event<'_>) {
+    let index = event.index;
+    let archive = event.path.display().to_string();
+    let (status, agrees, process_id, recorded, reasons, similarity, day, findings, worst, error) =
+        match event.outcome {
+            Ok(audited) => {
+                let a = &audited.audit;
+                let v = &a.verdict;
+                let agrees = match v.agrees {
+                    Some(true) => "yes",
+                    Some(false) => "NO",
+                    None => "-",
+                };
+                (
+                    v.decision.status.as_str(),
+                    agrees,
+                    a.process_id.as_str(),
+                    v.recorded_status
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default(),
+                    v.decision.reasons_line(),
+                    a.similarity_text(),
+                    v.verification_date
+                        .map(|d| d.date.to_string())
+                        .unwrap_or_default(),
+                    audited.findings().len().to_string(),
+                    audited
+                        .findings()
+                        .iter()
+                        .map(|f| f.severity)
+                        .max()
+                        .map_or("", |s| s.as_str()),
+                    String::new(),
+                )
+            }
+            Err(e) => (
+                "error",
+                "-",
+                "",
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                "",
+                e.detail(),
+            ),
+        };
     let _ = write!(
         out,
         "<tr id=\"a{index:06}\" data-status=\"{}\" data-agrees=\"{agrees}\"><td>{}</td>\
-         <td><a href=\"a/{index:06}.html\">{}</a></td><td>{}</td><td>{}</td><td>",
+         <td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>",
         Esc(status),
         index + 1,
-        Esc(&r.archive),
-        Esc(&r.process_id),
-        Esc(&r.recorded_status),
+        super::archive_page_name(index),
+        Esc(&archive),
+        Esc(process_id),
+        Esc(&recorded),
     );
     layout::status_badge(out, status);
     let _ = writeln!(
         out,
-        "</td><td>{agrees}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-        Esc(&r.reasons),
-        Esc(&r.similarity),
-        Esc(&r.verification_date),
-        r.findings.map_or_else(String::new, |n| n.to_string()),
-        Esc(&r.max_severity),
-        Esc(&r.error),
+        "</td><td>{agrees}</td><td>{}</td><td>{}</td><td>{}</td><td>{findings}</td><td>{}</td><td>{}</td></tr>",
+        Esc(&reasons),
+        Esc(&similarity),
+        Esc(&day),
+        Esc(worst),
+        Esc(&error),
     );
 }

@@ -1,16 +1,17 @@
 //! The visual audit report: static HTML an auditor opens from a folder (or
 //! a USB stick, years later) with nothing but a browser.
 //!
-//! - [`IndexWriter`] writes a report's `html/` folder as the rows arrive:
+//! - `IndexWriter` writes a report's `html/` folder as the events arrive:
 //!   `index.html` (the run at a glance, charts drawn here as inline SVG, the
 //!   disagreements and errors), `archives-1.html`, `archives-2.html`, … (every
-//!   archive, at most [`PAGE_ROWS`] rows a page), a page for each archive
-//!   that could not be read, `report.css` and `report.js`. Memory does not
-//!   grow with the number of archives: rows go straight to their page file,
-//!   and only counts (and the first disagreements and errors) are kept.
-//! - [`write_archive_page`] writes one archive's page, `html/a/000123.html`
-//!   (named by the input's position, never by archive text); the batch's
-//!   workers call it while they hold the archive open.
+//!   archive, at most 1,000 rows a page), a page for each archive that
+//!   could not be read, `report.css` and `report.js`. Memory does not grow
+//!   with the number of archives: rows go straight to their page file, and
+//!   the charts are drawn from the run's tally.
+//! - `write_archive_page` writes one archive's page, `html/a/000123.html`
+//!   (named by the input's position, never by archive text); the run's
+//!   workers call it while they hold the archive open, and it copies only
+//!   the images the run's [`ImageRule`] lets onto a page.
 //! - [`standalone_page`] gives the same page as one self-contained file
 //!   (`eid-audit inspect --format html`).
 //!
@@ -32,14 +33,15 @@ mod page;
 mod sides;
 
 pub use escape::escape;
-pub use index::{IndexWriter, PAGE_ROWS};
+pub(crate) use index::IndexWriter;
 
 use crate::archive::Archive;
 use crate::audit::Audit;
 use crate::codes::hex;
-use crate::crops::Crops;
 use crate::error::OutputError;
+use crate::event::Audited;
 use crate::evidence::{Side, Source};
+use crate::images::{ImageRule, ImageUse};
 use crate::pii::Pii;
 use layout::Assets;
 use sha2::{Digest, Sha256};
@@ -47,12 +49,18 @@ use sides::SideImage;
 use std::path::Path;
 
 /// The folder of the archive pages inside `html/`.
-pub const ARCHIVE_DIR: &str = "a";
+const ARCHIVE_DIR: &str = "a";
 
 /// The page of the archive at `index` (0-based position in the inputs),
-/// relative to the `html/` folder: `a/000123.html`.
-pub fn archive_page_name(index: usize) -> String {
-    format!("{ARCHIVE_DIR}/{index:06}.html")
+/// relative to the `html/` folder: `a/000123.html`. The one spelling of a
+/// page's name: links, the error pages and the archive pages all use it.
+pub(crate) fn archive_page_name(index: usize) -> String {
+    format!("{ARCHIVE_DIR}/{}", archive_page_file(index))
+}
+
+/// The file name of the page of the archive at `index`, inside `a/`.
+fn archive_page_file(index: usize) -> String {
+    format!("{index:06}.html")
 }
 
 /// The headline, as `eid-audit inspect` prints it: process id, recomputed
@@ -79,19 +87,14 @@ pub fn verdict_line(a: &Audit) -> String {
 /// is the archive `audit` was made from; its images are read only under
 /// `full`.
 pub fn standalone_page(archive: &mut Archive, audit: &Audit, pii: &Pii) -> String {
-    let images = if *pii == Pii::Full {
-        read_images(archive, audit, |side, format, bytes| {
-            let _ = side;
-            Ok(crate::draw::data_uri(format, bytes))
-        })
-        .unwrap_or_default()
-    } else {
-        Vec::new()
-    };
-    let findings: Vec<_> = crate::report::final_findings(audit, None);
+    let rule = ImageRule::new(pii, Vec::new());
+    let images = read_images(archive, audit, &rule, |_, format, bytes| {
+        Ok(crate::draw::data_uri(format, bytes))
+    })
+    .unwrap_or_default();
     page::render(&page::PageParts {
         audit,
-        findings: &findings,
+        findings: &audit.verdict.findings,
         images: &images,
         pii,
         assets: Assets::Inline,
@@ -100,56 +103,54 @@ pub fn standalone_page(archive: &mut Archive, audit: &Audit, pii: &Pii) -> Strin
 }
 
 /// Writes the page of the archive at `index` into `html_dir/a/` (see
-/// [`archive_page_name`]); under `--pii full` each side's image is copied
-/// beside it verbatim (`000123-front.jpeg`) and shown under its boxes.
-/// `crops` are the archive's exhibits when `--crops` wrote them: their
-/// findings are listed too, as in `findings.csv`.
-pub fn write_archive_page(
+/// [`archive_page_name`]); each side's image the run's rule lets onto a page
+/// (`--pii full`, not excluded) is copied beside it verbatim
+/// (`000123-front.jpeg`) and shown under its boxes. The findings are the
+/// archive's final ones, the exhibits' included, as in `findings.csv`.
+/// Returns how many images it copied.
+pub(crate) fn write_archive_page(
     archive: &mut Archive,
-    audit: &Audit,
-    crops: Option<Result<&Crops, &OutputError>>,
+    audited: &Audited,
     index: usize,
     html_dir: &Path,
     pii: &Pii,
-) -> Result<(), OutputError> {
+    rule: &ImageRule,
+) -> Result<usize, OutputError> {
     let dir = html_dir.join(ARCHIVE_DIR);
-    // The index writer made the folder; one made here is for a caller
-    // writing pages alone (checked once, not per page, in a report).
-    if !dir.is_dir() {
-        crate::fsio::ensure_dir(&dir)?;
-    }
-    let images = if *pii == Pii::Full {
-        read_images(archive, audit, |side, format, bytes| {
-            let name = format!("{index:06}-{side}.{}", format.as_str());
-            write_new(&dir.join(&name), bytes)?;
-            Ok(name)
-        })?
-    } else {
-        Vec::new()
-    };
-    let findings = crate::report::final_findings(audit, crops);
+    let audit = &audited.audit;
+    let images = read_images(archive, audit, rule, |side, format, bytes| {
+        let name = format!("{index:06}-{side}.{}", format.as_str());
+        write_new(&dir.join(&name), bytes)?;
+        Ok(name)
+    })?;
     let nav = index::archive_nav(index);
     let html = page::render(&page::PageParts {
         audit,
-        findings: &findings,
+        findings: audited.findings(),
         images: &images,
         pii,
         assets: Assets::Linked { up: "../" },
         nav: &nav,
     });
-    write_new(&dir.join(format!("{index:06}.html")), html.as_bytes())
+    write_new(&dir.join(archive_page_file(index)), html.as_bytes())?;
+    Ok(images.len())
 }
 
-/// Reads each side's image, hashes it, and hands it to `place`, which
-/// returns the `href` the page shows it by. An image that cannot be read is
-/// left out (its boxes are drawn on an empty canvas).
+/// Reads each side's image that `rule` lets onto a page, hashes it, and
+/// hands it to `place`, which returns the `href` the page shows it by. An
+/// image that cannot be read is left out (its boxes are drawn on an empty
+/// canvas).
 fn read_images(
     archive: &mut Archive,
     audit: &Audit,
+    rule: &ImageRule,
     mut place: impl FnMut(Side, crate::evidence::MediaFormat, &[u8]) -> Result<String, OutputError>,
 ) -> Result<Vec<SideImage>, OutputError> {
     let mut images = Vec::new();
     for side in Side::ALL.iter().copied() {
+        if !rule.copies(side, ImageUse::Page) {
+            continue;
+        }
         let Some(media) = audit.evidence.media_of(side.depiction()) else {
             continue;
         };

@@ -7,19 +7,19 @@ use super::escape::Esc;
 use super::layout::{self, Assets};
 use super::sides::{self, SideImage};
 use crate::audit::{Audit, MemberHash};
-use crate::evidence::Source;
+use crate::error::Error;
+use crate::evidence::{CheckResult, Source};
 use crate::pii::{Pii, PiiField};
-use crate::report::ArchiveRow;
 use crate::verdict::{Decision, Finding, ReviewDecision};
-use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::path::Path;
 
 /// Everything one archive's page is made of.
 pub(crate) struct PageParts<'a> {
     /// The audit.
     pub(crate) audit: &'a Audit,
     /// Its final findings (the verdict's and the exhibits').
-    pub(crate) findings: &'a [Cow<'a, Finding>],
+    pub(crate) findings: &'a [Finding],
     /// The images shown under `--pii full`, by side.
     pub(crate) images: &'a [SideImage],
     /// The personal-data mode.
@@ -253,10 +253,10 @@ fn checks(out: &mut String, a: &Audit) {
         &["Check", "Result"],
     );
     for c in a.checks() {
-        let (class, word) = match c.valid {
-            Some(true) => ("accepted", "valid"),
-            Some(false) => ("rejected", "NOT VALID"),
-            None => ("inconclusive", "unreadable"),
+        let (class, word) = match c.result() {
+            CheckResult::Valid => ("accepted", "valid"),
+            CheckResult::Invalid => ("rejected", "NOT VALID"),
+            CheckResult::Unreadable => ("inconclusive", "unreadable"),
         };
         let _ = writeln!(
             out,
@@ -267,7 +267,7 @@ fn checks(out: &mut String, a: &Audit) {
     layout::close_table(out);
 }
 
-fn findings(out: &mut String, findings: &[Cow<'_, Finding>]) {
+fn findings(out: &mut String, findings: &[Finding]) {
     layout::heading(out, "findings", "Findings");
     if findings.is_empty() {
         out.push_str("<p>(none)</p>\n");
@@ -394,8 +394,17 @@ fn policy(out: &mut String, a: &Audit) {
 
 /// The page of an archive that could not be read: what is known of it,
 /// and why.
-pub(crate) fn render_error(index: usize, row: &ArchiveRow, pii: &Pii, nav: &str) -> String {
+pub(crate) fn render_error(
+    index: usize,
+    path: &Path,
+    error: &Error,
+    policy: &str,
+    pii: &Pii,
+    nav: &str,
+) -> String {
     let mut html = String::new();
+    let archive = path.display().to_string();
+    let detail = error.detail();
     layout::open(
         &mut html,
         &format!("Archive {} could not be read · eid-audit", index + 1),
@@ -407,17 +416,23 @@ pub(crate) fn render_error(index: usize, row: &ArchiveRow, pii: &Pii, nav: &str)
         html,
         "<h1>Archive {} could not be read</h1>\n<p class=\"verdict\" data-status=\"error\"><code id=\"verdict\">{}: {}</code> ",
         index + 1,
-        Esc(&row.archive),
-        Esc(&row.error)
+        Esc(&archive),
+        Esc(&detail)
     );
     layout::status_badge(&mut html, "error");
     html.push_str("</p>\n");
     let rows: Vec<(&str, String)> = vec![
-        ("archive", row.archive.clone()),
-        ("error code", row.error_code.clone()),
-        ("error", row.error.clone()),
-        ("sha256", row.sha256.clone()),
-        ("policy", format!("{} ({})", row.policy, row.policy_digest)),
+        ("archive", archive.clone()),
+        ("error code", error.code().to_owned()),
+        ("error", detail),
+        (
+            "sha256",
+            error
+                .fingerprint()
+                .map(|f| f.sha256.clone())
+                .unwrap_or_default(),
+        ),
+        ("policy", policy.to_owned()),
     ];
     key_values(&mut html, "error-table", "The error", &rows);
     layout::close(&mut html, Assets::Linked { up: "../" }, pii);

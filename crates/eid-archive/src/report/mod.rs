@@ -1,24 +1,23 @@
-//! Compliance reports, one consumer of the audits: [`Rows`] are made from an
-//! audit (or an error) for the five CSV files, [`Pii`] writes personal data
-//! under the chosen mode, [`Summary`] counts what was written, and
-//! [`ReportWriter`] writes the files so that a report is replaced only when
-//! complete.
+//! The report folder's files, each a sink of the run's events: the five CSV
+//! files ([`Rows`] of each event), `audits.jsonl`, `summary.txt` and
+//! `run.json` (from the run's tally), all written by a [`ReportWriter`]
+//! into a staging folder that replaces an earlier report only when complete.
+//! Nothing here knows how exhibits or pages are made.
 
 mod columns;
 mod excel;
+mod lines;
+mod record;
 mod rows;
-mod run;
 mod summary;
 mod writer;
 
-pub use columns::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow, SEPARATOR};
-pub(crate) use rows::final_findings;
-pub use rows::{RowOptions, Rows};
-pub use run::{
-    FileRecord, Host, Images, PolicyRecord, RunRecord, SummaryRecord, Tool, utc_timestamp,
-};
-pub use summary::{ClaimsCount, Summary};
-pub use writer::{ReportWriter, WriterOptions};
+pub(crate) use lines::audit_line;
+pub use record::Tool;
+pub(crate) use record::{Host, Images, PolicyRecord, RunRecord, utc_timestamp};
+pub(crate) use rows::{RowOptions, Rows};
+pub(crate) use summary::Summary;
+pub(crate) use writer::{ReportWriter, WriterOptions};
 
 /// The report's file names, in the order they are written.
 pub const REPORT_FILES: [&str; 5] = [

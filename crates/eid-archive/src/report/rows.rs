@@ -2,18 +2,16 @@
 //! the error that kept an archive from being audited.
 
 use super::columns::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow, SEPARATOR};
-use crate::archive::MemberKind;
-use crate::audit::{Audit, MemberHash};
-use crate::crops::{CropOutcome, Crops};
-use crate::error::{Error, OutputError};
-use crate::evidence::{Side, Source};
+use crate::audit::Audit;
+use crate::error::Error;
+use crate::event::{Audited, Event};
 use crate::pii::{Pii, PiiField};
-use crate::verdict::{Finding, FindingCode, Policy, ReasonCode, Severity};
+use crate::verdict::{Policy, ReasonCode};
 use std::path::Path;
 
 /// Every row one archive contributes.
 #[derive(Debug, Clone, Default)]
-pub struct Rows {
+pub(crate) struct Rows {
     /// Its row of `archives.csv`.
     pub archive: ArchiveRow,
     /// Its rows of `checks.csv`.
@@ -26,28 +24,61 @@ pub struct Rows {
     pub members: Vec<MemberRow>,
 }
 
-/// How rows are written: the personal-data mode, and where crops are,
-/// relative to the report.
+/// How rows are written: the personal-data mode, where crops are relative
+/// to the report, and the policy (named in an error row too).
 #[derive(Debug, Clone)]
-pub struct RowOptions<'a> {
+pub(crate) struct RowOptions<'a> {
     /// The personal-data mode.
-    pub pii: &'a Pii,
+    pub(crate) pii: &'a Pii,
     /// The folder crops are written to, relative to the report folder, with a
     /// trailing slash (`crops/`).
-    pub crops_prefix: &'a str,
+    pub(crate) crops_prefix: &'a str,
+    /// The policy in force.
+    pub(crate) policy: &'a Policy,
 }
 
 impl Rows {
+    /// All the rows, serialised one after the other without headers (the
+    /// benches measure what a report writes per archive).
+    pub(crate) fn to_csv(&self) -> Vec<u8> {
+        let mut w = csv::WriterBuilder::new()
+            .has_headers(false)
+            .from_writer(Vec::with_capacity(4096));
+        let _ = w.serialize(&self.archive);
+        for r in &self.checks {
+            let _ = w.serialize(r);
+        }
+        for r in &self.features {
+            let _ = w.serialize(r);
+        }
+        for r in &self.findings {
+            let _ = w.serialize(r);
+        }
+        for r in &self.members {
+            let _ = w.serialize(r);
+        }
+        w.into_inner().unwrap_or_default()
+    }
+
+    /// The rows of one event: an audited archive's, or the one row of an
+    /// archive that could not be read or judged.
+    pub(crate) fn of_event(event: &Event<'_>, options: &RowOptions<'_>) -> Rows {
+        match event.outcome {
+            Ok(audited) => Rows::of_audited(event.path, audited, options),
+            Err(e) => Rows::of_error(event.path, e, options),
+        }
+    }
+
     /// The rows of an archive that could not be read or judged: one row of
     /// `archives.csv`, fingerprinted when its bytes could be read, with what
     /// is not known left empty.
-    pub fn of_error(path: &Path, error: &Error, policy: &Policy, options: &RowOptions<'_>) -> Rows {
+    fn of_error(path: &Path, error: &Error, options: &RowOptions<'_>) -> Rows {
         let mut row = ArchiveRow {
             archive: path.display().to_string(),
             error_code: error.code().to_owned(),
             error: error.detail(),
-            policy: policy.name.clone(),
-            policy_digest: policy.digest(),
+            policy: options.policy.name.clone(),
+            policy_digest: options.policy.digest(),
             pii: options.pii.name(),
             ..ArchiveRow::default()
         };
@@ -61,17 +92,11 @@ impl Rows {
         }
     }
 
-    /// The rows of an audited archive; `crops` are its exhibits, when they
-    /// were written (or why they could not be).
-    pub fn of_audit(
-        path: &Path,
-        a: &Audit,
-        crops: Option<Result<&Crops, &OutputError>>,
-        options: &RowOptions<'_>,
-    ) -> Rows {
+    /// The rows of an audited archive.
+    fn of_audited(path: &Path, audited: &Audited, options: &RowOptions<'_>) -> Rows {
+        let a = &audited.audit;
         let archive = path.display().to_string();
         let p = options.pii.name();
-        let cut = crops.and_then(Result::ok);
         let mut rows = Rows {
             archive: archive_row(&archive, a, options.pii),
             ..Rows::default()
@@ -82,24 +107,11 @@ impl Rows {
                 process_id: a.process_id.clone(),
                 check: c.name.clone(),
                 valid: c.valid,
-                result: match c.valid {
-                    Some(true) => "valid",
-                    Some(false) => "invalid",
-                    None => "unreadable",
-                },
+                result: c.result().as_str(),
                 pii: p,
             });
         }
         for (i, f) in a.features().iter().enumerate() {
-            let crop_file = cut
-                .and_then(|c| Some((c, c.features.get(i)?)))
-                .and_then(|(c, fc)| match &fc.outcome {
-                    CropOutcome::Cut { file, .. } => {
-                        Some(format!("{}{}/{file}", options.crops_prefix, c.folder))
-                    }
-                    CropOutcome::NotCut(_) => None,
-                })
-                .unwrap_or_default();
             rows.features.push(FeatureRow {
                 archive: archive.clone(),
                 process_id: a.process_id.clone(),
@@ -112,13 +124,16 @@ impl Rows {
                 height: f.bbox.map(|b| b.height),
                 image_sha256: f
                     .image_side()
-                    .and_then(|side| side_sha256(a, cut, side))
+                    .and_then(|side| audited.side_sha256(side))
                     .unwrap_or_default(),
-                crop_file,
+                crop_file: audited
+                    .crop_file(i)
+                    .map(|f| format!("{}{f}", options.crops_prefix))
+                    .unwrap_or_default(),
                 pii: p,
             });
         }
-        for f in final_findings(a, crops) {
+        for f in audited.findings() {
             rows.findings.push(FindingRow {
                 archive: archive.clone(),
                 process_id: a.process_id.clone(),
@@ -139,11 +154,7 @@ impl Rows {
             .map(|s| s.as_str().to_owned())
             .unwrap_or_default();
         for (i, m) in a.members.iter().enumerate() {
-            let (sha256, sha256_error) = match a.member_hashes.as_ref().and_then(|h| h.get(i)) {
-                Some(MemberHash::Sha256(h)) => (h.clone(), String::new()),
-                Some(MemberHash::Failed(e)) => (String::new(), e.clone()),
-                None => (original_sha256(cut, m.kind), String::new()),
-            };
+            let (sha256, sha256_error) = audited.member_sha256(i);
             rows.members.push(MemberRow {
                 archive: archive.clone(),
                 member: m.name.clone(),
@@ -160,68 +171,6 @@ impl Rows {
     }
 }
 
-/// The verdict's findings and the exhibits', each once (a broken image is
-/// found by `--verify-media` and by the crops alike), and a finding when the
-/// exhibits could not be written.
-pub(crate) fn final_findings<'a>(
-    a: &'a Audit,
-    crops: Option<Result<&'a Crops, &'a OutputError>>,
-) -> Vec<std::borrow::Cow<'a, Finding>> {
-    use std::borrow::Cow;
-    let mut out: Vec<Cow<'a, Finding>> = a.verdict.findings.iter().map(Cow::Borrowed).collect();
-    match crops {
-        Some(Ok(c)) => {
-            for f in &c.findings {
-                if !a
-                    .verdict
-                    .findings
-                    .iter()
-                    .any(|v| v.code == f.code && v.subject == f.subject)
-                {
-                    out.push(Cow::Borrowed(f));
-                }
-            }
-        }
-        Some(Err(why)) => out.push(Cow::Owned(Finding::new(
-            Severity::Error,
-            FindingCode::CropsNotWritten,
-            "crops",
-            why.to_string(),
-        ))),
-        None => {}
-    }
-    out
-}
-
-/// SHA-256 of a side's image: from the exhibits' original, else from the
-/// member hashes.
-fn side_sha256(a: &Audit, cut: Option<&Crops>, side: Side) -> Option<String> {
-    if let Some(o) = cut.and_then(|c| c.originals.iter().find(|o| o.side == side)) {
-        return Some(o.sha256.clone());
-    }
-    let media = a.evidence.media_of(side.depiction())?;
-    let Source::Member(name) = &media.source else {
-        return None;
-    };
-    let index = a.members.iter().position(|m| &m.name == name)?;
-    match a.member_hashes.as_ref()?.get(index)? {
-        MemberHash::Sha256(h) => Some(h.clone()),
-        MemberHash::Failed(_) => None,
-    }
-}
-
-/// The SHA-256 the exhibits computed for an image member, when they copied it.
-fn original_sha256(cut: Option<&Crops>, kind: MemberKind) -> String {
-    let (Some(c), MemberKind::Image(d)) = (cut, kind) else {
-        return String::new();
-    };
-    c.originals
-        .iter()
-        .find(|o| o.side.depiction() == d)
-        .map(|o| o.sha256.clone())
-        .unwrap_or_default()
-}
-
 fn archive_row(archive: &str, a: &Audit, pii: &Pii) -> ArchiveRow {
     let v = &a.verdict;
     let e = &a.evidence;
@@ -231,7 +180,6 @@ fn archive_row(archive: &str, a: &Audit, pii: &Pii) -> ArchiveRow {
     let field = |k: &str| e.document_value(k).unwrap_or_default().to_owned();
     let s = |o: Option<&String>| o.cloned().unwrap_or_default();
     let join = |it: Vec<String>| it.join(SEPARATOR);
-    let reasons = |d: &crate::Decision| join(d.reasons.iter().map(ToString::to_string).collect());
     let subjects = |codes: &[ReasonCode]| {
         join(
             v.automatic
@@ -269,26 +217,14 @@ fn archive_row(archive: &str, a: &Audit, pii: &Pii) -> ArchiveRow {
         default_status: v.reference_status().to_string(),
         automatic_status: v.automatic.status.to_string(),
         agrees: v.agrees,
-        reasons: reasons(&v.decision),
-        automatic_reasons: reasons(&v.automatic),
+        reasons: v.decision.reasons_line(),
+        automatic_reasons: v.automatic.reasons_line(),
         checks_failed: subjects(&[
             ReasonCode::SecurityCheckFailed,
             ReasonCode::SecurityCheckUnreadable,
         ]),
         features_missing: subjects(&[ReasonCode::FeatureNotFound]),
-        similarity: ocr
-            .and_then(|o| o.similarity.as_ref())
-            .map(|s| {
-                s.level().map_or_else(
-                    || {
-                        ocr.and_then(|o| o.similarity_word())
-                            .unwrap_or_default()
-                            .to_owned()
-                    },
-                    |l| l.to_string(),
-                )
-            })
-            .unwrap_or_default(),
+        similarity: a.similarity_text(),
         liveness: ocr.and_then(|o| o.liveness_detected),
         review_decision: review.map(|r| r.decision.to_string()).unwrap_or_default(),
         reviewer: review.and_then(|r| r.verifier.clone()).unwrap_or_default(),

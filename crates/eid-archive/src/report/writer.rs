@@ -8,8 +8,8 @@
 use super::REPORT_ENTRIES;
 use super::columns::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow};
 use super::excel;
+use super::record::{FileRecord, RunRecord};
 use super::rows::Rows;
-use super::run::{FileRecord, RunRecord};
 use crate::codes::hex;
 use crate::error::OutputError;
 use crate::fsio;
@@ -39,8 +39,6 @@ pub struct WriterOptions {
     pub excel: bool,
     /// Also write `verified_claims.jsonl`.
     pub verified_claims: bool,
-    /// Store exhibits in `crops.zip` ([`ReportWriter::store_exhibits`]).
-    pub crops_zip: bool,
 }
 
 impl WriterOptions {
@@ -59,12 +57,6 @@ impl WriterOptions {
     /// These options, with `verified_claims.jsonl` or not.
     pub fn with_verified_claims(mut self, verified_claims: bool) -> Self {
         self.verified_claims = verified_claims;
-        self
-    }
-
-    /// These options, with exhibits stored in `crops.zip` or not.
-    pub fn with_crops_zip(mut self, crops_zip: bool) -> Self {
-        self.crops_zip = crops_zip;
         self
     }
 
@@ -195,7 +187,6 @@ pub struct ReportWriter {
     files: Option<[CsvFile; 5]>,
     jsonl: Option<JsonLines>,
     claims: Option<JsonLines>,
-    crops_zip: Option<(PathBuf, zip::ZipWriter<BufWriter<File>>)>,
     _lock: Lock,
 }
 
@@ -244,16 +235,6 @@ impl ReportWriter {
         } else {
             None
         };
-        let crops_zip = if options.crops_zip {
-            let path = staging.join("crops.zip");
-            let file = File::create(&path).map_err(OutputError::io(&path))?;
-            Some((
-                path,
-                zip::ZipWriter::new(BufWriter::with_capacity(1 << 20, file)),
-            ))
-        } else {
-            None
-        };
         Ok(ReportWriter {
             dir: dir.to_owned(),
             staging,
@@ -261,21 +242,15 @@ impl ReportWriter {
             files: Some(files),
             jsonl,
             claims,
-            crops_zip,
             _lock: lock,
         })
     }
 
-    /// The folder exhibits are written to (`crops/`), inside the staging
-    /// folder so that they move in with the report.
-    pub fn crops_dir(&self) -> PathBuf {
-        self.staging.join("crops")
-    }
-
-    /// The folder the HTML report is written to (`html/`), inside the
-    /// staging folder so that it moves in with the report.
-    pub fn html_dir(&self) -> PathBuf {
-        self.staging.join("html")
+    /// The staging folder: what the run writes beside the files this
+    /// writer keeps (`crops/`, `crops.zip`, `html/`) goes here, so that it
+    /// moves in with the report, or never arrives.
+    pub(crate) fn staging(&self) -> &Path {
+        &self.staging
     }
 
     /// Appends one archive's rows.
@@ -302,31 +277,6 @@ impl ReportWriter {
     /// Appends one line to `audits.jsonl` (when it is written).
     pub fn write_json(&mut self, value: &impl Serialize) -> Result<(), OutputError> {
         self.jsonl.as_mut().map_or(Ok(()), |j| j.line(value))
-    }
-
-    /// Stores one archive's exhibits in `crops.zip` (when it is written) as
-    /// `crops/<folder>/<file>`: unzipped in the report folder, the layout is
-    /// that of `--crops` into folders. Stored, not compressed (the images are
-    /// compressed already), with a fixed time, so the same run gives the
-    /// same bytes.
-    pub fn store_exhibits(
-        &mut self,
-        folder: &str,
-        files: &crate::crops::Held,
-    ) -> Result<(), OutputError> {
-        let Some((path, zip)) = self.crops_zip.as_mut() else {
-            return Ok(());
-        };
-        let options = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored)
-            .last_modified_time(zip::DateTime::default())
-            .unix_permissions(0o644);
-        for (name, bytes) in files {
-            zip.start_file(format!("crops/{folder}/{name}"), options)
-                .map_err(|e| OutputError::io(&*path)(io::Error::other(e)))?;
-            zip.write_all(bytes).map_err(OutputError::io(&*path))?;
-        }
-        Ok(())
     }
 
     /// Appends one line to `verified_claims.jsonl` (when it is written).

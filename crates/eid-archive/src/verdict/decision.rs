@@ -88,6 +88,15 @@ pub struct Decision {
     pub reasons: Vec<Reason>,
 }
 
+impl Decision {
+    /// The reasons on one line, `code/subject; code/subject`, as the CSV
+    /// files and the pages write them.
+    pub(crate) fn reasons_line(&self) -> String {
+        let reasons: Vec<String> = self.reasons.iter().map(ToString::to_string).collect();
+        reasons.join("; ")
+    }
+}
+
 /// The automatic status from the OCR evidence: the first rule that holds
 /// gives the status, and the reasons of every rule that holds are kept.
 pub(crate) fn automatic(

@@ -5,7 +5,7 @@
 
 use super::support;
 use eid_archive::crops::{self, CropOptions, CropOutcome, NotCut};
-use eid_archive::{Ambiguity, Archive, Audit, ErrorKind, FindingCode, Policy, Status};
+use eid_archive::{Ambiguity, Archive, Audit, AuditOptions, ErrorKind, FindingCode, Status};
 use eid_testkit::amplify;
 use std::path::Path;
 
@@ -19,7 +19,11 @@ fn committed(name: &str) -> Vec<u8> {
 }
 
 fn audit(label: &str, zip: Vec<u8>) -> Audit {
-    Audit::of_archive(&support::open(label, zip).unwrap(), &Policy::default()).unwrap()
+    Audit::of_archive(
+        &mut support::open(label, zip).unwrap(),
+        &AuditOptions::default(),
+    )
+    .unwrap()
 }
 
 /// `(subject, message)` of the findings with `code`.
@@ -157,7 +161,7 @@ fn a_256_kb_key_is_one_finding_with_the_key_whole() {
 #[test]
 fn sixty_thousand_same_name_features_read_a_thousand_named_linearly() {
     let mut archive = support::open("same.zip", committed("features-60000-same-name.zip")).unwrap();
-    let a = Audit::of_archive(&archive, &Policy::default()).unwrap();
+    let a = Audit::of_archive(&mut archive, &AuditOptions::default()).unwrap();
     assert_eq!(a.verdict.decision.status, Status::Inconclusive);
     assert_eq!(support::reason_codes(&a), ["FeatureUnreadable/features"]);
     assert!(findings(&a, FindingCode::MalformedEvidence).contains(&(
@@ -187,7 +191,7 @@ fn sixty_thousand_same_name_features_read_a_thousand_named_linearly() {
 #[test]
 fn giant_boxes_over_a_lying_jpeg_header_cut_two_then_the_budget_says_which_were_not() {
     let mut archive = support::open("boxes.zip", committed("jpeg-11999-boxes-8.zip")).unwrap();
-    let a = Audit::of_archive(&archive, &Policy::default()).unwrap();
+    let a = Audit::of_archive(&mut archive, &AuditOptions::default()).unwrap();
     assert_eq!(findings(&a, FindingCode::BBoxOutOfBounds).len(), 8);
     let out = tempfile::tempdir().unwrap();
     let c = crops::write(&mut archive, &a, out.path(), &CropOptions::default()).unwrap();
@@ -212,7 +216,7 @@ fn giant_boxes_over_a_lying_jpeg_header_cut_two_then_the_budget_says_which_were_
 #[test]
 fn a_gigabyte_of_png_metadata_is_not_inflated() {
     let mut archive = support::open("meta.zip", committed("png-metadata-1gib.zip")).unwrap();
-    let a = Audit::of_archive(&archive, &Policy::default()).unwrap();
+    let a = Audit::of_archive(&mut archive, &AuditOptions::default()).unwrap();
     assert_eq!(a.verdict.decision.status, Status::Accepted);
     let out = tempfile::tempdir().unwrap();
     let c = crops::write(&mut archive, &a, out.path(), &CropOptions::default()).unwrap();
@@ -230,8 +234,9 @@ fn a_gigabyte_of_png_metadata_is_not_inflated() {
 
 #[test]
 fn escape_sequences_in_names_are_kept_as_data_and_the_member_is_unsafe() {
-    let archive: Archive = support::open("ansi.zip", committed("escape-sequences.zip")).unwrap();
-    let a = Audit::of_archive(&archive, &Policy::default()).unwrap();
+    let mut archive: Archive =
+        support::open("ansi.zip", committed("escape-sequences.zip")).unwrap();
+    let a = Audit::of_archive(&mut archive, &AuditOptions::default()).unwrap();
     assert_eq!(a.process_id, format!("p{}", amplify::ANSI_LIE));
     assert_eq!(
         findings(&a, FindingCode::UnsafeMemberName),
@@ -246,7 +251,7 @@ fn escape_sequences_in_names_are_kept_as_data_and_the_member_is_unsafe() {
 #[test]
 fn exhibits_held_in_memory_stop_at_their_cap_with_a_finding() {
     let mut archive = support::open("boxes.zip", committed("jpeg-11999-boxes-8.zip")).unwrap();
-    let a = Audit::of_archive(&archive, &Policy::default()).unwrap();
+    let a = Audit::of_archive(&mut archive, &AuditOptions::default()).unwrap();
     let (c, held) = crops::hold(&mut archive, &a, &CropOptions::default()).unwrap();
     let total: usize = held.iter().map(|(_, b)| b.len()).sum();
     assert!(total <= 128 << 20, "{total} bytes held");

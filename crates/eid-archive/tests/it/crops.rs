@@ -5,7 +5,7 @@
 
 use super::support::{member_index, open};
 use eid_archive::crops::{self, Annotation, CropOptions, CropOutcome, Crops};
-use eid_archive::{Audit, FindingCode, Limits, Policy};
+use eid_archive::{Audit, AuditOptions, FindingCode, Limits};
 use eid_testkit::{Case, FeatureSpec, ImageKind, feature_colour};
 use std::path::{Path, PathBuf};
 
@@ -19,7 +19,7 @@ struct Written {
 fn write_zip(zip: Vec<u8>, options: &CropOptions) -> Written {
     let root = tempfile::tempdir().unwrap();
     let mut archive = open("case.zip", zip).unwrap();
-    let audit = Audit::of_archive(&archive, &Policy::default()).unwrap();
+    let audit = Audit::of_archive(&mut archive, &AuditOptions::default()).unwrap();
     let dir = crops::folder_for(root.path(), &audit);
     let crops = crops::write(&mut archive, &audit, &dir, options).unwrap();
     Written {
@@ -264,7 +264,7 @@ fn a_symbolic_link_in_the_way_is_refused_or_replaced_never_followed() {
     std::fs::create_dir_all(&elsewhere).unwrap();
     let case = Case::png_media();
     let mut archive = open("case.zip", case.to_zip()).unwrap();
-    let audit = Audit::of_archive(&archive, &Policy::default()).unwrap();
+    let audit = Audit::of_archive(&mut archive, &AuditOptions::default()).unwrap();
     let dir = root.path().join("out").join(&case.process_id);
     std::fs::create_dir_all(dir.parent().unwrap()).unwrap();
     std::os::unix::fs::symlink(&elsewhere, &dir).unwrap();

@@ -8,8 +8,8 @@
 use super::support::{audit_zip, findings_of, jpeg, open, reason_codes, zip_of};
 use eid_archive::evidence::{DateSource, Depiction, Dialect, Source};
 use eid_archive::{
-    Ambiguity, Audit, Error, ErrorKind, FindingCode, JsonKind, MemberKind, Policy, RecordedStatus,
-    ReviewDecision, Severity, Status,
+    Ambiguity, Audit, AuditOptions, Error, ErrorKind, FindingCode, JsonKind, MemberKind, Policy,
+    RecordedStatus, ReviewDecision, Severity, Status,
 };
 use serde_json::{Value, json};
 
@@ -1281,8 +1281,12 @@ fn a_provider_error_member_is_reported_without_its_message() {
 #[test]
 fn a_stricter_policy_changes_the_decision_not_the_agreement() {
     let policy = Policy::from_toml("name = \"strict\"\nrequire_checks = [\"sidesMatch\"]").unwrap();
-    let archive = open("hand.zip", Case::accepted().zip()).unwrap();
-    let a = Audit::of_archive(&archive, &policy).unwrap();
+    let mut archive = open("hand.zip", Case::accepted().zip()).unwrap();
+    let a = Audit::of_archive(
+        &mut archive,
+        &AuditOptions::default().with_policy(policy.clone()),
+    )
+    .unwrap();
     assert_eq!(a.verdict.decision.status, Status::Rejected);
     assert_eq!(reason_codes(&a), vec!["SecurityCheckMissing/sidesMatch"]);
     assert_eq!(a.verdict.default_status, Some(Status::Accepted));

@@ -3,7 +3,7 @@
 //! names the archive, never a panic.
 
 use super::support::{limits, open_with};
-use eid_archive::{Policy, crops, judge};
+use eid_archive::{AuditOptions, Policy, crops, judge};
 use std::path::Path;
 
 #[test]
@@ -21,7 +21,9 @@ fn kept_fuzz_inputs_never_panic() {
             Ok(mut archive) => {
                 opened += 1;
                 let _ = judge(archive.evidence(), &Policy::default());
-                if let Ok(audit) = eid_archive::Audit::of_archive(&archive, &Policy::default()) {
+                if let Ok(audit) =
+                    eid_archive::Audit::of_archive(&mut archive, &AuditOptions::default())
+                {
                     let out = tempfile::tempdir().unwrap();
                     let dir = out.path().join("exhibits");
                     let _ = crops::write(&mut archive, &audit, &dir, &Default::default());

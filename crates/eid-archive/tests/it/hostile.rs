@@ -7,9 +7,11 @@
 //! never a silent pick of one reading.
 
 use super::support::{self, member_index};
-use eid_archive::batch::{self, Batch, BatchOptions};
+use eid_archive::batch::{self, Batch};
 use eid_archive::evidence::Depiction;
-use eid_archive::{Archive, Audit, Corruption, ErrorKind, FindingCode, Measure, Policy, Sized};
+use eid_archive::{
+    Archive, Audit, AuditOptions, Corruption, ErrorKind, FindingCode, Measure, Sized,
+};
 use eid_testkit::hostile;
 use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
@@ -29,7 +31,7 @@ fn open(name: &str) -> Result<Archive, eid_archive::Error> {
 }
 
 fn audit(name: &str) -> Audit {
-    Audit::of_archive(&open(name).unwrap(), &Policy::default()).unwrap()
+    Audit::of_archive(&mut open(name).unwrap(), &AuditOptions::default()).unwrap()
 }
 
 fn codes(a: &Audit, code: FindingCode) -> Vec<String> {
@@ -189,7 +191,7 @@ fn a_giant_png_header_is_a_finding_and_never_decoded() {
 #[test]
 fn a_truncated_jpeg_is_found_when_it_is_decoded() {
     let mut archive = open("truncated-jpeg.zip").unwrap();
-    let audit = Audit::of_archive(&archive, &Policy::default()).unwrap();
+    let audit = Audit::of_archive(&mut archive, &AuditOptions::default()).unwrap();
     let out = tempfile::tempdir().unwrap();
     let cut = eid_archive::crops::write(
         &mut archive,
@@ -276,22 +278,26 @@ fn a_batch_of_hostile_and_good_archives_reports_every_good_one_correctly() {
     let inputs = batch::discover(std::slice::from_ref(&root), &mut std::io::empty());
     assert_eq!(inputs.len(), 13 + 30 + 8);
     let mut statuses = Vec::new();
-    let batch = Batch::new(BatchOptions::default().with_jobs(NonZeroUsize::new(2))).unwrap();
-    batch.run(&inputs, |o| {
-        let name = o
-            .input
-            .path()
-            .strip_prefix(&root)
-            .unwrap()
-            .display()
-            .to_string();
-        let result = match &o.result {
-            Ok(p) => p.audit.verdict.decision.status.as_str().to_owned(),
-            Err(e) => format!("error {}", e.code()),
-        };
-        statuses.push((name, result));
-        ControlFlow::Continue(())
-    });
+    let batch = Batch::new(NonZeroUsize::new(2)).unwrap();
+    let options = AuditOptions::default();
+    batch.run(
+        &inputs,
+        |_, path| Audit::of_file(path, &options),
+        |i, result| {
+            let name = inputs[i]
+                .path()
+                .strip_prefix(&root)
+                .unwrap()
+                .display()
+                .to_string();
+            let result = match &result {
+                Ok(audit) => audit.verdict.decision.status.as_str().to_owned(),
+                Err(e) => format!("error {}", e.code()),
+            };
+            statuses.push((name, result));
+            ControlFlow::Continue(())
+        },
+    );
     let get = |n: &str| {
         statuses
             .iter()

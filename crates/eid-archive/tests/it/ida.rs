@@ -5,7 +5,7 @@
 
 use base64::Engine as _;
 use eid_archive::ida::{IdaOptions, NotQualified, Refusal, VerifiedClaims};
-use eid_archive::{Archive, Audit, Policy, ReadOptions};
+use eid_archive::{Audit, AuditOptions, Policy};
 use eid_testkit::{Case, Manual};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -31,10 +31,10 @@ pub fn testdata(name: &str) -> PathBuf {
 
 /// Opens, judges and hashes an archive file, as `inspect --format ida` does.
 pub fn audit_file(path: &Path, policy: &Policy) -> Audit {
-    let mut archive = Archive::open(path, &ReadOptions::default()).unwrap();
-    let mut audit = Audit::of_archive(&archive, policy).unwrap();
-    audit.hash_members(&mut archive);
-    audit
+    let options = AuditOptions::default()
+        .with_policy(policy.clone())
+        .with_member_hashes(true);
+    Audit::of_file(path, &options).unwrap()
 }
 
 /// The export of a bundled archive under the default policy and options.

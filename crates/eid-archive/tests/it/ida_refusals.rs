@@ -2,7 +2,7 @@
 
 use super::ida::{audit_file, export, export_case, testdata};
 use eid_archive::ida::{IdaOptions, Refusal, VerifiedClaims};
-use eid_archive::{Archive, Audit, Policy, ReadOptions, Status};
+use eid_archive::{Archive, Audit, AuditOptions, Policy, ReadOptions, Status};
 use eid_testkit::{Case, ProcessPlacement};
 
 #[test]
@@ -99,8 +99,8 @@ fn a_what_if_policy_alone_never_qualifies_an_archive() {
 
 #[test]
 fn the_members_must_have_been_hashed() {
-    let archive = Archive::open(testdata("accepted.zip"), &ReadOptions::default()).unwrap();
-    let audit = Audit::of_archive(&archive, &Policy::default()).unwrap();
+    let mut archive = Archive::open(testdata("accepted.zip"), &ReadOptions::default()).unwrap();
+    let audit = Audit::of_archive(&mut archive, &AuditOptions::default()).unwrap();
     let e = VerifiedClaims::from_audit(&audit, &IdaOptions::default()).unwrap_err();
     assert_eq!(e.why(), &Refusal::MembersNotHashed);
     assert!(e.to_string().ends_with(

@@ -7,7 +7,7 @@
 
 use super::ida::{QUALIFYING, export, export_case, reviewed_case, testdata};
 use eid_archive::ida::{IdaOptions, VerifiedClaims};
-use eid_archive::{Archive, Audit, Policy, ReadOptions};
+use eid_archive::{Archive, Audit, AuditOptions, ReadOptions};
 use serde_json::Value;
 use std::path::PathBuf;
 
@@ -70,8 +70,11 @@ fn every_export_validates_against_the_published_schema() {
     // The https form of the attachments, and a custom framework and level.
     let mut archive =
         Archive::open(testdata("agent-override.zip"), &ReadOptions::default()).unwrap();
-    let mut audit = Audit::of_archive(&archive, &Policy::default()).unwrap();
-    audit.hash_members(&mut archive);
+    let audit = Audit::of_archive(
+        &mut archive,
+        &AuditOptions::default().with_member_hashes(true),
+    )
+    .unwrap();
     let options = IdaOptions::default()
         .with_trust_framework("de_aml")
         .with_assurance_level("substantial")

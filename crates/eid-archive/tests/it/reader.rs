@@ -5,13 +5,13 @@
 use super::support::{jpeg, limits, open, open_with, png, zip_of};
 use eid_archive::evidence::{Depiction, Dialect, DriftKind, Source};
 use eid_archive::{
-    Ambiguity, Audit, AuditOptions, ErrorKind, FindingCode, Measure, MemberKind, Policy,
-    ProcessSource, ReadOptions, Sized, Status,
+    Ambiguity, Audit, AuditOptions, ErrorKind, FindingCode, Measure, MemberKind, ProcessSource,
+    ReadOptions, Sized, Status,
 };
 
 fn audit(zip: Vec<u8>) -> Audit {
-    let a = open("hand.zip", zip).unwrap_or_else(|e| panic!("{e}"));
-    Audit::of_archive(&a, &Policy::default()).unwrap_or_else(|e| panic!("{e}"))
+    let mut a = open("hand.zip", zip).unwrap_or_else(|e| panic!("{e}"));
+    Audit::of_archive(&mut a, &AuditOptions::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn open_err(zip: Vec<u8>) -> eid_archive::Error {
@@ -514,7 +514,7 @@ fn image_headers_over_the_dimension_limit_are_refused_without_decoding() {
         ("ocr.json", SEED_INCONCLUSIVE_OCR.as_bytes()),
         ("front.png", &png(60, 10)),
     ]);
-    let a = open_with("big.zip", zip, small).unwrap();
+    let mut a = open_with("big.zip", zip, small).unwrap();
     let front = a.evidence().media_of(Depiction::Front).unwrap();
     assert_eq!(front.dimensions, None);
     assert!(
@@ -522,7 +522,7 @@ fn image_headers_over_the_dimension_limit_are_refused_without_decoding() {
         "{:?}",
         front.problem
     );
-    let audit = Audit::of_archive(&a, &Policy::default()).unwrap();
+    let audit = Audit::of_archive(&mut a, &AuditOptions::default()).unwrap();
     assert!(
         audit
             .verdict

@@ -166,8 +166,8 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
 
 /// Opens and judges an archive held in memory under the default policy.
 pub fn audit_zip(zip: Vec<u8>) -> Result<eid_archive::Audit, Error> {
-    let a = open("hand.zip", zip)?;
-    eid_archive::Audit::of_archive(&a, &eid_archive::Policy::default())
+    let mut a = open("hand.zip", zip)?;
+    eid_archive::Audit::of_archive(&mut a, &eid_archive::AuditOptions::default())
 }
 
 /// The decision's reasons as `code/subject`.

@@ -7,7 +7,7 @@
 
 use super::support::open;
 use eid_archive::{
-    Ambiguity, Archive, Audit, Error, ErrorKind, FindingCode, Policy, ReadOptions, Status,
+    Ambiguity, Archive, Audit, AuditOptions, Error, ErrorKind, FindingCode, ReadOptions, Status,
     Zip64Problem,
 };
 use eid_testkit::crafted::{self, Descriptor, RawMember};
@@ -168,8 +168,8 @@ fn streamed_ocr(edit: impl FnOnce(&mut Descriptor)) -> Vec<u8> {
 
 #[test]
 fn a_truthful_data_descriptor_opens() {
-    let a = open("streamed.zip", streamed_ocr(|_| {})).unwrap();
-    let audit = Audit::of_archive(&a, &Policy::default()).unwrap();
+    let mut a = open("streamed.zip", streamed_ocr(|_| {})).unwrap();
+    let audit = Audit::of_archive(&mut a, &AuditOptions::default()).unwrap();
     assert_eq!(audit.verdict.decision.status, Status::Accepted);
 }
 
@@ -331,8 +331,8 @@ fn a_name_ending_in_a_backslash() {
 
 #[test]
 fn a_folder_with_data_is_a_finding_not_a_refusal() {
-    let archive = open("folder.zip", hostile::folder_with_data()).unwrap();
-    let audit = Audit::of_archive(&archive, &Policy::default()).unwrap();
+    let mut archive = open("folder.zip", hostile::folder_with_data()).unwrap();
+    let audit = Audit::of_archive(&mut archive, &AuditOptions::default()).unwrap();
     assert_eq!(audit.verdict.decision.status, Status::Accepted);
     let found: Vec<(&str, &str)> = audit
         .verdict

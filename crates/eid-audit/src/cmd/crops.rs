@@ -26,9 +26,10 @@ pub enum AnnotationArg {
 /// How exhibits are made; shared by `crops` and `report --crops`.
 #[derive(Debug, clap::Args)]
 pub struct ExhibitArgs {
-    /// Annotation of each side: svg over the stored image, png, or none.
-    #[arg(long, value_enum, default_value = "svg", value_name = "KIND")]
-    annotated: AnnotationArg,
+    /// Annotation of each side: svg over the stored image (the default),
+    /// png, or none.
+    #[arg(long, value_enum, value_name = "KIND")]
+    annotated: Option<AnnotationArg>,
     /// The same as --annotated none.
     #[arg(long, conflicts_with = "annotated")]
     no_annotated: bool,
@@ -40,7 +41,9 @@ pub struct ExhibitArgs {
     #[arg(long)]
     exif_orientation: bool,
     /// Features not to crop (for example Photo: faces are personal data), and
-    /// front or back for sides whose image is not copied; comma-separated.
+    /// front or back for sides whose image leaves the archive in no form (no
+    /// copy, no embedded image, no annotation over its pixels, no image on
+    /// an HTML page); comma-separated.
     #[arg(long, value_name = "NAME,...", value_delimiter = ',')]
     crops_exclude: Vec<String>,
 }
@@ -49,15 +52,42 @@ impl ExhibitArgs {
     /// The library's options.
     pub fn options(&self) -> CropOptions {
         let annotation = match (self.no_annotated, self.annotated) {
-            (true, _) | (_, AnnotationArg::None) => Annotation::None,
-            (_, AnnotationArg::Png) => Annotation::Png,
-            (_, AnnotationArg::Svg) => Annotation::Svg,
+            (true, _) | (_, Some(AnnotationArg::None)) => Annotation::None,
+            (_, Some(AnnotationArg::Png)) => Annotation::Png,
+            (_, Some(AnnotationArg::Svg) | None) => Annotation::Svg,
         };
         CropOptions::default()
             .with_annotation(annotation)
             .with_embedded_images(self.embed)
             .with_exif_orientation(self.exif_orientation)
-            .with_exclude(self.crops_exclude.clone())
+            .with_exclude(self.exclude())
+    }
+
+    /// The features and sides left out (`--crops-exclude`).
+    pub fn exclude(&self) -> Vec<String> {
+        self.crops_exclude.clone()
+    }
+
+    /// Refuses the options that would do nothing in `report`: those that
+    /// shape exhibits without `--crops`, exclusions without `--crops` or
+    /// `--html` (the only writers of images). An option silently dropped
+    /// would let a user believe a face was left out, or an image embedded.
+    pub fn refuse_unused(&self, crops: bool, html: bool) -> anyhow::Result<()> {
+        let shaping = [
+            ("--annotated", self.annotated.is_some()),
+            ("--no-annotated", self.no_annotated),
+            ("--embed", self.embed),
+            ("--exif-orientation", self.exif_orientation),
+        ];
+        if !crops && let Some((flag, _)) = shaping.iter().find(|(_, given)| *given) {
+            anyhow::bail!("{flag} shapes the exhibits: it does nothing without --crops");
+        }
+        if !crops && !html && !self.crops_exclude.is_empty() {
+            anyhow::bail!(
+                "--crops-exclude leaves images out of the exhibits and the HTML pages: it does nothing without --crops or --html"
+            );
+        }
+        Ok(())
     }
 }
 
@@ -83,7 +113,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let options = args.judge.options(args.process.clone())?;
     let opened = Archive::open(&args.archive, &options.read)
-        .and_then(|a| Audit::of_archive(&a, &options.policy).map(|au| (a, au)));
+        .and_then(|mut a| Audit::of_archive(&mut a, &options).map(|au| (a, au)));
     let (mut archive, audit) = match opened {
         Ok(pair) => pair,
         Err(e) => {

@@ -35,17 +35,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if args.format == Format::Ida {
         return ida(&args);
     }
-    let options = args.judge.options(args.process.clone())?;
+    let options = args
+        .judge
+        .options(args.process.clone())?
+        .with_media_verified(args.verify_media)
+        // The page's member manifest shows every member's hash.
+        .with_member_hashes(args.format == Format::Html);
     let pii = args.personal.pii()?;
     let opened = Archive::open(&args.archive, &options.read).and_then(|mut archive| {
-        let mut audit = Audit::of_archive(&archive, &options.policy)?;
-        if args.verify_media {
-            audit.verify_media(&mut archive);
-        }
-        if args.format == Format::Html {
-            // The page's member manifest shows every member's hash.
-            audit.hash_members(&mut archive);
-        }
+        let audit = Audit::of_archive(&mut archive, &options)?;
         Ok((archive, audit))
     });
     let (mut archive, audit) = match opened {
@@ -58,12 +56,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut out = io::stdout().lock();
     match args.format {
         Format::Json => {
-            let mut value = serde_json::to_value(&audit)?;
-            pii.redact_json(&mut value);
-            if let serde_json::Value::Object(map) = &mut value {
-                map.insert("pii".into(), pii.name().into());
-            }
-            serde_json::to_writer_pretty(&mut out, &value).map_err(io::Error::from)?;
+            serde_json::to_writer_pretty(&mut out, &audit.to_json(&pii))
+                .map_err(io::Error::from)?;
             writeln!(out)?;
         }
         Format::Html => out
@@ -91,12 +85,12 @@ fn ida(args: &Args) -> anyhow::Result<Outcome> {
         return Ok(Outcome::Unreadable);
     }
     let export = args.export.options()?;
-    let options = args.judge.options(args.process.clone())?;
-    let audited = Archive::open(&args.archive, &options.read).and_then(|mut archive| {
-        let mut audit = Audit::of_archive(&archive, &options.policy)?;
-        audit.hash_members(&mut archive);
-        Ok(audit)
-    });
+    // The attachments' digests are the members' SHA-256.
+    let options = args
+        .judge
+        .options(args.process.clone())?
+        .with_member_hashes(true);
+    let audited = Audit::of_file(&args.archive, &options);
     let claims = audited
         .map_err(|e| e.to_string())
         .and_then(|audit| VerifiedClaims::from_audit(&audit, &export).map_err(|e| e.to_string()));

@@ -234,6 +234,17 @@ pub enum Outcome {
 }
 
 impl Outcome {
+    /// The outcome of a report run, from its tally.
+    pub fn of(tally: &eid_archive::Tally) -> Outcome {
+        if tally.errors > 0 || tally.integrity_failures > 0 {
+            Outcome::Unreadable
+        } else if tally.disagreements > 0 {
+            Outcome::Disagrees
+        } else {
+            Outcome::Agrees
+        }
+    }
+
     pub fn exit_code(self) -> ExitCode {
         match self {
             Outcome::Agrees => ExitCode::SUCCESS,

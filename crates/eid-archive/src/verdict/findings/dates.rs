@@ -4,6 +4,7 @@
 
 use super::{Context, Finding, FindingCode, Severity, check};
 use crate::dates::Date;
+use crate::evidence::CheckResult;
 use crate::verdict::dates::document_date;
 use crate::verdict::decision::Status;
 use crate::verdict::policy::LeapDayBirthday;
@@ -56,13 +57,13 @@ pub(super) fn collect(cx: &Context<'_>, out: &mut Vec<Finding>) {
     if let Some(expiry) = expiry {
         let expired = expiry < on;
         match check(evidence, "nonExpired") {
-            Some(Some(true)) if expired => out.push(Finding::new(
+            Some(CheckResult::Valid) if expired => out.push(Finding::new(
                 Severity::Error,
                 FindingCode::CheckContradictsData,
                 "nonExpired",
                 format!("nonExpired is valid but dateOfExpiry {expiry} is before the verification date {on} ({source})"),
             )),
-            Some(Some(false)) if !expired => out.push(Finding::new(
+            Some(CheckResult::Invalid) if !expired => out.push(Finding::new(
                 Severity::Info,
                 FindingCode::CheckContradictsData,
                 "nonExpired",
@@ -108,13 +109,13 @@ fn underage(cx: &Context<'_>, birth: Date, on: Date, source: &str, out: &mut Vec
         Severity::Warning
     };
     match check(cx.evidence, "notUnderage") {
-        Some(Some(true)) if underage => out.push(Finding::new(
+        Some(CheckResult::Valid) if underage => out.push(Finding::new(
             strict,
             FindingCode::CheckContradictsData,
             "notUnderage",
             format!("notUnderage is valid but the age on the verification date {on} ({source}) is {chosen}, under {minimum}{note}"),
         )),
-        Some(Some(false)) if !underage => out.push(Finding::new(
+        Some(CheckResult::Invalid) if !underage => out.push(Finding::new(
             Severity::Info,
             FindingCode::CheckContradictsData,
             "notUnderage",

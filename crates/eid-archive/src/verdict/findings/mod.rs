@@ -16,7 +16,7 @@ use super::review::Review;
 use super::{RecordedStatus, VerificationDate};
 use crate::codes::string_enum;
 use crate::dates::Date;
-use crate::evidence::{DriftKind, Evidence};
+use crate::evidence::{CheckResult, DriftKind, Evidence};
 use serde::Serialize;
 
 string_enum! {
@@ -210,19 +210,11 @@ fn drift(evidence: &Evidence, out: &mut Vec<Finding>) {
 }
 
 /// Whether a security check (by canonical name) was written, and if so its
-/// result: `Some(None)` written but unreadable, `None` not written. Any
-/// entry that is not valid makes the check not valid.
-fn check(evidence: &Evidence, name: &str) -> Option<Option<bool>> {
+/// result; `None` when it was not written. Any entry that is not valid makes
+/// the check not valid.
+fn check(evidence: &Evidence, name: &str) -> Option<CheckResult> {
     let ocr = evidence.ocr.as_ref()?;
     let mut entries = ocr.checks.iter().filter(|c| c.canonical_name() == name);
     let first = entries.next()?;
-    let mut result = first.valid;
-    for c in entries {
-        result = match (result, c.valid) {
-            (Some(false), _) | (_, Some(false)) => Some(false),
-            (Some(true), Some(true)) => Some(true),
-            _ => None,
-        };
-    }
-    Some(result)
+    Some(entries.fold(first.result(), |r, c| r.and(c.result())))
 }

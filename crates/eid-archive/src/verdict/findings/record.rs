@@ -5,7 +5,7 @@
 
 use super::dates::normalised;
 use super::{COMPARED_FIELDS, Context, Finding, FindingCode, Severity, check};
-use crate::evidence::Evidence;
+use crate::evidence::{CheckResult, Evidence};
 use crate::verdict::RecordedStatus;
 use crate::verdict::decision::Status;
 
@@ -102,7 +102,7 @@ pub(super) fn fields(cx: &Context<'_>, out: &mut Vec<Finding>) {
 /// liveness that was never detected.
 pub(super) fn liveness(evidence: &Evidence, out: &mut Vec<Finding>) {
     let Some(ocr) = &evidence.ocr else { return };
-    let check = check(evidence, "liveness").flatten();
+    let check = check(evidence, "liveness").and_then(CheckResult::as_valid);
     if let (Some(flag), Some(check)) = (ocr.liveness_detected, check)
         && flag != check
     {

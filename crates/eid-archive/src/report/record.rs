@@ -2,6 +2,7 @@
 //! rules, which inputs, which outputs" is answered by this one file.
 
 use crate::dates::Date;
+use crate::images::ImageCount;
 use crate::limits::Limits;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -71,11 +72,11 @@ pub struct PolicyRecord {
     pub warnings: Vec<String>,
 }
 
-/// What was written of the images.
+/// What was written of the images, from the writers' own accounting.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Images {
-    /// Exhibits (images, crops, annotations) were written under `crops/`.
+    /// Some image file was written (an exhibit, or an image beside a page).
     pub written: bool,
     /// Where: `folder` (`crops/`) or `zip` (`crops.zip`, holding `crops/`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -86,6 +87,8 @@ pub struct Images {
     pub excluded: Vec<String>,
     /// A reminder that images are personal data.
     pub note: Option<String>,
+    /// The image files written, by kind, as the writers counted them.
+    pub files: ImageCount,
 }
 
 /// The counts of a run.
@@ -112,7 +115,7 @@ pub struct SummaryRecord {
     pub bytes: u64,
     /// Verified claims written and archives that did not qualify, with `--ida`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub verified_claims: Option<super::summary::ClaimsCount>,
+    pub verified_claims: Option<crate::tally::ClaimsCount>,
 }
 
 /// A file the run wrote.

@@ -1,0 +1,246 @@
+//! The one tally of a run, fed by its events: `summary.txt`, the terminal
+//! summary, `run.json` and the HTML index all read these counts, so they can
+//! never disagree, and none of them parses another output's text.
+//!
+//! Memory stays flat whatever the number of archives: besides the counts
+//! (each kind of text key capped at [`DISTINCT`] distinct values), only the
+//! first [`LISTED`] disagreements and errors are kept, to be named.
+
+use crate::event::Event;
+use crate::images::ImageCount;
+use crate::verdict::{Severity, Status};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How many disagreements and how many errors are kept to be named.
+pub(crate) const LISTED: usize = 1_000;
+/// How many distinct values (reasons, months, similarity words, recorded
+/// words) are counted one by one; the rest are counted together.
+pub(crate) const DISTINCT: usize = 1_000;
+
+/// The counts of a run.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default)]
+pub struct Tally {
+    /// Archives (inputs, errors included).
+    pub archives: usize,
+    /// Bytes of the archives read.
+    pub bytes: u64,
+    /// Archives by recomputed status.
+    pub by_status: BTreeMap<Status, usize>,
+    /// Recomputed status differs from the recorded one.
+    pub disagreements: usize,
+    /// No final status recorded to compare with.
+    pub unrecorded: usize,
+    /// Findings by severity.
+    pub findings: BTreeMap<Severity, usize>,
+    /// Archives that could not be read or judged.
+    pub errors: usize,
+    /// Archives with a member that fails its integrity check.
+    pub integrity_failures: usize,
+    /// Archives whose status the policy in force changes, by transition
+    /// (default rules' status, policy's status).
+    pub policy_changes: BTreeMap<(Status, Status), usize>,
+    /// Verified claims written and archives that did not qualify, when they
+    /// are written (`--ida`).
+    pub verified_claims: Option<ClaimsCount>,
+    /// The image files written, as the writers counted them.
+    pub images: ImageCount,
+    /// Findings by code.
+    pub(crate) codes: BTreeMap<&'static str, usize>,
+    /// Recorded status words (`(nothing recorded)` when none).
+    pub(crate) recorded: Counts,
+    /// Reasons of the final status, `code/subject`.
+    pub(crate) reasons: Counts,
+    /// Similarity levels or words (`(none)`).
+    pub(crate) similarity: Counts,
+    /// Months of the day judged on (`(unknown)`).
+    pub(crate) months: Counts,
+    /// The first disagreements, in input order.
+    pub(crate) listed_disagreements: Vec<Listed>,
+    /// The first errors, in input order.
+    pub(crate) listed_errors: Vec<Listed>,
+}
+
+/// How many archives yielded verified claims, and why the others did not.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClaimsCount {
+    /// Lines written to `verified_claims.jsonl`.
+    pub written: usize,
+    /// Archives that did not qualify, by reason code (`NotAccepted`,
+    /// `Disagrees`, ..., `Unreadable` for an archive that could not be read).
+    pub not_qualified: BTreeMap<String, usize>,
+}
+
+/// Counts by a text key, at most [`DISTINCT`] keys; others are counted together.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Counts {
+    pub(crate) counts: BTreeMap<String, usize>,
+    pub(crate) others: usize,
+}
+
+impl Counts {
+    pub(crate) fn add(&mut self, key: &str) {
+        if let Some(n) = self.counts.get_mut(key) {
+            *n += 1;
+        } else if self.counts.len() < DISTINCT {
+            self.counts.insert(key.to_owned(), 1);
+        } else {
+            self.others += 1;
+        }
+    }
+}
+
+/// A disagreement or an error, kept to be named.
+#[derive(Debug, Clone)]
+pub(crate) struct Listed {
+    /// Position in the inputs.
+    pub(crate) index: usize,
+    /// The archive's path.
+    pub(crate) archive: String,
+    /// Its process id (empty for an error).
+    pub(crate) process_id: String,
+    /// The recorded status (empty for an error).
+    pub(crate) recorded: String,
+    /// The status compared with the record (empty for an error).
+    pub(crate) status: String,
+    /// The reasons of a disagreement, or what is wrong.
+    pub(crate) what: String,
+}
+
+impl Tally {
+    /// Counts one event.
+    pub fn add(&mut self, event: &Event<'_>) {
+        self.archives += 1;
+        let path = event.path.display().to_string();
+        let audited = match event.outcome {
+            Ok(a) => a,
+            Err(e) => {
+                self.bytes += e.fingerprint().map_or(0, |f| f.bytes);
+                self.errors += 1;
+                if self.listed_errors.len() < LISTED {
+                    self.listed_errors.push(Listed {
+                        index: event.index,
+                        archive: path,
+                        process_id: String::new(),
+                        recorded: String::new(),
+                        status: String::new(),
+                        what: e.detail(),
+                    });
+                }
+                return;
+            }
+        };
+        let a = &audited.audit;
+        let v = &a.verdict;
+        self.bytes += a.archive.fingerprint.bytes;
+        let status = v.decision.status;
+        *self.by_status.entry(status).or_default() += 1;
+        if v.reference_status() != status {
+            *self
+                .policy_changes
+                .entry((v.reference_status(), status))
+                .or_default() += 1;
+        }
+        let recorded = v
+            .recorded_status
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        match v.agrees {
+            Some(false) => {
+                self.disagreements += 1;
+                if self.listed_disagreements.len() < LISTED {
+                    self.listed_disagreements.push(Listed {
+                        index: event.index,
+                        archive: path,
+                        process_id: a.process_id.clone(),
+                        recorded: recorded.clone(),
+                        status: v.reference_status().to_string(),
+                        what: v.decision.reasons_line(),
+                    });
+                }
+            }
+            None => self.unrecorded += 1,
+            Some(true) => {}
+        }
+        for f in audited.findings() {
+            *self.findings.entry(f.severity).or_default() += 1;
+            *self.codes.entry(f.code.as_str()).or_default() += 1;
+        }
+        if audited.fails_integrity() {
+            self.integrity_failures += 1;
+        }
+        self.recorded.add(if recorded.is_empty() {
+            "(nothing recorded)"
+        } else {
+            &recorded
+        });
+        for r in &v.decision.reasons {
+            self.reasons.add(&r.to_string());
+        }
+        let similarity = a.similarity_text();
+        self.similarity.add(if similarity.is_empty() {
+            "(none)"
+        } else {
+            &similarity
+        });
+        let day = v
+            .verification_date
+            .map(|d| d.date.to_string())
+            .unwrap_or_default();
+        self.months.add(day.get(..7).unwrap_or("(unknown)"));
+    }
+
+    /// Counts one archive's verified claims: written, or why not (a reason code).
+    pub(crate) fn add_claims(&mut self, outcome: Result<(), &str>) {
+        let count = self
+            .verified_claims
+            .get_or_insert_with(ClaimsCount::default);
+        match outcome {
+            Ok(()) => count.written += 1,
+            Err(code) => *count.not_qualified.entry(code.to_owned()).or_default() += 1,
+        }
+    }
+
+    /// The archives that agree with their record.
+    pub fn agreeing(&self) -> usize {
+        self.archives
+            .saturating_sub(self.errors + self.disagreements + self.unrecorded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_counts_are_capped() {
+        let mut t = Counts::default();
+        for i in 0..(DISTINCT + 500) {
+            t.add(&format!("k{i}"));
+        }
+        t.add("k0");
+        assert_eq!(t.counts.len(), DISTINCT);
+        assert_eq!(t.others, 500);
+        assert_eq!(t.counts["k0"], 2);
+    }
+
+    #[test]
+    fn only_the_first_thousand_are_named() {
+        use crate::error::{Error, ErrorKind};
+        let mut tally = Tally::default();
+        for i in 0..3000 {
+            let e = Error::new(format!("{i}.zip"), None, ErrorKind::NoCentralDirectory);
+            tally.add(&Event {
+                index: i,
+                path: std::path::Path::new("x.zip"),
+                outcome: Err(&e),
+            });
+        }
+        assert_eq!((tally.errors, tally.archives), (3000, 3000));
+        assert_eq!(tally.listed_errors.len(), LISTED);
+        assert_eq!(tally.listed_errors[999].index, 999);
+    }
+}

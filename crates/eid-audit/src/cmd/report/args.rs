@@ -1,0 +1,95 @@
+//! The arguments of `eid-audit report`: the command-line contract.
+
+use super::super::crops::ExhibitArgs;
+use super::super::{IdaArgs, JudgeArgs, PiiArgs};
+use eid_archive::batch::Shard;
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:
+  eid-audit report testdata/*.zip -o report -f
+  eid-audit report /store -o report --crops --crops-exclude Photo --jsonl
+  find /store -name '*.zip' | eid-audit report - -o report --pii hmac --pii-key-file key
+  eid-audit report /store -o out/3 --shard 3/8
+  eid-audit report /store -o report --ida --pii full
+  eid-audit report testdata/*.zip -o report -f --html")]
+pub struct Args {
+    /// Archives, or folders walked recursively for *.zip; `-` reads paths from standard input.
+    #[arg(required = true, value_name = "PATH")]
+    pub(super) paths: Vec<PathBuf>,
+    /// Report folder: archives.csv, checks.csv, features.csv, findings.csv,
+    /// members.csv, summary.txt, run.json (and audits.jsonl, verified_claims.jsonl, crops/).
+    #[arg(short, long, value_name = "DIR")]
+    pub(super) out: PathBuf,
+    /// Worker threads (default: one per core).
+    #[arg(short, long, value_name = "N")]
+    pub(super) jobs: Option<NonZeroUsize>,
+    /// Also write each archive's exhibits under DIR/crops/<processId>/: each side
+    /// as stored, its annotation, a crop per feature. Images are personal data:
+    /// faces and signatures are written whatever --pii says (see --crops-exclude).
+    #[arg(long)]
+    pub(super) crops: bool,
+    /// Where the exhibits go: a folder per archive under DIR/crops/, or one
+    /// uncompressed DIR/crops.zip holding the same layout (one file instead
+    /// of thousands: faster to write, to copy and to hash).
+    #[arg(
+        long,
+        value_enum,
+        default_value = "folder",
+        requires = "crops",
+        value_name = "WHERE"
+    )]
+    pub(super) crops_into: Into,
+    #[command(flatten)]
+    pub(super) exhibits: ExhibitArgs,
+    #[command(flatten)]
+    pub(super) personal: PiiArgs,
+    /// SHA-256 of every member in members.csv; inflating each whole also checks
+    /// its CRC and size (a failure is an error finding, and exit code 2).
+    #[arg(long)]
+    pub(super) hash_members: bool,
+    /// Decode every image, so that a broken one is a finding without --crops.
+    #[arg(long)]
+    pub(super) verify_media: bool,
+    /// Also write audits.jsonl: one JSON object per archive, as inspect --format json.
+    #[arg(long)]
+    pub(super) jsonl: bool,
+    /// Also write verified_claims.jsonl: OpenID Identity Assurance verified
+    /// claims of each archive accepted and agreeing with its record (see
+    /// docs/ida.md). Needs --pii full; hashes every member, as --hash-members.
+    #[arg(long)]
+    pub(super) ida: bool,
+    #[command(flatten)]
+    pub(super) export: IdaArgs,
+    /// Also write DIR/html/: index.html (the run at a glance, charts, the
+    /// disagreements and errors), every archive in pages of 1,000 rows, and a
+    /// page per archive with its sides annotated. Personal data follows
+    /// --pii; images are copied only under --pii full.
+    #[arg(long)]
+    pub(super) html: bool,
+    /// Write the CSV files for spreadsheets: a byte-order mark, formula-like
+    /// cells made text, CRC-32 kept as text.
+    #[arg(long)]
+    pub(super) excel: bool,
+    /// Replace a report already in DIR (all of it, earlier crops included).
+    #[arg(short, long)]
+    pub(super) force: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub(super) quiet: bool,
+    /// Process only shard K of N (1-based), chosen by a hash of each path.
+    #[arg(long, value_name = "K/N")]
+    pub(super) shard: Option<Shard>,
+    #[command(flatten)]
+    pub(super) judge: JudgeArgs,
+}
+
+/// Where `report --crops` puts the exhibits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum Into {
+    /// DIR/crops/<processId>/...
+    Folder,
+    /// DIR/crops.zip, holding crops/<processId>/...
+    Zip,
+}
