@@ -9,6 +9,7 @@ mod crops;
 mod crops_zip;
 mod html;
 mod ida;
+mod images;
 mod inspect;
 mod record;
 mod report;
