@@ -209,6 +209,24 @@ impl Audit {
         }
     }
 
+    /// The headline, as `eid-audit inspect` prints it: process id,
+    /// recomputed status, and agreement with the record
+    /// (`p-1  REJECTED  (recorded accepted: DISAGREES)`). Archive text is
+    /// not escaped here.
+    pub fn verdict_line(&self) -> String {
+        let v = &self.verdict;
+        let agreement = match (&v.recorded_status, v.agrees) {
+            (Some(r), Some(true)) => format!("recorded {r}: agrees"),
+            (Some(r), _) => format!("recorded {r}: DISAGREES"),
+            (None, _) => "no recorded status".to_owned(),
+        };
+        format!(
+            "{}  {}  ({agreement})",
+            self.process_id,
+            v.decision.status.as_str().to_uppercase()
+        )
+    }
+
     /// The JSON of `eid-audit inspect --format json` (the serialised audit),
     /// with personal data written under the mode `pii`, which it names.
     pub fn to_json(&self, pii: &Pii) -> serde_json::Value {

@@ -20,9 +20,10 @@
 //! // The attachments' digests are the members' SHA-256.
 //! let audit = Audit::of_file(&path, &AuditOptions::default().with_member_hashes(true))?;
 //! let claims = VerifiedClaims::from_audit(&audit, &IdaOptions::default())?;
-//! assert_eq!(claims.verification.trust_framework, "eidas");
-//! assert_eq!(claims.claims.family_name.as_deref(), Some("SAMPLE"));
-//! println!("{}", serde_json::to_string(&claims.envelope())?);
+//! let json = claims.envelope();
+//! assert_eq!(json["verified_claims"]["verification"]["trust_framework"], "eidas");
+//! assert_eq!(json["verified_claims"]["claims"]["family_name"], "SAMPLE");
+//! println!("{}", serde_json::to_string(&json)?);
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -36,7 +37,7 @@ use std::fmt;
 
 /// The trust framework written when none is configured (see `docs/ida.md`
 /// for why a deployment should configure its own).
-pub const DEFAULT_TRUST_FRAMEWORK: &str = "eidas";
+pub(crate) const DEFAULT_TRUST_FRAMEWORK: &str = "eidas";
 
 /// How to export: the settings an archive cannot supply.
 ///
@@ -51,7 +52,7 @@ pub const DEFAULT_TRUST_FRAMEWORK: &str = "eidas";
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdaOptions {
-    /// `verification.trust_framework`; [`DEFAULT_TRUST_FRAMEWORK`] by default.
+    /// `verification.trust_framework`; `eidas` by default.
     pub trust_framework: String,
     /// `verification.assurance_level`; when `None`, the process type's eIDAS
     /// level under the `eidas` framework, and nothing under any other.
@@ -134,162 +135,162 @@ impl IdaOptions {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VerifiedClaims {
     /// How the claims were verified.
-    pub verification: Verification,
+    pub(crate) verification: Verification,
     /// The verified claims about the end-user.
-    pub claims: Claims,
+    pub(crate) claims: Claims,
 }
 
 /// `verification`: the trust framework and the verification process.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Verification {
+pub(crate) struct Verification {
     /// The trust framework governing the verification.
-    pub trust_framework: String,
+    pub(crate) trust_framework: String,
     /// The assurance level within the trust framework.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assurance_level: Option<String>,
+    pub(crate) assurance_level: Option<String>,
     /// When the verification took place, `YYYY-MM-DDThh:mm:ssZ`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
+    pub(crate) time: Option<String>,
     /// The process id: the reference for disputes and audits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_process: Option<String>,
+    pub(crate) verification_process: Option<String>,
     /// The evidence: always one identity document.
-    pub evidence: Vec<DocumentEvidence>,
+    pub(crate) evidence: Vec<DocumentEvidence>,
 }
 
 /// An `evidence` entry of type `document`.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocumentEvidence {
+pub(crate) struct DocumentEvidence {
     /// Always `document`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub(crate) kind: String,
     /// The checks that passed: document validation first, then verification.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub check_details: Vec<CheckDetail>,
+    pub(crate) check_details: Vec<CheckDetail>,
     /// The document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub document_details: Option<DocumentDetails>,
+    pub(crate) document_details: Option<DocumentDetails>,
     /// The images and the video, by digest.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub attachments: Vec<Attachment>,
+    pub(crate) attachments: Vec<Attachment>,
 }
 
 /// One check done on the evidence.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckDetail {
+pub(crate) struct CheckDetail {
     /// `vri`, `bvr` or `pvr` (the WG's predefined values).
-    pub check_method: String,
+    pub(crate) check_method: String,
     /// The legal entity that performed the check, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub organization: Option<String>,
+    pub(crate) organization: Option<String>,
     /// The event the check was part of.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check_id: Option<String>,
+    pub(crate) check_id: Option<String>,
     /// When the check was completed, `YYYY-MM-DDThh:mm:ssZ`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub time: Option<String>,
+    pub(crate) time: Option<String>,
 }
 
 /// `document_details`.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DocumentDetails {
+pub(crate) struct DocumentDetails {
     /// `passport`, `idcard`, `driving_permit`, `residence_permit`, `visa`,
     /// else the provider's word.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub(crate) kind: String,
     /// The document number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub document_number: Option<String>,
+    pub(crate) document_number: Option<String>,
     /// `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_issuance: Option<String>,
+    pub(crate) date_of_issuance: Option<String>,
     /// `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub date_of_expiry: Option<String>,
+    pub(crate) date_of_expiry: Option<String>,
     /// Who issued it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub issuer: Option<Issuer>,
+    pub(crate) issuer: Option<Issuer>,
 }
 
 /// `document_details.issuer`.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Issuer {
+pub(crate) struct Issuer {
     /// The issuing authority, as written.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
+    pub(crate) name: Option<String>,
     /// The issuing state's 3-letter ICAO code (`PRT`, `DEU`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_code: Option<String>,
+    pub(crate) country_code: Option<String>,
 }
 
 /// An external attachment: an archive member, by digest.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Attachment {
+pub(crate) struct Attachment {
     /// What it depicts, and the member's name.
-    pub desc: String,
+    pub(crate) desc: String,
     /// SHA-256 of the member's bytes.
-    pub digest: Digest,
+    pub(crate) digest: Digest,
     /// Where it is: a URN naming the archive and member, or an `https://` URL.
-    pub url: String,
+    pub(crate) url: String,
 }
 
 /// An attachment's digest.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Digest {
+pub(crate) struct Digest {
     /// Always `sha-256`.
-    pub alg: String,
+    pub(crate) alg: String,
     /// Standard, padded base64 of the 32 digest bytes.
-    pub value: String,
+    pub(crate) value: String,
 }
 
 /// `claims`: what was verified about the end-user.
 #[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Claims {
+pub(crate) struct Claims {
     /// Given names, as on the document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub given_name: Option<String>,
+    pub(crate) given_name: Option<String>,
     /// Family name, as on the document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub family_name: Option<String>,
+    pub(crate) family_name: Option<String>,
     /// `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub birthdate: Option<String>,
+    pub(crate) birthdate: Option<String>,
     /// `female` or `male`; absent for any other marker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub gender: Option<String>,
+    pub(crate) gender: Option<String>,
     /// 3-letter ICAO codes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub nationalities: Vec<String>,
+    pub(crate) nationalities: Vec<String>,
     /// The place of birth, as written, as `locality`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub place_of_birth: Option<PlaceOfBirth>,
+    pub(crate) place_of_birth: Option<PlaceOfBirth>,
     /// The address, as written, as `formatted`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<Address>,
+    pub(crate) address: Option<Address>,
 }
 
 /// `place_of_birth`.
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PlaceOfBirth {
+pub(crate) struct PlaceOfBirth {
     /// The place as printed on the document.
-    pub locality: String,
+    pub(crate) locality: String,
 }
 
 /// `address` (OpenID Connect's address claim).
 #[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Address {
+pub(crate) struct Address {
     /// The address as printed on the document.
-    pub formatted: String,
+    pub(crate) formatted: String,
 }
 
 impl VerifiedClaims {
@@ -298,7 +299,7 @@ impl VerifiedClaims {
     /// The archive qualifies when its recomputed status is accepted, its
     /// recorded status is accepted and the two agree (by the default rules,
     /// as [`crate::Verdict::agrees`]). Its members must have been hashed
-    /// ([`Audit::hash_members`]): the attachments carry their digests.
+    /// ([`AuditOptions::hash_members`](crate::AuditOptions::hash_members)): the attachments carry their digests.
     pub fn from_audit(audit: &Audit, options: &IdaOptions) -> Result<VerifiedClaims, NotQualified> {
         build::verified_claims(audit, options).map_err(|why| NotQualified {
             archive: audit.archive.path.clone(),
@@ -353,7 +354,7 @@ pub enum Refusal {
     NotFinal(String),
     /// The record and the default rules say another status; only the policy in force accepts.
     OnlyThePolicyAccepts(Status),
-    /// [`Audit::hash_members`] was not called.
+    /// [`AuditOptions::hash_members`](crate::AuditOptions::hash_members) was not set.
     MembersNotHashed,
     /// A media member could not be inflated whole to be hashed.
     MemberNotHashed {

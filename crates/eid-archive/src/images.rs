@@ -23,26 +23,16 @@ use serde::Serialize;
 /// use eid_archive::{ImageRule, Pii};
 /// use eid_archive::evidence::Side;
 /// let rule = ImageRule::new(&Pii::Full, vec!["Photo".into(), "back".into()]);
-/// assert!(rule.copies(Side::Front, eid_archive::ImageUse::Page));
-/// assert!(!rule.copies(Side::Back, eid_archive::ImageUse::Exhibit));
+/// assert!(rule.shows(Side::Front));
+/// assert!(!rule.exhibits(Side::Back));
 /// assert!(!rule.cuts("photo"));
-/// assert!(!ImageRule::new(&Pii::Omit, vec![]).copies(Side::Front, eid_archive::ImageUse::Page));
+/// assert!(!ImageRule::new(&Pii::Omit, vec![]).shows(Side::Front));
+/// assert!(ImageRule::new(&Pii::Omit, vec![]).exhibits(Side::Front));
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImageRule {
     full: bool,
     exclude: Vec<String>,
-}
-
-/// Where an image would go.
-#[non_exhaustive]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ImageUse {
-    /// An exhibit: the side copied as stored, an annotation over its pixels,
-    /// or its image embedded in the annotation.
-    Exhibit,
-    /// An HTML page showing the side under its boxes.
-    Page,
 }
 
 impl ImageRule {
@@ -70,13 +60,16 @@ impl ImageRule {
         self.exclude.iter().any(|e| e.eq_ignore_ascii_case(name))
     }
 
-    /// True when the image of `side` may be copied out for `usage`.
-    pub fn copies(&self, side: Side, usage: ImageUse) -> bool {
+    /// True when the image of `side` may leave the archive as an exhibit:
+    /// copied as stored, embedded in its annotation, or drawn over.
+    pub fn exhibits(&self, side: Side) -> bool {
         !self.excludes(side.as_str())
-            && match usage {
-                ImageUse::Exhibit => true,
-                ImageUse::Page => self.full,
-            }
+    }
+
+    /// True when the image of `side` may be shown on an HTML page (copied
+    /// beside it, or embedded in it): only under `--pii full`.
+    pub fn shows(&self, side: Side) -> bool {
+        self.full && self.exhibits(side)
     }
 
     /// True when the feature `name` may be cut out of its side.
@@ -97,15 +90,15 @@ fn cleaned(names: Vec<String>) -> Vec<String> {
 /// The image files a run wrote, counted by the writers themselves.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ImageCount {
+pub(crate) struct ImageCount {
     /// Sides copied as stored, beside their exhibits.
-    pub originals: usize,
+    pub(crate) originals: usize,
     /// Feature crops.
-    pub crops: usize,
+    pub(crate) crops: usize,
     /// Annotations (SVG or PNG), each of one side.
-    pub annotations: usize,
+    pub(crate) annotations: usize,
     /// Sides copied beside their HTML page.
-    pub page_images: usize,
+    pub(crate) page_images: usize,
 }
 
 impl ImageCount {

@@ -6,9 +6,14 @@
 //!
 //! The flow runs one way: zip bytes → [`Archive`] (member index, limits
 //! enforced) → [`Evidence`] (typed, dialect-free) → [`Verdict`] (recomputed
-//! status, reasons, agreement with the recorded status, findings) →
-//! outputs ([`crops`], [`report`], [`html`], [`ida`]), with [`batch`] mapping the same pipeline
-//! over many archives. The rules are stated in the repository's
+//! status, reasons, agreement with the recorded status, findings), made into
+//! an [`Audit`] by the one way to audit ([`Audit::of_archive`]). A report run
+//! ([`run::report`]) maps that over many archives on a thread pool and hands
+//! each archive, as one [`Event`] (its audit, exhibits and final findings),
+//! to every output side by side: the CSV files, the JSON lines, the exhibits
+//! ([`crops`]), the HTML pages ([`html`]), the verified claims ([`ida`]) and
+//! the run's one [`Tally`]. Which images may leave an archive is one
+//! [`ImageRule`] per run. The rules are stated in the repository's
 //! `docs/decision.md`, what the reader accepts in `docs/archive-format.md`.
 //!
 //! ```
@@ -61,10 +66,10 @@ pub use error::{
 };
 pub use event::{Audited, Event};
 pub use evidence::Evidence;
-pub use images::{ImageCount, ImageRule, ImageUse};
+pub use images::ImageRule;
 pub use limits::Limits;
 pub use pii::{Pii, PiiField};
-pub use tally::{ClaimsCount, Tally};
+pub use tally::Tally;
 pub use verdict::{
     Decision, Finding, FindingCode, LeapDayBirthday, ManualRule, Policy, Reason, ReasonCode,
     RecordedStatus, Review, ReviewDecision, Severity, Status, Verdict, VerificationDate, judge,

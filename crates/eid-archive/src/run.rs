@@ -29,12 +29,11 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::{Instant, SystemTime};
 
-pub use crate::report::Tool;
+use crate::report::Tool;
 
 /// Where a report's exhibits go.
-#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CropsInto {
+enum CropsInto {
     /// A folder per archive under `crops/`.
     Folder,
     /// One uncompressed `crops.zip` holding the same layout.
@@ -114,10 +113,18 @@ impl ReportOptions {
         self
     }
 
-    /// Also writes each archive's exhibits, there, this way (their
-    /// exclusions are the run's: [`ReportOptions::with_exclude`]).
-    pub fn with_crops(mut self, into: CropsInto, options: CropOptions) -> Self {
-        self.crops = Some((into, options));
+    /// Also writes each archive's exhibits, made this way, into a folder
+    /// per archive under `crops/` (their exclusions are the run's:
+    /// [`ReportOptions::with_exclude`]).
+    pub fn with_crops(mut self, options: CropOptions) -> Self {
+        self.crops = Some((CropsInto::Folder, options));
+        self
+    }
+
+    /// As [`ReportOptions::with_crops`], into one uncompressed `crops.zip`
+    /// holding the same layout: one file instead of thousands.
+    pub fn with_crops_zip(mut self, options: CropOptions) -> Self {
+        self.crops = Some((CropsInto::Zip, options));
         self
     }
 
@@ -153,26 +160,23 @@ impl ReportOptions {
         self
     }
 
-    /// The tool and the command line, for `run.json`.
-    pub fn with_invocation(mut self, tool: Tool, command_line: Vec<String>) -> Self {
-        self.tool = tool;
+    /// The tool (its name, version and, when known, the commit it was
+    /// built from) and its command line, for `run.json`.
+    pub fn with_invocation(
+        mut self,
+        name: &str,
+        version: &str,
+        commit: Option<&str>,
+        command_line: Vec<String>,
+    ) -> Self {
+        self.tool = Tool {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            commit: commit.map(str::to_owned),
+        };
         self.command_line = command_line;
         self
     }
-}
-
-/// Where a run is, after each archive.
-#[non_exhaustive]
-#[derive(Debug)]
-pub struct Progress<'a> {
-    /// Archives handed to the sinks so far.
-    pub done: usize,
-    /// Archives in the run.
-    pub total: usize,
-    /// The counts so far.
-    pub tally: &'a Tally,
-    /// The error of the archive just done, if it could not be read.
-    pub error: Option<&'a Error>,
 }
 
 /// How a run ended.
@@ -201,14 +205,37 @@ pub struct RunStats {
     pub summary: String,
 }
 
-/// Runs a report over `inputs`. `observe` sees each archive's progress, in
-/// input order, and breaks to stop the run (an interrupt): the report folder
-/// is then left as it was. A file that cannot be written stops the run with
-/// its error, and the folder is left as it was too.
+/// Runs a report over `inputs`. `observe` is one more sink: it sees each
+/// event, in input order, after the report's own sinks, with the tally so
+/// far, and breaks to stop the run (an interrupt): the report folder is then
+/// left as it was. A file that cannot be written stops the run with its
+/// error, and the folder is left as it was too.
+///
+/// ```
+/// # let dir = tempfile::tempdir()?;
+/// # let store = dir.path().join("store");
+/// # std::fs::create_dir(&store)?;
+/// # eid_archive::doc_example_archive(&store.join("accepted.zip"))?;
+/// use eid_archive::run::{self, Finished, ReportOptions};
+/// use std::ops::ControlFlow;
+///
+/// let inputs = eid_archive::batch::discover(&[store], &mut std::io::empty());
+/// let options = ReportOptions::new(dir.path().join("report")).with_jsonl(true);
+/// let finished = run::report(&inputs, &options, &mut |event, _tally| {
+///     if let Err(e) = event.outcome {
+///         eprintln!("{e}");
+///     }
+///     ControlFlow::Continue(())
+/// })?;
+/// let Finished::Complete(stats) = finished else { unreachable!("not interrupted") };
+/// assert_eq!((stats.tally.archives, stats.tally.disagreements), (1, 0));
+/// assert!(dir.path().join("report/audits.jsonl").exists());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub fn report(
     inputs: &[Input],
     options: &ReportOptions,
-    observe: &mut dyn FnMut(&Progress<'_>) -> ControlFlow<()>,
+    observe: &mut dyn FnMut(&Event<'_>, &Tally) -> ControlFlow<()>,
 ) -> Result<Finished, OutputError> {
     let started_at = SystemTime::now();
     let started = Instant::now();
@@ -302,13 +329,7 @@ pub fn report(
                 failed = Some(e);
                 return ControlFlow::Break(());
             }
-            let progress = Progress {
-                done: tally.archives,
-                total: inputs.len(),
-                tally: &tally,
-                error: result.as_ref().err(),
-            };
-            let flow = observe(&progress);
+            let flow = observe(&event, &tally);
             interrupted = flow.is_break();
             flow
         },

@@ -43,9 +43,9 @@ pub struct Tally {
     pub policy_changes: BTreeMap<(Status, Status), usize>,
     /// Verified claims written and archives that did not qualify, when they
     /// are written (`--ida`).
-    pub verified_claims: Option<ClaimsCount>,
+    pub(crate) verified_claims: Option<ClaimsCount>,
     /// The image files written, as the writers counted them.
-    pub images: ImageCount,
+    pub(crate) images: ImageCount,
     /// Findings by code.
     pub(crate) codes: BTreeMap<&'static str, usize>,
     /// Recorded status words (`(nothing recorded)` when none).
@@ -65,12 +65,12 @@ pub struct Tally {
 /// How many archives yielded verified claims, and why the others did not.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ClaimsCount {
+pub(crate) struct ClaimsCount {
     /// Lines written to `verified_claims.jsonl`.
-    pub written: usize,
+    pub(crate) written: usize,
     /// Archives that did not qualify, by reason code (`NotAccepted`,
     /// `Disagrees`, ..., `Unreadable` for an archive that could not be read).
-    pub not_qualified: BTreeMap<String, usize>,
+    pub(crate) not_qualified: BTreeMap<String, usize>,
 }
 
 /// Counts by a text key, at most [`DISTINCT`] keys; others are counted together.

@@ -18,7 +18,9 @@ use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
 
-/// A thread pool for batches of archives.
+/// A thread pool for batches of archives (the report run's engine; its
+/// own API is [`crate::run::report`]).
+#[doc(hidden)]
 pub struct Batch {
     pool: rayon::ThreadPool,
 }
@@ -95,6 +97,7 @@ fn isolate<T>(label: &str, work: impl FnOnce() -> Result<T, Error>) -> Result<T,
 
 /// What a panic said, from its payload: the one reading of a payload, for
 /// the batch and for the binary's last-resort handler.
+#[doc(hidden)]
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     payload
         .downcast_ref::<&str>()

@@ -15,6 +15,7 @@ pub struct Shard {
 /// A shard that is not `K/N` with `1 <= K <= N`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
+#[doc(hidden)]
 pub struct ParseShardError(String);
 
 impl std::str::FromStr for Shard {

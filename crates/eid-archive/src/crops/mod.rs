@@ -356,6 +356,7 @@ fn write_in_folder(
 /// `Crops::folder` is left empty for the caller to name. An archive whose
 /// exhibits would pass 128 MiB keeps what fits; a `CropsNotWritten` finding
 /// names each file left out.
+#[doc(hidden)]
 pub fn hold(
     archive: &mut Archive,
     audit: &Audit,

@@ -10,6 +10,7 @@ use std::collections::{HashMap, HashSet};
 /// assert_eq!(eid_archive::crops::slug("OVI 1"), "ovi-1");
 /// assert_eq!(eid_archive::crops::slug("../../x"), "x");
 /// ```
+#[doc(hidden)]
 pub fn slug(s: &str) -> String {
     let lower = s.chars().flat_map(char::to_lowercase);
     squeeze(lower, |c| c.is_ascii_lowercase() || c.is_ascii_digit(), 60)
@@ -18,6 +19,7 @@ pub fn slug(s: &str) -> String {
 /// A process id as one safe path component: `[A-Za-z0-9_-]` kept, other runs
 /// (dots and slashes included) become `-`, at most 100 characters; `unknown`
 /// when nothing is left.
+#[doc(hidden)]
 pub fn safe_component(s: &str) -> String {
     let out = squeeze(
         s.chars(),

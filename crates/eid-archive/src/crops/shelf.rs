@@ -13,6 +13,7 @@ pub(crate) const HELD_MAX: u64 = 128 << 20;
 
 /// An archive's exhibits, held in memory: `(file name, bytes)` in the order
 /// written, to be stored under the archive's folder in one zip.
+#[doc(hidden)]
 pub type Held = Vec<(String, Vec<u8>)>;
 
 /// Where each exhibit goes.

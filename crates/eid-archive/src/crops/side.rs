@@ -9,7 +9,6 @@ use crate::codes::hex;
 use crate::draw as exhibit;
 use crate::error::OutputError;
 use crate::evidence::{Feature, Side};
-use crate::images::ImageUse;
 use crate::media;
 use crate::verdict::{Finding, FindingCode, Severity};
 use image::metadata::Orientation;
@@ -146,7 +145,7 @@ impl SideWriter<'_, '_, '_> {
 
     /// True when the run's rule lets this side's image out as an exhibit.
     fn copies_image(&self) -> bool {
-        self.options.images.copies(self.side, ImageUse::Exhibit)
+        self.options.images.exhibits(self.side)
     }
 
     fn finding(&mut self, code: FindingCode, subject: &str, message: &str) {

@@ -11,9 +11,9 @@ pub mod ocr;
 pub use media::{Depiction, Dimensions, Media, MediaFormat};
 pub(crate) use ocr::canonical_check;
 pub use ocr::{
-    BBox, CheckResult, Feature, KNOWN_CHECKS, KNOWN_FEATURES, Ocr, SecurityCheck, Side, Similarity,
-    SimilarityScore,
+    BBox, CheckResult, Feature, Ocr, SecurityCheck, Side, Similarity, SimilarityScore,
 };
+pub(crate) use ocr::{KNOWN_CHECKS, KNOWN_FEATURES};
 
 use crate::codes::string_enum;
 use serde::Serialize;
@@ -143,7 +143,7 @@ pub struct FinalResult {
 /// Document fields by their Assure names (`documentNumber`, `dateOfBirth`, ...).
 ///
 /// A map rather than a struct so that fields the reader does not know are kept.
-pub type DocumentFields = BTreeMap<String, String>;
+pub(crate) type DocumentFields = BTreeMap<String, String>;
 
 /// The agent's manual verification.
 #[derive(Debug, Clone, Default, Serialize)]

@@ -206,7 +206,7 @@ pub(crate) fn canonical_check(name: &str) -> &str {
 }
 
 /// Security checks the Assure schema knows. Others are kept and reported as schema drift.
-pub const KNOWN_CHECKS: &[&str] = &[
+pub(crate) const KNOWN_CHECKS: &[&str] = &[
     "nonExpired",
     "notUnderage",
     "dataIntegrity",
@@ -225,7 +225,7 @@ pub const KNOWN_CHECKS: &[&str] = &[
 
 /// Feature names the provider is known to write: the Assure dialect's
 /// display names and the native dialect's keys.
-pub const KNOWN_FEATURES: &[&str] = &[
+pub(crate) const KNOWN_FEATURES: &[&str] = &[
     "Header",
     "Header 1",
     "Header 2",

@@ -26,6 +26,7 @@ fn is_hidden(c: char) -> bool {
 /// assert_eq!(escape("a\u{1b}[31m"), "a\\u{1b}[31m");
 /// assert_eq!(escape("plain"), "plain");
 /// ```
+#[doc(hidden)]
 pub fn escape(text: &str) -> Cow<'_, str> {
     if !text
         .chars()

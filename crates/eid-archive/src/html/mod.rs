@@ -16,7 +16,7 @@
 //!   (`eid-audit inspect --format html`).
 //!
 //! Every page is safe to open: all text from an archive goes through
-//! [`escape`]; each page carries a restrictive Content-Security-Policy (no
+//! `escape`; each page carries a restrictive Content-Security-Policy (no
 //! network, no inline script or style except the single page's own, allowed
 //! by hash); links and file names never come from archive text; every page
 //! says which personal-data mode it was written under, and under any mode
@@ -41,7 +41,7 @@ use crate::codes::hex;
 use crate::error::OutputError;
 use crate::event::Audited;
 use crate::evidence::{Side, Source};
-use crate::images::{ImageRule, ImageUse};
+use crate::images::ImageRule;
 use crate::pii::Pii;
 use layout::Assets;
 use sha2::{Digest, Sha256};
@@ -61,24 +61,6 @@ pub(crate) fn archive_page_name(index: usize) -> String {
 /// The file name of the page of the archive at `index`, inside `a/`.
 fn archive_page_file(index: usize) -> String {
     format!("{index:06}.html")
-}
-
-/// The headline, as `eid-audit inspect` prints it: process id, recomputed
-/// status, and agreement with the record
-/// (`p-1  REJECTED  (recorded accepted: DISAGREES)`). Archive text is not
-/// escaped here.
-pub fn verdict_line(a: &Audit) -> String {
-    let v = &a.verdict;
-    let agreement = match (&v.recorded_status, v.agrees) {
-        (Some(r), Some(true)) => format!("recorded {r}: agrees"),
-        (Some(r), _) => format!("recorded {r}: DISAGREES"),
-        (None, _) => "no recorded status".to_owned(),
-    };
-    format!(
-        "{}  {}  ({agreement})",
-        a.process_id,
-        v.decision.status.as_str().to_uppercase()
-    )
 }
 
 /// One archive's page as a single self-contained HTML file: the style and
@@ -148,7 +130,7 @@ fn read_images(
 ) -> Result<Vec<SideImage>, OutputError> {
     let mut images = Vec::new();
     for side in Side::ALL.iter().copied() {
-        if !rule.copies(side, ImageUse::Page) {
+        if !rule.shows(side) {
             continue;
         }
         let Some(media) = audit.evidence.media_of(side.depiction()) else {

@@ -51,7 +51,7 @@ pub(crate) fn render(p: &PageParts<'_>) -> String {
         out,
         "<p class=\"verdict\" data-agrees=\"{agrees}\" data-status=\"{}\"><code id=\"verdict\">{}</code> ",
         v.decision.status,
-        Esc(&super::verdict_line(a))
+        Esc(&a.verdict_line())
     );
     layout::status_badge(&mut out, v.decision.status.as_str());
     out.push_str("</p>\n");

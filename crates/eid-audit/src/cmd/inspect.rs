@@ -112,7 +112,7 @@ fn ida(args: &Args) -> anyhow::Result<Outcome> {
 /// The headline: process id, recomputed status, and agreement with the
 /// record, made safe for a terminal.
 pub fn verdict_line(a: &Audit) -> String {
-    crate::terminal::escape(&eid_archive::html::verdict_line(a)).into_owned()
+    crate::terminal::escape(&a.verdict_line()).into_owned()
 }
 
 /// The text form: what an auditor reads at a terminal.

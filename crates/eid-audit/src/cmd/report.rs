@@ -10,7 +10,7 @@ use args::Into;
 use super::Outcome;
 use anyhow::bail;
 use eid_archive::batch;
-use eid_archive::run::{self, CropsInto, Finished, ReportOptions, Tool};
+use eid_archive::run::{self, Finished, ReportOptions};
 use std::io::{self, Write as _};
 use std::ops::ControlFlow;
 use std::path::PathBuf;
@@ -31,11 +31,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .with_excel(args.excel)
         .with_policy_text(policy_text)
         .with_invocation(
-            Tool {
-                name: "eid-audit".into(),
-                version: env!("CARGO_PKG_VERSION").into(),
-                commit: option_env!("EID_AUDIT_GIT_COMMIT").map(str::to_owned),
-            },
+            "eid-audit",
+            env!("CARGO_PKG_VERSION"),
+            option_env!("EID_AUDIT_GIT_COMMIT"),
             std::env::args().collect(),
         );
     if args.ida {
@@ -45,11 +43,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         options = options.with_ida(args.export.options()?);
     }
     if args.crops {
-        let into = match args.crops_into {
-            Into::Folder => CropsInto::Folder,
-            Into::Zip => CropsInto::Zip,
+        options = match args.crops_into {
+            Into::Folder => options.with_crops(args.exhibits.options()),
+            Into::Zip => options.with_crops_zip(args.exhibits.options()),
         };
-        options = options.with_crops(into, args.exhibits.options());
     }
     let policy = format!("{} {}", audit.policy.name, audit.policy.digest());
     let options = options.with_audit(
@@ -74,13 +71,13 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
     }
     let bar = crate::terminal::progress(inputs.len(), args.quiet);
-    let finished = run::report(&inputs, &options, &mut |p| {
-        if let Some(e) = p.error {
+    let finished = run::report(&inputs, &options, &mut |event, tally| {
+        if let Err(e) = event.outcome {
             bar.suspend(|| crate::warn_line!("{e}"));
         }
         bar.set_message(format!(
             "{} disagree, {} errors",
-            p.tally.disagreements, p.tally.errors
+            tally.disagreements, tally.errors
         ));
         bar.inc(1);
         if interrupted.load(Ordering::SeqCst) {

@@ -118,7 +118,7 @@ fn excluded_sides_and_faces_reach_no_output_in_any_form() {
     for (rel, path) in files(&out) {
         let bytes = std::fs::read(&path).unwrap();
         assert!(
-            !sides.iter().any(|s| *s == bytes),
+            !sides.contains(&bytes),
             "{rel} is a copy of a front or back image"
         );
         let text = String::from_utf8_lossy(&bytes);
