@@ -368,7 +368,7 @@ pub fn report(
         limits: o.audit.read.limits,
         pii: o.pii.name().into(),
         images: images_record(o, &rule, tally.images),
-        summary: summary.record(),
+        summary: tally.clone(),
         ..RunRecord::default()
     };
     let entries = writer.finish(&summary.render_named(seconds), run)?;

@@ -62,6 +62,46 @@ pub struct Tally {
     pub(crate) listed_errors: Vec<Listed>,
 }
 
+/// The counts as `run.json` records them (`summary`): statuses, severities
+/// and transitions by name, in the order of their names.
+impl Serialize for Tally {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        #[derive(Serialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Record<'a> {
+            archives: usize,
+            by_status: BTreeMap<String, usize>,
+            disagreements: usize,
+            unrecorded: usize,
+            findings: BTreeMap<String, usize>,
+            errors: usize,
+            integrity_failures: usize,
+            policy_changes: BTreeMap<String, usize>,
+            bytes: u64,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            verified_claims: Option<&'a ClaimsCount>,
+        }
+        Record {
+            archives: self.archives,
+            by_status: named(&self.by_status, |s| s.to_string()),
+            disagreements: self.disagreements,
+            unrecorded: self.unrecorded,
+            findings: named(&self.findings, |s| s.to_string()),
+            errors: self.errors,
+            integrity_failures: self.integrity_failures,
+            policy_changes: named(&self.policy_changes, |(a, b)| format!("{a} → {b}")),
+            bytes: self.bytes,
+            verified_claims: self.verified_claims.as_ref(),
+        }
+        .serialize(s)
+    }
+}
+
+/// Counts keyed by name.
+fn named<K>(m: &BTreeMap<K, usize>, name: impl Fn(&K) -> String) -> BTreeMap<String, usize> {
+    m.iter().map(|(k, n)| (name(k), *n)).collect()
+}
+
 /// How many archives yielded verified claims, and why the others did not.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]

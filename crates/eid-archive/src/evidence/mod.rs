@@ -10,9 +10,7 @@ pub mod ocr;
 
 pub use media::{Depiction, Dimensions, Media, MediaFormat};
 pub(crate) use ocr::canonical_check;
-pub use ocr::{
-    BBox, CheckResult, Feature, Ocr, SecurityCheck, Side, Similarity, SimilarityScore,
-};
+pub use ocr::{BBox, CheckResult, Feature, Ocr, SecurityCheck, Side, Similarity, SimilarityScore};
 pub(crate) use ocr::{KNOWN_CHECKS, KNOWN_FEATURES};
 
 use crate::codes::string_enum;

@@ -4,8 +4,8 @@
 use crate::dates::Date;
 use crate::images::ImageCount;
 use crate::limits::Limits;
+use crate::tally::Tally;
 use serde::Serialize;
-use std::collections::BTreeMap;
 use std::time::SystemTime;
 
 /// Everything `run.json` records. The caller fills in what it knows; the
@@ -32,7 +32,7 @@ pub struct RunRecord {
     /// What was written of the images (personal data whatever `pii` says).
     pub images: Images,
     /// The counts of the summary.
-    pub summary: SummaryRecord,
+    pub summary: Tally,
     /// Every file the run wrote, with its SHA-256 (run.json itself excepted).
     pub outputs: Vec<FileRecord>,
 }
@@ -89,33 +89,6 @@ pub struct Images {
     pub note: Option<String>,
     /// The image files written, by kind, as the writers counted them.
     pub files: ImageCount,
-}
-
-/// The counts of a run.
-#[derive(Debug, Clone, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SummaryRecord {
-    /// Archives (rows of `archives.csv`).
-    pub archives: usize,
-    /// Archives by recomputed status.
-    pub by_status: BTreeMap<String, usize>,
-    /// Recomputed status differs from the recorded one.
-    pub disagreements: usize,
-    /// No final status recorded to compare with.
-    pub unrecorded: usize,
-    /// Findings by severity.
-    pub findings: BTreeMap<String, usize>,
-    /// Archives that could not be read or judged.
-    pub errors: usize,
-    /// Archives with a member that fails its integrity check.
-    pub integrity_failures: usize,
-    /// Statuses the policy changes, `from → to`.
-    pub policy_changes: BTreeMap<String, usize>,
-    /// Bytes of the archives read.
-    pub bytes: u64,
-    /// Verified claims written and archives that did not qualify, with `--ida`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub verified_claims: Option<crate::tally::ClaimsCount>,
 }
 
 /// A file the run wrote.

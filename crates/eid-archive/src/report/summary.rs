@@ -1,7 +1,6 @@
 //! The end-of-run summary, read from the run's one tally, so that the
 //! summary, `run.json` and the HTML index can never disagree.
 
-use super::record::SummaryRecord;
 use crate::tally::Tally;
 use crate::verdict::{Severity, Status};
 use std::fmt::Write as _;
@@ -120,36 +119,5 @@ impl Summary<'_> {
             }
         }
         out
-    }
-
-    /// The counts, for `run.json`.
-    pub(crate) fn record(&self) -> SummaryRecord {
-        SummaryRecord {
-            archives: self.0.archives,
-            by_status: self
-                .0
-                .by_status
-                .iter()
-                .map(|(s, n)| (s.to_string(), *n))
-                .collect(),
-            disagreements: self.0.disagreements,
-            unrecorded: self.0.unrecorded,
-            findings: self
-                .0
-                .findings
-                .iter()
-                .map(|(s, n)| (s.to_string(), *n))
-                .collect(),
-            errors: self.0.errors,
-            integrity_failures: self.0.integrity_failures,
-            policy_changes: self
-                .0
-                .policy_changes
-                .iter()
-                .map(|((a, b), n)| (format!("{a} → {b}"), *n))
-                .collect(),
-            bytes: self.0.bytes,
-            verified_claims: self.0.verified_claims.clone(),
-        }
     }
 }

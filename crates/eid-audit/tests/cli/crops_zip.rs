@@ -1,32 +1,10 @@
 //! `report --crops --crops-into zip`: the exhibits of a run in one stored
 //! zip, holding exactly what `--crops` writes into folders.
 
-use super::{eid_audit, stderr, testdata};
+use super::{eid_audit, stderr, testdata, tree};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::Path;
-
-/// Every file under `root`, by path relative to it, with its bytes.
-fn tree(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_owned()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let path = e.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned();
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
-}
 
 /// Every member of a zip, by name, with its bytes; and whether all are stored.
 fn members(path: &Path) -> (BTreeMap<String, Vec<u8>>, bool) {

@@ -3,37 +3,14 @@
 //! in an SVG or a page, an annotation drawn over the pixels), and `run.json`
 //! records exactly the image files that exist.
 
-use crate::{eid_audit, stderr, testdata as bundled};
+use crate::{eid_audit, stderr, testdata as bundled, tree};
 use base64::Engine as _;
 use eid_archive::evidence::Depiction;
 use eid_archive::{Archive, ReadOptions};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-
-/// Every file under `root`, relative, with `/`.
-fn files(root: &Path) -> Vec<(String, PathBuf)> {
-    let mut out = Vec::new();
-    let mut stack = vec![root.to_owned()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let path = e.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.push((rel, path));
-            }
-        }
-    }
-    out.sort();
-    out
-}
+use std::path::Path;
 
 fn is_image(name: &str) -> bool {
     [".jpeg", ".jpg", ".png", ".svg"]
@@ -82,11 +59,7 @@ fn listed_images_are_the_images_on_disk(out: &Path, run: &Value) -> BTreeSet<Str
             listed.insert(path.to_owned());
         }
     }
-    let on_disk: BTreeSet<String> = files(out)
-        .into_iter()
-        .map(|(rel, _)| rel)
-        .filter(|rel| is_image(rel))
-        .collect();
+    let on_disk: BTreeSet<String> = tree(out).into_keys().filter(|rel| is_image(rel)).collect();
     assert_eq!(listed, on_disk);
     listed
 }
@@ -115,8 +88,7 @@ fn excluded_sides_and_faces_reach_no_output_in_any_form() {
         .iter()
         .map(|b| base64::engine::general_purpose::STANDARD.encode(&b[..b.len().min(300)]))
         .collect();
-    for (rel, path) in files(&out) {
-        let bytes = std::fs::read(&path).unwrap();
+    for (rel, bytes) in tree(&out) {
         assert!(
             !sides.contains(&bytes),
             "{rel} is a copy of a front or back image"

@@ -341,29 +341,26 @@ fn ida_format_prints_the_verified_claims_under_pii_full() {
     let dir = tempfile::tempdir().unwrap();
     let policy = dir.path().join("ida.toml");
     std::fs::write(&policy, "ida_trust_framework = \"de_aml\"\n").unwrap();
-    let refused = eid_audit(&[
-        "inspect",
-        "testdata/accepted.zip",
-        "--format",
-        "ida",
-        "--pii",
-        "full",
-        "--policy",
-        policy.to_str().unwrap(),
-    ]);
+    let export = |extra: &[&str]| {
+        let mut args = vec![
+            "inspect",
+            "testdata/accepted.zip",
+            "--format",
+            "ida",
+            "--pii",
+            "full",
+        ];
+        args.extend(extra);
+        eid_audit(&args)
+    };
+    let refused = export(&["--policy", policy.to_str().unwrap()]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(
         stderr(&refused).contains("give it as --ida-trust-framework"),
         "{}",
         stderr(&refused)
     );
-    let out = eid_audit(&[
-        "inspect",
-        "testdata/accepted.zip",
-        "--format",
-        "ida",
-        "--pii",
-        "full",
+    let out = export(&[
         "--ida-trust-framework",
         "de_aml",
         "--ida-attachment-base-url",
