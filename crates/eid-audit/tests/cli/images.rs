@@ -8,7 +8,6 @@ use base64::Engine as _;
 use eid_archive::evidence::Depiction;
 use eid_archive::{Archive, ReadOptions};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -54,7 +53,7 @@ fn listed_images_are_the_images_on_disk(out: &Path, run: &Value) -> BTreeSet<Str
     for f in run["outputs"].as_array().unwrap() {
         let path = f["path"].as_str().unwrap();
         let bytes = std::fs::read(out.join(path)).unwrap();
-        assert_eq!(f["sha256"], hex(&Sha256::digest(&bytes)), "{path}");
+        assert_eq!(f["sha256"], crate::record::sha256_hex(&bytes), "{path}");
         if is_image(path) {
             listed.insert(path.to_owned());
         }
@@ -64,9 +63,6 @@ fn listed_images_are_the_images_on_disk(out: &Path, run: &Value) -> BTreeSet<Str
     listed
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 #[test]
 fn excluded_sides_and_faces_reach_no_output_in_any_form() {
