@@ -334,6 +334,15 @@ pub enum OutputError {
         /// The link.
         path: PathBuf,
     },
+    /// A report entry that a forced run would replace holds something no
+    /// eid-audit report recorded as its own.
+    #[error("{}: not replaced: {} was not written by an eid-audit report (no run.json there lists it); move it away or choose another --out", path.display(), foreign.display())]
+    NotOurs {
+        /// The entry (`crops`, `archives.csv`, ...).
+        path: PathBuf,
+        /// The first file in it that the previous report did not write.
+        foreign: PathBuf,
+    },
     /// The report's options ask for something it must not write (verified
     /// claims, which are personal data, under a mode that leaves it out).
     #[error("{0}")]

@@ -20,7 +20,7 @@ use crate::images::{ImageCount, ImageRule};
 use crate::pii::Pii;
 use crate::report::{
     Host, Images, PolicyRecord, ReportWriter, RowOptions, Rows, RunRecord, Summary, WriterOptions,
-    audit_line, utc_timestamp,
+    audit_line, own_files, utc_timestamp,
 };
 use crate::tally::Tally;
 use std::collections::HashSet;
@@ -203,6 +203,9 @@ pub struct RunStats {
     /// The summary as a terminal shows it (`summary.txt` also names the
     /// first disagreements and errors).
     pub summary: String,
+    /// An earlier run was killed while it replaced its report: the report
+    /// before it was put back before this run began.
+    pub recovered: bool,
 }
 
 /// Runs a report over `inputs`. `observe` is one more sink: it sees each
@@ -247,6 +250,15 @@ pub fn report(
     }
     let o = options;
     let policy = &o.audit.policy;
+    // The report's own files are output, not evidence: a store that holds
+    // its report (`--out STORE`) never has it audited as input.
+    let own = own_files(&o.out);
+    let inputs: Vec<Input> = inputs
+        .iter()
+        .filter(|i| !own.contains(i.path()))
+        .cloned()
+        .collect();
+    let inputs = &inputs[..];
     let mut writer = ReportWriter::create(
         &o.out,
         &WriterOptions::default()
@@ -255,6 +267,7 @@ pub fn report(
             .with_excel(o.excel)
             .with_verified_claims(o.ida.is_some()),
     )?;
+    let recovered = writer.recovered();
     let rule = ImageRule::new(&o.pii, o.exclude.clone());
     let staging = writer.staging().to_owned();
     let work = Work {
@@ -379,6 +392,7 @@ pub fn report(
         seconds,
         threads: batch.threads(),
         summary,
+        recovered,
     })))
 }
 

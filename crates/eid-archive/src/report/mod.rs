@@ -6,12 +6,14 @@
 
 mod columns;
 mod excel;
+mod folder;
 mod lines;
 mod record;
 mod rows;
 mod summary;
 mod writer;
 
+pub(crate) use folder::own_files;
 pub(crate) use lines::audit_line;
 pub use record::Tool;
 pub(crate) use record::{Host, Images, PolicyRecord, RunRecord, utc_timestamp};

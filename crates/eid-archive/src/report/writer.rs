@@ -5,9 +5,9 @@
 //! stale crops included) out of the way first. An interrupted run leaves the
 //! previous report whole; a lock file keeps two runs out of one folder.
 
-use super::REPORT_ENTRIES;
 use super::columns::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow};
 use super::excel;
+use super::folder::{self, Lock};
 use super::record::{FileRecord, RunRecord};
 use super::rows::Rows;
 use crate::codes::hex;
@@ -18,13 +18,6 @@ use sha2::{Digest, Sha256};
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
-
-/// Where a run writes until it is complete.
-const STAGING: &str = ".eid-audit-partial";
-/// Where an earlier report's entries go while the new ones move in.
-const OLD: &str = ".eid-audit-old";
-/// The lock file of a report folder.
-const LOCK: &str = ".eid-audit.lock";
 
 /// How a report is written.
 #[non_exhaustive]
@@ -64,53 +57,6 @@ impl WriterOptions {
     pub fn with_excel(mut self, excel: bool) -> Self {
         self.excel = excel;
         self
-    }
-}
-
-/// The lock of a report folder, removed when dropped.
-struct Lock(PathBuf);
-
-impl Lock {
-    /// Takes the lock of `dir`. A lock left by a run that was killed (its
-    /// process is gone) is taken over; one held by a live run is refused.
-    fn take(dir: &Path) -> Result<Lock, OutputError> {
-        let path = dir.join(LOCK);
-        for _ in 0..2 {
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut f) => {
-                    let _ = writeln!(f, "{}", std::process::id());
-                    return Ok(Lock(path));
-                }
-                Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
-                    if !held_by_a_dead_process(&path) {
-                        return Err(OutputError::Locked { path });
-                    }
-                    fs::remove_file(&path).map_err(OutputError::io(&path))?;
-                }
-                Err(e) => return Err(OutputError::io(&path)(e)),
-            }
-        }
-        Err(OutputError::Locked { path })
-    }
-}
-
-/// True when the lock file names a process that no longer runs (Linux: no
-/// `/proc/<pid>`). Elsewhere a lock is always taken as held.
-fn held_by_a_dead_process(lock: &Path) -> bool {
-    let Some(pid) = fs::read_to_string(lock)
-        .ok()
-        .and_then(|s| s.trim().parse::<u32>().ok())
-    else {
-        return false;
-    };
-    cfg!(target_os = "linux")
-        && pid != std::process::id()
-        && !Path::new("/proc").join(pid.to_string()).exists()
-}
-
-impl Drop for Lock {
-    fn drop(&mut self) {
-        let _ = fs::remove_file(&self.0);
     }
 }
 
@@ -187,6 +133,7 @@ pub struct ReportWriter {
     files: Option<[CsvFile; 5]>,
     jsonl: Option<JsonLines>,
     claims: Option<JsonLines>,
+    recovered: bool,
     _lock: Lock,
 }
 
@@ -204,19 +151,11 @@ impl ReportWriter {
             other => other,
         })?;
         let lock = Lock::take(dir)?;
-        if !options.force
-            && let Some(found) = REPORT_ENTRIES
-                .iter()
-                .map(|n| dir.join(n))
-                .find(|p| fs::symlink_metadata(p).is_ok())
-        {
-            return Err(OutputError::Exists { path: found });
-        }
-        // Leftovers of an interrupted run: ours to clear, under the lock.
-        for leftover in [STAGING, OLD] {
-            remove_all(&dir.join(leftover))?;
-        }
-        let staging = dir.join(STAGING);
+        // Under the lock: an interrupted swap is rolled back first, so the
+        // earlier report is judged whole.
+        let recovered = folder::recover(dir)?;
+        folder::check_replaceable(dir, options.force)?;
+        let staging = dir.join(folder::STAGING);
         fs::create_dir(&staging).map_err(OutputError::io(&staging))?;
         let files = [
             CsvFile::create::<ArchiveRow>(&staging, super::REPORT_FILES[0])?,
@@ -242,8 +181,15 @@ impl ReportWriter {
             files: Some(files),
             jsonl,
             claims,
+            recovered,
             _lock: lock,
         })
+    }
+
+    /// True when an earlier run's interrupted swap was rolled back first,
+    /// restoring the report before it.
+    pub(crate) fn recovered(&self) -> bool {
+        self.recovered
     }
 
     /// The staging folder: what the run writes beside the files this
@@ -313,32 +259,7 @@ impl ReportWriter {
             serde_json::to_writer_pretty(&mut *w, &run)?;
             w.write_all(b"\n")
         })?;
-        self.swap()
-    }
-
-    /// Moves the earlier report's entries out of the way, the new ones in,
-    /// then removes the earlier ones and the empty staging folder.
-    fn swap(&mut self) -> Result<Vec<PathBuf>, OutputError> {
-        let old = self.dir.join(OLD);
-        fs::create_dir(&old).map_err(OutputError::io(&old))?;
-        for name in REPORT_ENTRIES {
-            let path = self.dir.join(name);
-            if fs::symlink_metadata(&path).is_ok() {
-                fs::rename(&path, old.join(name)).map_err(OutputError::io(&path))?;
-            }
-        }
-        let mut done = Vec::new();
-        for name in REPORT_ENTRIES {
-            let from = self.staging.join(name);
-            if fs::symlink_metadata(&from).is_ok() {
-                let to = self.dir.join(name);
-                fs::rename(&from, &to).map_err(OutputError::io(&to))?;
-                done.push(to);
-            }
-        }
-        remove_all(&old)?;
-        remove_all(&self.staging)?;
-        Ok(done)
+        folder::swap(&self.dir, &self.staging)
     }
 }
 
@@ -346,15 +267,6 @@ impl Drop for ReportWriter {
     fn drop(&mut self) {
         // A report that was not finished never reaches the folder.
         let _ = fs::remove_dir_all(&self.staging);
-    }
-}
-
-/// Removes a folder and everything in it, if it exists; never follows a link.
-fn remove_all(path: &Path) -> Result<(), OutputError> {
-    match fs::symlink_metadata(path) {
-        Ok(m) if m.is_dir() => fs::remove_dir_all(path).map_err(OutputError::io(path)),
-        Ok(_) => fs::remove_file(path).map_err(OutputError::io(path)),
-        Err(_) => Ok(()),
     }
 }
 

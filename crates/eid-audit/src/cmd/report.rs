@@ -94,6 +94,11 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Interrupted);
         }
     };
+    if stats.recovered {
+        crate::warn_line!(
+            "eid-audit: an earlier run was killed while it replaced its report; the report before it was restored first"
+        );
+    }
     let mut out = io::stdout().lock();
     out.write_all(stats.summary.as_bytes())?;
     writeln!(

@@ -63,7 +63,6 @@ fn listed_images_are_the_images_on_disk(out: &Path, run: &Value) -> BTreeSet<Str
     listed
 }
 
-
 #[test]
 fn excluded_sides_and_faces_reach_no_output_in_any_form() {
     let dir = tempfile::tempdir().unwrap();

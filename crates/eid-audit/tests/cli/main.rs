@@ -7,6 +7,7 @@
 
 mod crops;
 mod crops_zip;
+mod folder;
 mod html;
 mod ida;
 mod images;

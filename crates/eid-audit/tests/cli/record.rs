@@ -354,12 +354,10 @@ fn force_replaces_the_whole_report_and_a_second_run_is_refused() {
         "nothing hidden left: {entries:?}"
     );
 
-    // A live run's lock keeps another out.
-    std::fs::write(
-        out.join(".eid-audit.lock"),
-        format!("{}\n", std::process::id()),
-    )
-    .unwrap();
+    // A live run's lock (held by the kernel, here by this process) keeps
+    // another out.
+    let held = std::fs::File::create(out.join(".eid-audit.lock")).unwrap();
+    held.lock().unwrap();
     let locked = report(&["testdata/accepted.zip", "-o", out.to_str().unwrap(), "-f"]);
     assert_eq!(locked.status.code(), Some(2));
     assert!(
@@ -367,11 +365,15 @@ fn force_replaces_the_whole_report_and_a_second_run_is_refused() {
         "{}",
         stderr(&locked)
     );
-    // The lock of a run that died is taken over.
-    std::fs::write(out.join(".eid-audit.lock"), "999999999\n").unwrap();
-    let after = report(&["testdata/accepted.zip", "-o", out.to_str().unwrap(), "-f"]);
-    assert_eq!(after.status.code(), Some(0), "{}", stderr(&after));
-    assert!(!out.join(".eid-audit.lock").exists());
+    drop(held);
+    // A lock file no process holds is taken over, whatever pid it names:
+    // a dead one, or the new run's own (pids are reused in containers).
+    for pid in ["999999999".to_owned(), std::process::id().to_string()] {
+        std::fs::write(out.join(".eid-audit.lock"), format!("{pid}\n")).unwrap();
+        let after = report(&["testdata/accepted.zip", "-o", out.to_str().unwrap(), "-f"]);
+        assert_eq!(after.status.code(), Some(0), "{}", stderr(&after));
+        assert!(!out.join(".eid-audit.lock").exists());
+    }
 }
 
 #[cfg(unix)]
