@@ -51,6 +51,30 @@ macro_rules! string_enum {
 
 pub(crate) use string_enum;
 
+/// The separator of multi-valued cells (`reasons`, `checks_failed`, ...).
+pub(crate) const SEPARATOR: &str = "; ";
+
+/// Values joined into one cell with [`SEPARATOR`], each value's `%` and `;`
+/// written `%25` and `%3B`: a name that holds `; ` (`nonExpired;
+/// SecurityCheckFailed/x`) stays one value, so splitting on `; ` gives back
+/// exactly the values joined, and a name can never forge another entry.
+pub(crate) fn join_values<S: AsRef<str>>(values: impl IntoIterator<Item = S>) -> String {
+    let mut out = String::new();
+    for (i, v) in values.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(SEPARATOR);
+        }
+        for c in v.as_ref().chars() {
+            match c {
+                '%' => out.push_str("%25"),
+                ';' => out.push_str("%3B"),
+                c => out.push(c),
+            }
+        }
+    }
+    out
+}
+
 /// Lower-case hex of bytes (digests).
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -60,6 +84,32 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
         s.push(char::from(DIGITS[usize::from(b & 15)]));
     }
     s
+}
+
+#[cfg(test)]
+mod join_tests {
+    use super::*;
+
+    #[test]
+    fn joined_values_split_back_exactly() {
+        let values = [
+            "SecurityCheckFailed/nonExpired; SecurityCheckFailed/forged",
+            "50%",
+            "plain",
+        ];
+        let cell = join_values(values);
+        assert_eq!(
+            cell,
+            "SecurityCheckFailed/nonExpired%3B SecurityCheckFailed/forged; 50%25; plain"
+        );
+        let back: Vec<String> = cell
+            .split(SEPARATOR)
+            .map(|v| v.replace("%3B", ";").replace("%25", "%"))
+            .collect();
+        assert_eq!(back, values);
+        assert_eq!(join_values(["a", "b"]), "a; b");
+        assert_eq!(join_values(Vec::<String>::new()), "");
+    }
 }
 
 #[cfg(test)]

@@ -90,13 +90,25 @@ pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(text: &str) -> Result<T
 /// Reads the text of a small configuration file (at most 1 MiB): the text a
 /// run parses is the text its record keeps.
 pub(crate) fn read_text(what: &'static str, path: &Path) -> Result<String, ConfigError> {
+    use std::io::Read;
     const LIMIT: u64 = 1 << 20;
     let err = |kind| ConfigError::new(what, Some(path), kind);
-    let meta = std::fs::metadata(path).map_err(|e| err(ConfigErrorKind::Io(e)))?;
-    if meta.len() > LIMIT {
+    // Read at most one byte past the limit, whatever the file claims: a
+    // device or a pipe (`/dev/zero`) states no size and never ends.
+    let file = std::fs::File::open(path).map_err(|e| err(ConfigErrorKind::Io(e)))?;
+    let mut bytes = Vec::new();
+    file.take(LIMIT + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| err(ConfigErrorKind::Io(e)))?;
+    if bytes.len() as u64 > LIMIT {
         return Err(err(ConfigErrorKind::TooLarge { limit: LIMIT }));
     }
-    std::fs::read_to_string(path).map_err(|e| err(ConfigErrorKind::Io(e)))
+    String::from_utf8(bytes).map_err(|e| {
+        err(ConfigErrorKind::Io(io::Error::new(
+            io::ErrorKind::InvalidData,
+            e.utf8_error(),
+        )))
+    })
 }
 
 #[cfg(test)]
@@ -108,6 +120,13 @@ mod tests {
     #[allow(dead_code)]
     struct Conf {
         a: u32,
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_that_never_ends_is_read_to_the_limit_and_refused() {
+        let e = read_text("policy", Path::new("/dev/zero")).unwrap_err();
+        assert_eq!(e.to_string(), "policy /dev/zero: larger than 1048576 bytes");
     }
 
     #[test]

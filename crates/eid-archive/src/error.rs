@@ -185,6 +185,11 @@ pub enum ErrorKind {
         /// The limit in force.
         limit: usize,
     },
+    /// A process record beside the archive (or given with `--process`) that
+    /// cannot be read as a file: a folder, a pipe, a dangling link. It is
+    /// never skipped: the record it would hold could contradict the archive.
+    #[error("process record: {0}")]
+    ProcessRecordUnreadable(String),
     /// A process record given beside the archive (or with `--process`) that is not one.
     #[error("process record: not an Assure process record (needs processId and status)")]
     NotAProcessRecord,
@@ -210,7 +215,7 @@ impl ErrorKind {
             ErrorKind::Corrupt(_) => "Corrupt",
             ErrorKind::Json(_) => "Json",
             ErrorKind::JsonTooDeep { .. } => "JsonTooDeep",
-            ErrorKind::NotAProcessRecord => "ProcessRecord",
+            ErrorKind::NotAProcessRecord | ErrorKind::ProcessRecordUnreadable(_) => "ProcessRecord",
             ErrorKind::CannotJudge(_) => "NoEvidence",
             ErrorKind::Internal(_) => "Internal",
         }

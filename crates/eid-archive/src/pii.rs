@@ -72,8 +72,13 @@ impl Pii {
             Pii::Full => value.to_owned(),
             Pii::Mask => mask(field, value),
             Pii::Hmac(key) => {
-                // Scoped by field and normalised, so the same document number links
-                // across rows but never matches a name that happens to be equal.
+                // Scoped by field and normalised (one Unicode form, NFC, then
+                // upper case), so the same document number links across rows,
+                // a name written with a combining accent or a precomposed one
+                // is one person, and a name never matches a number that
+                // happens to be equal.
+                use unicode_normalization::UnicodeNormalization as _;
+                let value: String = value.nfc().collect();
                 let message = format!("{}:{}", field.as_str(), value.to_uppercase());
                 let mac = hmac_sha256(key, message.as_bytes());
                 format!("hmac:{}", hex(&mac[..16]))
@@ -237,5 +242,10 @@ mod tests {
         );
         assert!(!a.contains("AB123"));
         assert_eq!(format!("{p:?}"), "hmac");
+        // JOÃO precomposed and with a combining tilde: one person.
+        assert_eq!(
+            p.apply(PiiField::Name, Some("JO\u{c3}O")),
+            p.apply(PiiField::Name, Some("JOA\u{303}O"))
+        );
     }
 }

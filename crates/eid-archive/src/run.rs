@@ -299,14 +299,20 @@ pub fn report(
         )?),
         None => None,
     };
-    let batch = Batch::new(o.jobs).map_err(OutputError::io(&o.out))?;
+    let mut batch =
+        Batch::new(Some(threads(o.jobs, inputs.len()))).map_err(OutputError::io(&o.out))?;
+    if matches!(o.crops, Some((CropsInto::Zip, _))) {
+        // Each result in flight may hold up to 128 MiB of exhibits until
+        // it is stored: bound them all together, whatever --jobs says.
+        batch = batch.with_in_flight(HELD_IN_FLIGHT);
+    }
     let rows = RowOptions {
         pii: &o.pii,
         crops_prefix: "crops/",
         policy,
     };
     let mut tally = Tally::default();
-    let mut claimed = HashSet::new();
+    let mut claimed = Folders::default();
     let mut failed = None;
     let mut interrupted = false;
     batch.run(
@@ -396,6 +402,21 @@ pub fn report(
     })))
 }
 
+/// How many archives' exhibits may wait in memory at once, for one
+/// `crops.zip` (each at most 128 MiB): 1 GiB in all.
+const HELD_IN_FLIGHT: usize = 8;
+
+/// The worker threads of a run: as asked (else one per core), but never
+/// more than the inputs, nor more than 8 a core: more threads than that only
+/// add memory and scheduling, never speed (`--jobs 100000` would start
+/// thousands).
+fn threads(jobs: Option<NonZeroUsize>, inputs: usize) -> NonZeroUsize {
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let asked = jobs.map_or(cores, NonZeroUsize::get);
+    let n = asked.min(inputs.max(1)).min(8 * cores);
+    NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN)
+}
+
 /// What the workers do to each archive, and with what.
 struct Work<'a> {
     audit: AuditOptions,
@@ -454,23 +475,14 @@ impl Work<'_> {
     /// digits of the archive's SHA-256) and, when they are files, moves them
     /// there from the worker's folder. In input order, so the same store
     /// gives the same names on every run.
-    fn settle(&self, done: &mut Done, claimed: &mut HashSet<String>) {
+    fn settle(&self, done: &mut Done, claimed: &mut Folders) {
         let audited = &mut done.audited;
         let Some(Ok(written)) = &audited.exhibits else {
             return;
         };
         let base = crops::safe_component(&audited.audit.process_id);
-        let mut name = base.clone();
-        if !claimed.insert(name.clone()) {
-            let sha = &audited.audit.archive.fingerprint.sha256;
-            let with_sha = format!("{base}-{}", &sha[..sha.len().min(12)]);
-            name = with_sha.clone();
-            let mut n = 2;
-            while !claimed.insert(name.clone()) {
-                name = format!("{with_sha}-{n}");
-                n += 1;
-            }
-        }
+        let sha = &audited.audit.archive.fingerprint.sha256;
+        let name = claimed.claim(base, &sha[..sha.len().min(12)]);
         let moved = match self.crops {
             Some((CropsInto::Folder, _)) => {
                 let (from, to) = (
@@ -488,6 +500,37 @@ impl Work<'_> {
                 }
             }
             Err(e) => audited.set_exhibits(Some(Err(e))),
+        }
+    }
+}
+
+/// The exhibits folders named so far: the process id, else the process id
+/// and the first 12 hex digits of the archive's SHA-256, else that and a
+/// number. Each name remembers the next number to try, so that thousands of
+/// copies of one archive are named in linear time.
+#[derive(Default)]
+struct Folders {
+    taken: HashSet<String>,
+    next: std::collections::HashMap<String, u64>,
+}
+
+impl Folders {
+    fn claim(&mut self, base: String, sha: &str) -> String {
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        let with_sha = format!("{base}-{sha}");
+        if self.taken.insert(with_sha.clone()) {
+            return with_sha;
+        }
+        let n = self.next.entry(with_sha.clone()).or_insert(2);
+        loop {
+            let name = format!("{with_sha}-{n}");
+            *n += 1;
+            // A numbered name may be another archive's plain one: skip it.
+            if self.taken.insert(name.clone()) {
+                return name;
+            }
         }
     }
 }
@@ -575,5 +618,36 @@ fn images_record(o: &ReportOptions, rule: &ImageRule, files: ImageCount) -> Imag
         excluded: rule.excluded().to_vec(),
         note: (!notes.is_empty()).then(|| notes.join("; ")),
         files,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Folders;
+
+    #[test]
+    fn threads_are_capped_by_the_inputs_and_the_cores() {
+        use std::num::NonZeroUsize;
+        let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        let t = |jobs: usize, inputs| super::threads(NonZeroUsize::new(jobs), inputs).get();
+        assert_eq!(t(100_000, 1), 1);
+        assert_eq!(t(100_000, 1_000_000), 8 * cores);
+        assert_eq!(t(2, 13), 2);
+        assert_eq!(t(0, 0), 1);
+        assert_eq!(t(0, 1_000), cores);
+    }
+
+    #[test]
+    fn folders_are_named_once_each_in_linear_time() {
+        let mut f = Folders::default();
+        assert_eq!(f.claim("p".into(), "abc"), "p");
+        assert_eq!(f.claim("p".into(), "abc"), "p-abc");
+        assert_eq!(f.claim("p".into(), "abc"), "p-abc-2");
+        assert_eq!(f.claim("p-abc-3".into(), "def"), "p-abc-3");
+        assert_eq!(f.claim("p".into(), "abc"), "p-abc-4");
+        // 8,000 copies of one archive: each claim takes one or two tries.
+        let last = (0..8_000).map(|_| f.claim("q".into(), "0123")).last();
+        assert_eq!(last.as_deref(), Some("q-0123-7999"));
+        assert_eq!(f.next["q-0123"], 8_000);
     }
 }

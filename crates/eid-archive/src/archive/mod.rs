@@ -105,9 +105,10 @@ impl Archive {
         let label = path.display().to_string();
         let outside = match &options.process {
             ProcessSource::File(p) => Some(outside::ProcessFile::read(p, &options.limits)),
-            ProcessSource::Auto => {
-                outside::sidecar_path(path).map(|p| outside::ProcessFile::read(&p, &options.limits))
-            }
+            ProcessSource::Auto => match outside::sidecar_path(path) {
+                Ok(p) => p.map(|p| outside::ProcessFile::read(&p, &options.limits)),
+                Err(e) => Some(Err(e)),
+            },
             ProcessSource::InsideOnly => None,
         }
         .transpose()

@@ -178,7 +178,7 @@ impl From<io::Error> for ReadFailure {
 }
 
 /// What a path is when it is not a regular file.
-fn kind_of(meta: &std::fs::Metadata) -> &'static str {
+pub(super) fn kind_of(meta: &std::fs::Metadata) -> &'static str {
     let t = meta.file_type();
     #[cfg(unix)]
     {

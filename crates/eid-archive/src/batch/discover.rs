@@ -132,6 +132,13 @@ fn add(p: &Path, out: &mut Vec<Input>, given: bool) {
             )),
         },
         _ if given || is_zip(p) => out.push(Input::Archive(p.to_owned())),
+        // An entry the walk cannot even look at (a path longer than the
+        // system takes, a permission refused) may hold archives: it gets its
+        // error row, never a silent skip.
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => out.push(Input::Unreadable(
+            p.to_owned(),
+            format!("cannot look at this entry: {err}"),
+        )),
         // The walk skips other names, and entries that vanished.
         _ => {}
     }
@@ -140,6 +147,29 @@ fn add(p: &Path, out: &mut Vec<Input>, given: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn a_folder_below_a_path_longer_than_the_system_takes_gets_an_error_row() {
+        // Folders nested until their path passes PATH_MAX (4,096 bytes).
+        // No single call takes such a path; GNU mkdir -p makes it a folder
+        // at a time.
+        let tmp = tempfile::tempdir().unwrap();
+        let deep = vec!["d".repeat(200); 22].join("/");
+        let made = std::process::Command::new("mkdir")
+            .args(["-p", &deep])
+            .current_dir(tmp.path())
+            .status();
+        if !made.is_ok_and(|s| s.success()) {
+            eprintln!("SKIP: mkdir -p cannot nest folders past PATH_MAX here");
+            return;
+        }
+        let got = discover(&[tmp.path().to_owned()], &mut std::io::empty());
+        assert!(
+            got.iter().any(|i| matches!(i, Input::Unreadable(_, why) if why.contains("cannot look at this entry"))),
+            "{got:?}"
+        );
+    }
 
     #[cfg(unix)]
     #[test]

@@ -23,6 +23,7 @@ use std::path::Path;
 #[doc(hidden)]
 pub struct Batch {
     pool: rayon::ThreadPool,
+    in_flight: usize,
 }
 
 impl std::fmt::Debug for Batch {
@@ -41,7 +42,15 @@ impl Batch {
             .thread_name(|i| format!("eid-audit-worker-{i}"))
             .build()
             .map_err(io::Error::other)?;
-        Ok(Batch { pool })
+        let in_flight = pool.current_num_threads() * 4;
+        Ok(Batch { pool, in_flight })
+    }
+
+    /// This batch with at most `n` results in memory at once (at least
+    /// one): a caller whose results are large bounds them all together.
+    pub(crate) fn with_in_flight(mut self, n: usize) -> Batch {
+        self.in_flight = self.in_flight.min(n).max(1);
+        self
     }
 
     /// The worker threads.
@@ -62,11 +71,10 @@ impl Batch {
         work: impl Fn(usize, &Path) -> Result<T, Error> + Sync,
         mut sink: impl FnMut(usize, Result<T, Error>) -> ControlFlow<()>,
     ) {
-        let in_flight = self.pool.current_num_threads() * 4;
         ordered::run_ordered(
             &self.pool,
             inputs,
-            in_flight,
+            self.in_flight,
             |index, input| {
                 let label = input.path().display().to_string();
                 match input {

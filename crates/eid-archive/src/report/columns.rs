@@ -1,14 +1,12 @@
 //! The columns of the five CSV files, in order. Column names are snake_case
 //! (the JSON outputs use camelCase for the same things); cells that hold
-//! several values separate them with `; ` ([`SEPARATOR`]); booleans are
+//! several values separate them with `; ` (a `;` or `%` inside a value is
+//! written `%3B` or `%25`, so the split is exact); booleans are
 //! `true`/`false`, empty when unknown; error rows leave empty what they do
 //! not know rather than inventing it.
 
 use crate::verdict::Severity;
 use serde::Serialize;
-
-/// The separator of multi-valued cells (`reasons`, `checks_failed`, ...).
-pub const SEPARATOR: &str = "; ";
 
 /// A row of `archives.csv`: one per input archive, error rows included.
 #[derive(Debug, Clone, Default, Serialize)]

@@ -1,8 +1,9 @@
 //! The rows of the five CSV files, built from one audited archive or from
 //! the error that kept an archive from being audited.
 
-use super::columns::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow, SEPARATOR};
+use super::columns::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow};
 use crate::audit::Audit;
+use crate::codes::join_values;
 use crate::error::Error;
 use crate::event::{Audited, Event};
 use crate::pii::{Pii, PiiField};
@@ -179,7 +180,7 @@ fn archive_row(archive: &str, a: &Audit, pii: &Pii) -> ArchiveRow {
     // The OCR's document data, else the agent's, else finalResult.
     let field = |k: &str| e.document_value(k).unwrap_or_default().to_owned();
     let s = |o: Option<&String>| o.cloned().unwrap_or_default();
-    let join = |it: Vec<String>| it.join(SEPARATOR);
+    let join = |it: Vec<String>| join_values(it);
     let subjects = |codes: &[ReasonCode]| {
         join(
             v.automatic

@@ -90,10 +90,10 @@ pub struct Decision {
 
 impl Decision {
     /// The reasons on one line, `code/subject; code/subject`, as the CSV
-    /// files and the pages write them.
+    /// files and the pages write them (a `;` or `%` in a subject written
+    /// `%3B` or `%25`, so the line splits back exactly).
     pub(crate) fn reasons_line(&self) -> String {
-        let reasons: Vec<String> = self.reasons.iter().map(ToString::to_string).collect();
-        reasons.join("; ")
+        crate::codes::join_values(self.reasons.iter().map(ToString::to_string))
     }
 }
 

@@ -369,6 +369,41 @@ fn process_record_beside_the_archive_and_given_explicitly() {
     );
 }
 
+#[cfg(unix)]
+#[test]
+fn a_record_beside_that_is_not_a_file_is_an_error_naming_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("v3.zip");
+    std::fs::write(&zip, zip_of(&[("ocr.json", SEED_REJECTED_OCR.as_bytes())])).unwrap();
+    let beside = dir.path().join("v3.json");
+    let expect = |what: &str| {
+        let err = Audit::of_file(&zip, &AuditOptions::default()).unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::ProcessRecordUnreadable(_)),
+            "{err}"
+        );
+        assert_eq!(err.code(), "ProcessRecord");
+        let line = err.to_string();
+        assert!(
+            line.contains("v3.json: process record: ") && line.contains(what),
+            "{line}"
+        );
+    };
+    std::fs::create_dir(&beside).unwrap();
+    expect("it is a folder, not a file");
+    std::fs::remove_dir(&beside).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("gone.json"), &beside).unwrap();
+    expect("a link to nothing");
+    std::fs::remove_file(&beside).unwrap();
+    let made = std::process::Command::new("mkfifo").arg(&beside).status();
+    if made.is_ok_and(|s| s.success()) {
+        // Opened, a pipe with no writer would block the audit for ever.
+        expect("it is a named pipe, not a file");
+    } else {
+        eprintln!("SKIP: mkfifo is not available here");
+    }
+}
+
 #[test]
 fn a_process_record_inside_and_beside_that_disagree_is_ambiguous() {
     let dir = tempfile::tempdir().unwrap();

@@ -200,12 +200,18 @@ impl PiiArgs {
 /// The HMAC key: from a file (a trailing line break dropped) or the
 /// environment, never from a flag value, which would show in process lists.
 fn hmac_key(file: Option<&PathBuf>) -> anyhow::Result<Vec<u8>> {
-    let key = match (file, std::env::var_os(KEY_ENV)) {
+    use std::io::Read as _;
+    /// A key is a few dozen bytes; a file past this is not one.
+    const LIMIT: u64 = 64 << 10;
+    let mut key = match (file, std::env::var_os(KEY_ENV)) {
         (Some(f), _) => {
-            let mut k = std::fs::read(f)
+            let mut k = Vec::new();
+            // At most one byte past the limit: `/dev/zero` never ends.
+            std::fs::File::open(f)
+                .and_then(|file| file.take(LIMIT + 1).read_to_end(&mut k))
                 .with_context(|| format!("{}: cannot read the key", f.display()))?;
-            while k.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-                k.pop();
+            if k.len() as u64 > LIMIT {
+                bail!("{}: larger than {LIMIT} bytes: not a key", f.display());
             }
             k
         }
@@ -214,6 +220,12 @@ fn hmac_key(file: Option<&PathBuf>) -> anyhow::Result<Vec<u8>> {
             bail!("--pii hmac needs a key: --pii-key-file FILE or the {KEY_ENV} variable")
         }
     };
+    // The file and the variable give one key for one text: a trailing line
+    // break is dropped from both (`export KEY="$(cat key)"` keeps none,
+    // `KEY=$'...\n'` would).
+    while key.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        key.pop();
+    }
     if key.len() < 16 {
         bail!("the HMAC key must be at least 16 bytes");
     }

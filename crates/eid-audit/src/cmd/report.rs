@@ -94,6 +94,14 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Interrupted);
         }
     };
+    if let Some(asked) = args.jobs
+        && asked.get() > stats.threads
+    {
+        crate::warn_line!(
+            "eid-audit: note: --jobs {asked} ran on {} threads (never more than the inputs, nor 8 a core)",
+            stats.threads
+        );
+    }
     if stats.recovered {
         crate::warn_line!(
             "eid-audit: an earlier run was killed while it replaced its report; the report before it was restored first"

@@ -558,6 +558,33 @@ fn a_pseudonym_finds_one_person_in_an_hmac_report() {
         key.to_str().unwrap(),
     ]);
     assert_eq!(bad.status.code(), Some(2));
+    // The same key from the variable, a trailing line break and all, gives
+    // the same pseudonym as the file.
+    let from_env = Command::new(env!("CARGO_BIN_EXE_eid-audit"))
+        .args(["pseudonym", "--field", "documentNumber", "X00000001"])
+        .env("EID_AUDIT_PII_KEY", "a key of at least sixteen bytes\n")
+        .output()
+        .unwrap();
+    assert_eq!(from_env.status.code(), Some(0), "{}", stderr(&from_env));
+    assert_eq!(stdout(&from_env).trim_end(), row["document_number"]);
+    // A key file that never ends is refused, not read until memory runs out.
+    #[cfg(unix)]
+    {
+        let zero = eid_audit(&[
+            "pseudonym",
+            "--field",
+            "documentNumber",
+            "X00000001",
+            "--pii-key-file",
+            "/dev/zero",
+        ]);
+        assert_eq!(zero.status.code(), Some(2));
+        assert!(
+            stderr(&zero).contains("larger than 65536 bytes: not a key"),
+            "{}",
+            stderr(&zero)
+        );
+    }
 }
 
 #[test]
