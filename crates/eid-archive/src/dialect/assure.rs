@@ -50,6 +50,15 @@ pub(crate) fn document_fields(o: &mut Obj<'_>, cx: &mut Cx<'_>) -> DocumentField
 pub(crate) fn read_ocr(o: &mut Obj<'_>, source: Source, cx: &mut Cx<'_>) -> Ocr {
     let mut ocr = Ocr::new(source, Dialect::Assure);
     ocr.document = document_fields(o, cx);
+    // The native `biometrics` is read here too: a similarity the Assure
+    // reader skipped could only lean towards acceptance.
+    if let Some((path, _)) = common::biometrics(o, &mut ocr, cx) {
+        cx.note(
+            DriftKind::Unknown,
+            &path,
+            "a face image inside Assure OCR evidence; not used",
+        );
+    }
     common::read_verification(o, &mut ocr, cx);
     o.take("statusReasons");
     ocr

@@ -10,13 +10,12 @@ use crate::evidence::{
 use serde_json::Value;
 
 /// Reads what both dialects write the same way at the top of an OCR object:
-/// `similarityScore` (unless the dialect found its own), `livenessDetected`,
-/// `securityChecks` and `features`.
+/// `similarityScore` (beside any similarity the dialect found: the lower
+/// counts), `livenessDetected`, `securityChecks` and `features`.
 pub(crate) fn read_verification(o: &mut Obj<'_>, ocr: &mut Ocr, cx: &mut Cx<'_>) {
-    if ocr.similarity.is_none() {
-        ocr.similarity = o
-            .take("similarityScore")
-            .map(|v| similarity(v, &o.path("similarityScore"), cx));
+    if let Some(v) = o.take("similarityScore") {
+        let path = o.path("similarityScore");
+        ocr.add_similarity(path.clone(), similarity(v, &path, cx));
     }
     ocr.liveness_detected = o
         .take("livenessDetected")
@@ -265,6 +264,27 @@ fn feature(v: &Value, key: Option<&str>, path: &str, cx: &mut Cx<'_>) -> Feature
         );
     }
     feature
+}
+
+/// Reads `biometrics.face`: its `similarityLevel` into `ocr` (either dialect
+/// may write it), and hands back its `image` (base64) with where it was.
+pub(crate) fn biometrics(
+    o: &mut Obj<'_>,
+    ocr: &mut Ocr,
+    cx: &mut Cx<'_>,
+) -> Option<(String, String)> {
+    let mut b = o.object("biometrics", cx)?;
+    let mut image = None;
+    if let Some(mut f) = b.object("face", cx) {
+        if let Some(v) = f.take("similarityLevel") {
+            let path = f.path("similarityLevel");
+            ocr.add_similarity(path.clone(), similarity(v, &path, cx));
+        }
+        image = f.text("image", cx).map(|img| (f.path("image"), img));
+        f.finish(cx);
+    }
+    b.finish(cx);
+    image
 }
 
 /// The similarity as written: a word, or what was found instead.

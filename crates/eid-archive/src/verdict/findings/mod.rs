@@ -114,6 +114,23 @@ string_enum! {
         IdenticalCopies => "IdenticalCopies",
         /// A data file is an error response of the provider.
         ProviderError => "ProviderError",
+        /// Two similarity values that differ (the flat `similarityScore` and
+        /// `biometrics.face.similarityLevel`, or the OCR and `finalResult`).
+        SimilarityDisagreement => "SimilarityDisagreement",
+        /// The native result's status differs from the Assure record's, which
+        /// maps it directly.
+        ProviderStatusMismatch => "ProviderStatusMismatch",
+        /// One record is both a member and embedded (or inside the zip and
+        /// beside it); the copies differ only in fields no rule reads.
+        EquivalentCopies => "EquivalentCopies",
+        /// The recorded status is a word that is neither a final status nor
+        /// a documented non-final one: it cannot be read.
+        UnreadableStatus => "UnreadableStatus",
+        /// The record names another provider than `eid`: it is judged by the
+        /// EID provider's rule book all the same.
+        ProviderNotEid => "ProviderNotEid",
+        /// There is no OCR evidence: the status rests on the record and the review alone.
+        MissingOcr => "MissingOcr",
     }
 }
 
@@ -185,6 +202,7 @@ pub(crate) fn collect(cx: &Context<'_>, mut date_problems: Vec<Finding>) -> Vec<
     media::collect(cx.evidence, &mut out);
     record::liveness(cx.evidence, &mut out);
     record::final_result(cx, &mut out);
+    record::similarity(cx.evidence, &mut out);
     drift(cx.evidence, &mut out);
     out
 }

@@ -5,7 +5,7 @@
 
 use super::dates::normalised;
 use super::{COMPARED_FIELDS, Context, Finding, FindingCode, Severity, check};
-use crate::evidence::Evidence;
+use crate::evidence::{Evidence, SimilarityScore};
 use crate::verdict::RecordedStatus;
 use crate::verdict::decision::Status;
 
@@ -166,5 +166,49 @@ pub(super) fn final_result(cx: &Context<'_>, out: &mut Vec<Finding>) {
             "the process is accepted but has no finalResult",
         )),
         _ => {}
+    }
+}
+
+/// Similarity values that differ: two written in the OCR (the lower counted),
+/// or the OCR's against `finalResult`'s. Levels are not personal data, so
+/// the message names both.
+pub(super) fn similarity(evidence: &Evidence, out: &mut Vec<Finding>) {
+    let Some(ocr) = &evidence.ocr else { return };
+    let said = |s: &SimilarityScore| match s {
+        SimilarityScore::Word(w) => format!("{:?}", w.chars().take(40).collect::<String>()),
+        SimilarityScore::Unreadable { unreadable } => unreadable.clone(),
+    };
+    if let Some(written) = ocr.similarity_conflict() {
+        let values: Vec<String> = written
+            .iter()
+            .map(|(path, s)| format!("{path} says {}", said(s)))
+            .collect();
+        let counted = ocr.similarity.as_ref().map_or_else(String::new, said);
+        out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::SimilarityDisagreement,
+            "similarity",
+            format!("{}; the lower, {counted}, counts", values.join(", ")),
+        ));
+    }
+    let final_similarity = evidence
+        .process
+        .as_ref()
+        .and_then(|p| p.final_result.as_ref())
+        .and_then(|f| f.similarity.as_deref());
+    if let (Some(ocr_similarity), Some(final_similarity)) = (&ocr.similarity, final_similarity) {
+        let final_similarity = SimilarityScore::from(final_similarity);
+        if !ocr_similarity.same_as(&final_similarity) {
+            out.push(Finding::new(
+                Severity::Warning,
+                FindingCode::SimilarityDisagreement,
+                "finalResult.similarityScore",
+                format!(
+                    "the OCR's similarity is {} but finalResult says {}",
+                    said(ocr_similarity),
+                    said(&final_similarity)
+                ),
+            ));
+        }
     }
 }

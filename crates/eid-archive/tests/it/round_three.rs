@@ -1,0 +1,136 @@
+//! Decision, round three: written decisions are never discarded, honest
+//! archives read clean, every contradiction is named. Like `fail_closed`,
+//! every test starts from the provider page's accepted example and changes
+//! one thing in it.
+
+use super::fail_closed::{Case, high_inconclusive, messages, none};
+use super::support::{findings_of, reason_codes};
+use eid_archive::evidence::Dialect;
+use eid_archive::{FindingCode, ReviewDecision, Status};
+use serde_json::{Value, json};
+
+/// The provider's own verification of a `high` process whose automatic
+/// status is inconclusive, writing `status` and, unless `None`, `rejectionReasons`.
+fn written_review(status: &str, reasons: Option<Value>) -> Case {
+    let mut c = high_inconclusive();
+    c.process_mut()["status"] = json!(status.to_ascii_lowercase());
+    let mut review = json!({
+        "verifierId": "agent-7",
+        "verificationDate": "2021-06-09T11:00:00Z",
+        "status": status
+    });
+    if let Some(r) = reasons {
+        review["rejectionReasons"] = r;
+    }
+    c.review = Some(review);
+    c
+}
+
+// ---- 1. A written agent decision decides -----------------------------------
+
+#[test]
+fn a_written_rejection_with_null_or_absent_reasons_rejects() {
+    for reasons in [Some(Value::Null), None] {
+        for word in ["Rejected", "REJECTED", "rejected"] {
+            let a = written_review(word, reasons.clone()).audit();
+            let review = a.verdict.review.as_ref().unwrap();
+            assert_eq!(
+                review.decision,
+                ReviewDecision::Rejected,
+                "{word} {reasons:?}"
+            );
+            assert_eq!(a.verdict.decision.status, Status::Rejected);
+            assert_eq!(reason_codes(&a), vec!["ManualRejection/unspecified"]);
+            assert_eq!(a.verdict.agrees, Some(true), "the record is not blamed");
+            assert_eq!(findings_of(&a, FindingCode::ReviewIncomplete), none());
+            assert_eq!(findings_of(&a, FindingCode::StatusMismatch), none());
+        }
+    }
+}
+
+#[test]
+fn a_written_acceptance_with_null_reasons_accepts() {
+    let a = written_review("Accepted", Some(Value::Null)).audit();
+    assert_eq!(
+        a.verdict.review.as_ref().map(|r| r.decision),
+        Some(ReviewDecision::Accepted)
+    );
+    assert_eq!(a.verdict.decision.status, Status::Accepted);
+    assert_eq!(a.verdict.agrees, Some(true));
+}
+
+#[test]
+fn a_written_acceptance_with_reasons_that_cannot_be_read_is_no_decision() {
+    let a = written_review("Accepted", Some(json!("Document.Expired"))).audit();
+    assert_eq!(
+        a.verdict.review.as_ref().map(|r| r.decision),
+        Some(ReviewDecision::NoDecision)
+    );
+    assert_eq!(a.verdict.decision.status, Status::Inconclusive);
+}
+
+// ---- 2. Two similarity values never settle silently -------------------------
+
+#[test]
+fn an_assure_result_with_biometrics_counts_the_lower_similarity() {
+    let mut c = Case::accepted();
+    c.process_mut()["status"] = json!("inconclusive");
+    c.ocr_mut()["biometrics"] = json!({"face": {"similarityLevel": "medium"}});
+    let a = c.audit();
+    assert_eq!(a.evidence.ocr.as_ref().unwrap().dialect, Dialect::Assure);
+    assert_eq!(a.verdict.decision.status, Status::Inconclusive);
+    assert_eq!(reason_codes(&a), vec!["SimilarityNotHigh/medium"]);
+    assert_eq!(a.verdict.agrees, Some(true));
+    assert_eq!(
+        findings_of(&a, FindingCode::SimilarityDisagreement),
+        vec!["warning similarity"]
+    );
+    let m = messages(&a, FindingCode::SimilarityDisagreement);
+    assert!(
+        m[0].contains("\"high\"") && m[0].contains("\"medium\""),
+        "{m:?}"
+    );
+}
+
+#[test]
+fn a_native_result_with_a_lower_flat_score_counts_it() {
+    let mut c = Case::native();
+    c.ocr_mut()["similarityScore"] = json!("low");
+    let a = c.audit();
+    assert_eq!(a.evidence.ocr.as_ref().unwrap().dialect, Dialect::Native);
+    assert_eq!(a.verdict.decision.status, Status::Inconclusive);
+    assert_eq!(reason_codes(&a), vec!["SimilarityNotHigh/low"]);
+    assert_eq!(
+        findings_of(&a, FindingCode::SimilarityDisagreement),
+        vec!["warning similarity"]
+    );
+}
+
+#[test]
+fn two_similarities_that_say_the_same_are_quiet() {
+    let mut c = Case::native();
+    c.ocr_mut()["similarityScore"] = json!("HIGH");
+    let a = c.audit();
+    assert_eq!(a.verdict.decision.status, Status::Accepted);
+    assert_eq!(findings_of(&a, FindingCode::SimilarityDisagreement), none());
+}
+
+// ---- 9. finalResult is compared with the OCR for the similarity ------------
+
+#[test]
+fn a_final_result_similarity_that_differs_from_the_ocr_is_warned_about() {
+    let mut c = Case::accepted();
+    c.process_mut()["finalResult"] = json!({"similarityScore": "medium"});
+    let a = c.audit();
+    assert_eq!(a.verdict.decision.status, Status::Accepted);
+    assert_eq!(
+        findings_of(&a, FindingCode::SimilarityDisagreement),
+        vec!["warning finalResult.similarityScore"]
+    );
+    let mut same = Case::accepted();
+    same.process_mut()["finalResult"] = json!({"similarityScore": "High"});
+    assert_eq!(
+        findings_of(&same.audit(), FindingCode::SimilarityDisagreement),
+        none()
+    );
+}
