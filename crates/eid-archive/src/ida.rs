@@ -352,6 +352,8 @@ pub enum Refusal {
     NoRecordedStatus,
     /// The recorded status is not a final decision (`pending`, ...).
     NotFinal(String),
+    /// The recorded status is a word that cannot be read.
+    UnreadableStatus(String),
     /// The record and the default rules say another status; only the policy in force accepts.
     OnlyThePolicyAccepts(Status),
     /// [`Audit::hash_members`] was not called.
@@ -375,6 +377,7 @@ impl Refusal {
             Refusal::NotAccepted(_) => "NotAccepted",
             Refusal::NoRecordedStatus => "NoRecordedStatus",
             Refusal::NotFinal(_) => "NotFinal",
+            Refusal::UnreadableStatus(_) => "UnreadableStatus",
             Refusal::OnlyThePolicyAccepts(_) => "OnlyThePolicyAccepts",
             Refusal::MembersNotHashed => "MembersNotHashed",
             Refusal::MemberNotHashed { .. } => "MemberNotHashed",
@@ -400,6 +403,9 @@ impl fmt::Display for Refusal {
                 f.write_str("no status was recorded to confirm the recomputed accepted")
             }
             Refusal::NotFinal(word) => write!(f, "the recorded status {word} is not final"),
+            Refusal::UnreadableStatus(word) => {
+                write!(f, "the recorded status {word:?} cannot be read")
+            }
             Refusal::OnlyThePolicyAccepts(status) => write!(
                 f,
                 "the record and the default rules say {status}; only the policy in force accepts"

@@ -62,6 +62,7 @@ fn qualify(audit: &Audit) -> Result<(), Refusal> {
     match &v.recorded_status {
         None => Err(Refusal::NoRecordedStatus),
         Some(RecordedStatus::Other(word)) => Err(Refusal::NotFinal(word.clone())),
+        Some(RecordedStatus::Unreadable(word)) => Err(Refusal::UnreadableStatus(word.clone())),
         Some(RecordedStatus::Final(Status::Accepted)) if v.agrees == Some(true) => Ok(()),
         Some(RecordedStatus::Final(recorded)) => Err(Refusal::OnlyThePolicyAccepts(*recorded)),
     }

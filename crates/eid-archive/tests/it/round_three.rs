@@ -6,7 +6,7 @@
 use super::fail_closed::{Case, high_inconclusive, messages, none};
 use super::support::{findings_of, reason_codes};
 use eid_archive::evidence::Dialect;
-use eid_archive::{FindingCode, ReviewDecision, Status};
+use eid_archive::{FindingCode, RecordedStatus, ReviewDecision, Status};
 use serde_json::{Value, json};
 
 /// The provider's own verification of a `high` process whose automatic
@@ -132,5 +132,87 @@ fn a_final_result_similarity_that_differs_from_the_ocr_is_warned_about() {
     assert_eq!(
         findings_of(&same.audit(), FindingCode::SimilarityDisagreement),
         none()
+    );
+}
+
+// ---- 3. The provider's status and the Assure record agree, or it is said ---
+
+/// The native example with the Assure process record beside it in the zip.
+fn native_with_record(native: &str, recorded: &str) -> Case {
+    let mut c = Case::native();
+    c.ocr_mut()["status"] = json!(native);
+    let mut p = super::fail_closed::process();
+    p["status"] = json!(recorded);
+    p["finalResult"] = json!({});
+    c.process = Some(p);
+    c
+}
+
+#[test]
+fn a_native_status_that_differs_from_the_record_is_an_error() {
+    let a = native_with_record("rejected", "accepted").audit();
+    assert_eq!(a.verdict.decision.status, Status::Accepted);
+    assert_eq!(a.verdict.agrees, Some(false), "the archive does not agree");
+    assert_eq!(
+        findings_of(&a, FindingCode::ProviderStatusMismatch),
+        vec!["error status"]
+    );
+    assert_eq!(
+        findings_of(&a, FindingCode::StatusMismatch),
+        none(),
+        "the recomputed status is the recorded one"
+    );
+}
+
+#[test]
+fn a_native_status_that_matches_the_record_in_another_case_agrees() {
+    for native in ["Accepted", "Completed"] {
+        let a = native_with_record(native, "accepted").audit();
+        assert_eq!(a.verdict.agrees, Some(true), "{native}");
+        assert_eq!(findings_of(&a, FindingCode::ProviderStatusMismatch), none());
+    }
+}
+
+// ---- 6. An unknown status word is unreadable, not "not final" --------------
+
+#[test]
+fn an_unknown_status_word_is_unreadable() {
+    for word in ["", "acepted", "done", "cancelled"] {
+        let mut c = Case::accepted();
+        c.process_mut()["status"] = json!(word);
+        let a = c.audit();
+        assert_eq!(
+            a.verdict.recorded_status,
+            Some(RecordedStatus::Unreadable(word.into())),
+            "{word:?}"
+        );
+        assert_eq!(a.verdict.agrees, None);
+        assert_eq!(
+            findings_of(&a, FindingCode::UnreadableStatus),
+            vec!["warning status"],
+            "{word:?}"
+        );
+        assert_eq!(findings_of(&a, FindingCode::NotFinal), none(), "{word:?}");
+        assert_eq!(a.verdict.decision.status, Status::Accepted);
+    }
+}
+
+#[test]
+fn an_unreadable_status_without_ocr_cannot_be_judged() {
+    let mut c = Case::accepted();
+    c.process_mut()["status"] = json!("acepted");
+    c.ocr = None;
+    let e = c.refused();
+    assert!(e.to_string().contains("no OCR evidence"), "{e}");
+}
+
+#[test]
+fn the_record_may_not_say_completed() {
+    let mut c = Case::accepted();
+    c.process_mut()["status"] = json!("Completed");
+    let a = c.audit();
+    assert_eq!(
+        a.verdict.recorded_status,
+        Some(RecordedStatus::Unreadable("completed".into()))
     );
 }

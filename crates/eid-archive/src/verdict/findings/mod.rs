@@ -185,7 +185,6 @@ pub(crate) struct Context<'a> {
     pub(crate) decision: &'a Decision,
     /// The final decision by the default rules, when another policy is in force.
     pub(crate) default: Option<&'a Decision>,
-    pub(crate) agrees: Option<bool>,
     pub(crate) date: Option<VerificationDate>,
     pub(crate) review: Option<&'a Review>,
     pub(crate) review_date: Option<Date>,

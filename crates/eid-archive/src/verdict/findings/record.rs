@@ -6,8 +6,8 @@
 use super::dates::normalised;
 use super::{COMPARED_FIELDS, Context, Finding, FindingCode, Severity, check};
 use crate::evidence::{Evidence, SimilarityScore};
-use crate::verdict::RecordedStatus;
 use crate::verdict::decision::Status;
+use crate::verdict::{RecordedStatus, provider_status_differs};
 
 /// The recorded status against the evidence.
 pub(super) fn status(cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -15,7 +15,7 @@ pub(super) fn status(cx: &Context<'_>, out: &mut Vec<Finding>) {
     // The record is judged by the rules it was made under: the default ones.
     let reference = cx.default.unwrap_or(cx.decision).status;
     match cx.recorded {
-        Some(RecordedStatus::Final(recorded)) if cx.agrees == Some(false) => {
+        Some(RecordedStatus::Final(recorded)) if *recorded != reference => {
             out.push(Finding::new(
                 Severity::Error,
                 FindingCode::StatusMismatch,
@@ -29,7 +29,28 @@ pub(super) fn status(cx: &Context<'_>, out: &mut Vec<Finding>) {
             word.as_str(),
             format!("the recorded status {word} is not a final decision; there is nothing to compare with"),
         )),
+        Some(RecordedStatus::Unreadable(word)) => out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::UnreadableStatus,
+            "status",
+            format!(
+                "the recorded status {:?} is neither a final status nor a documented non-final one; it cannot be compared",
+                word.chars().take(40).collect::<String>()
+            ),
+        )),
         _ => {}
+    }
+    if let Some((native, record)) = provider_status_differs(evidence) {
+        out.push(Finding::new(
+            Severity::Error,
+            FindingCode::ProviderStatusMismatch,
+            "status",
+            format!(
+                "the provider's result says {:?} but the process record says {:?}; Assure maps the one to the other directly",
+                native.chars().take(40).collect::<String>(),
+                record.chars().take(40).collect::<String>()
+            ),
+        ));
     }
     if cx.recorded == Some(&RecordedStatus::Final(Status::Failed))
         && evidence
