@@ -4,6 +4,7 @@
 //! into the dialect-free evidence model.
 
 use super::Archive;
+use super::copies::{self, Reading, one_copy, read_with};
 use super::index::{MemberKind, format_by_name, unsafe_name};
 use super::outside::ProcessFile;
 use crate::dialect::{
@@ -209,8 +210,9 @@ fn read_image_member(
     })
 }
 
-/// Adds a process record kept outside the zip. One inside that disagrees
-/// with it makes the archive ambiguous; one that agrees is superseded.
+/// Adds a process record kept outside the zip. One inside that differs from
+/// it in what a rule reads makes the archive ambiguous; one that agrees is
+/// superseded (an `EquivalentCopies` note when they differ elsewhere).
 fn add_process_file(archive: &Archive, c: &mut Collected, pf: ProcessFile) -> Result<(), Error> {
     let value = parse_json(&pf.bytes, &archive.limits)
         .map_err(|kind| Error::new(archive.label.clone(), Some(&pf.label), kind))?;
@@ -222,15 +224,25 @@ fn add_process_file(archive: &Archive, c: &mut Collected, pf: ProcessFile) -> Re
         ));
     }
     if let Some((inside, inner)) = c.process_members.first() {
-        // The whole record must be the same: one that agreed only on some
-        // fields would silently replace the rest (a failReason, a type).
+        // Every field a rule reads must be the same, embedded records
+        // included: one that agreed only on some would silently replace the
+        // rest (a failReason, a type). Other fields may differ, and are named.
         if *inner != value {
-            return Err(archive.err(
-                None,
-                ErrorKind::Ambiguous(Ambiguity::ProcessRecordsDisagree {
-                    inside: inside.to_string(),
-                    outside: pf.label,
-                }),
+            if !copies::same_process_record(inner, &value) {
+                return Err(archive.err(
+                    None,
+                    ErrorKind::Ambiguous(Ambiguity::ProcessRecordsDisagree {
+                        inside: inside.to_string(),
+                        outside: pf.label,
+                    }),
+                ));
+            }
+            c.drift.push(copies::equivalent(
+                "the process record",
+                inside,
+                &pf.label,
+                inner,
+                &value,
             ));
         }
         // The same record: the one given from outside is used, the inner one is listed.
@@ -303,62 +315,6 @@ fn refuse_ambiguity(archive: &Archive, c: &Collected) -> Result<(), Error> {
     Ok(())
 }
 
-/// One record read from JSON, with what its reader did not understand.
-struct Reading<T> {
-    value: T,
-    drift: Vec<Drift>,
-}
-
-/// Reads one JSON object with `read`, collecting its drift apart, so that the
-/// drift of a copy that is not used is not reported.
-fn read_with<T>(
-    member: &str,
-    mut o: Obj<'_>,
-    read: impl FnOnce(&mut Obj<'_>, &mut Cx<'_>) -> T,
-) -> Reading<T> {
-    let mut drift = Vec::new();
-    let mut cx = Cx::new(member, &mut drift);
-    let value = read(&mut o, &mut cx);
-    o.finish(&mut cx);
-    drop(cx);
-    Reading { value, drift }
-}
-
-/// Chooses between a record's member and its copy embedded in the process
-/// record: one alone is used; two identical copies are fine (the member is
-/// used and the copy noted); two that differ make the archive ambiguous.
-fn one_copy<T>(
-    archive: &Archive,
-    what: &'static str,
-    member: Option<(Reading<T>, Source)>,
-    embedded: Option<(Reading<T>, Source)>,
-    same: impl Fn(&T, &T) -> bool,
-    note_copy: impl FnOnce(&mut T, Source),
-    drift: &mut Vec<Drift>,
-) -> Result<Option<T>, Error> {
-    let chosen = match (member, embedded) {
-        (Some((mut m, member)), Some((e, source))) => {
-            if !same(&m.value, &e.value) {
-                return Err(archive.err(
-                    None,
-                    ErrorKind::Ambiguous(Ambiguity::CopiesDiffer {
-                        what,
-                        member: member.name().to_owned(),
-                        embedded: source.name().to_owned(),
-                    }),
-                ));
-            }
-            note_copy(&mut m.value, source);
-            m
-        }
-        (Some((m, _)), None) => m,
-        (None, Some((e, _))) => e,
-        (None, None) => return Ok(None),
-    };
-    drift.extend(chosen.drift);
-    Ok(Some(chosen.value))
-}
-
 /// Maps the collected JSON into the evidence model; every key a reader does
 /// not take becomes drift.
 fn map(archive: &Archive, c: Collected) -> Result<(Evidence, Embedded), Error> {
@@ -400,6 +356,7 @@ fn map(archive: &Archive, c: Collected) -> Result<(Evidence, Embedded), Error> {
         let read = Reading {
             value: read.value.0,
             drift: read.drift,
+            json: read.json,
         };
         Some((read, Source::Member(name)))
     });

@@ -94,8 +94,10 @@ impl Ocr {
         }
     }
 
-    /// True when `other` says the same: the same document, similarity,
-    /// liveness flag, checks and features (wherever each was read from).
+    /// True when `other` says the same in everything a rule reads: the
+    /// document's compared fields and dates, the similarity, the liveness
+    /// flag, the checks, the features (found, side, box), the native status
+    /// and completion time (as an instant), wherever each was read from.
     pub fn same_evidence(&self, other: &Ocr) -> bool {
         let checks = |o: &Ocr| {
             let mut v: Vec<(String, Option<bool>)> = o
@@ -122,6 +124,7 @@ impl Ocr {
                     .map_or_else(|| format!("{s:?}"), |l| l.to_string())
             })
         };
+        let lower = |s: &Option<String>| s.as_deref().map(|s| s.trim().to_ascii_lowercase());
         let written = |o: &Ocr| {
             // Where each was written, without the path to the object itself.
             let mut v: Vec<(bool, String)> = o
@@ -132,7 +135,16 @@ impl Ocr {
             v.sort();
             v
         };
-        self.document == other.document
+        super::decisive::same_document(&self.document, &other.document)
+            && self
+                .completion_time
+                .as_deref()
+                .map(super::decisive::instant)
+                == other
+                    .completion_time
+                    .as_deref()
+                    .map(super::decisive::instant)
+            && lower(&self.native_status) == lower(&other.native_status)
             && level(self) == level(other)
             && written(self) == written(other)
             && self.liveness_detected == other.liveness_detected

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 pub(super) const PROCESS_ID: &str = "e0dea380-4219-4388-81bb-61a56ed73ef3";
 
 /// The document fields `finalResult` repeats from the OCR on an accepted process.
-const FINAL_FIELDS: &[&str] = &[
+pub(super) const FINAL_FIELDS: &[&str] = &[
     "firstName",
     "lastName",
     "dateOfBirth",

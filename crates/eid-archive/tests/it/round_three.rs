@@ -6,7 +6,10 @@
 use super::fail_closed::{Case, high_inconclusive, messages, none};
 use super::support::{findings_of, reason_codes};
 use eid_archive::evidence::Dialect;
-use eid_archive::{FindingCode, RecordedStatus, ReviewDecision, Status};
+use eid_archive::{
+    Ambiguity, Archive, Audit, ErrorKind, FindingCode, Policy, ReadOptions, RecordedStatus,
+    ReviewDecision, Status,
+};
 use serde_json::{Value, json};
 
 /// The provider's own verification of a `high` process whose automatic
@@ -215,4 +218,123 @@ fn the_record_may_not_say_completed() {
         a.verdict.recorded_status,
         Some(RecordedStatus::Unreadable("completed".into()))
     );
+}
+
+// ---- 4. Copies are compared on what decides, not byte for byte -------------
+
+#[test]
+fn an_embedded_ocr_copy_that_differs_only_in_fields_no_rule_reads_is_read() {
+    let mut c = Case::accepted();
+    let mut embedded = c.ocr.clone().unwrap();
+    embedded["address"] = json!("1 Sample Street");
+    embedded["personalIdentificationNumber"] = json!("P-1");
+    c.process_mut()["providerSpecific"] = json!({"ocr": embedded});
+    let a = c.audit();
+    assert_eq!(a.verdict.decision.status, Status::Accepted);
+    assert_eq!(
+        findings_of(&a, FindingCode::EquivalentCopies),
+        vec!["info OCR evidence"]
+    );
+    let m = messages(&a, FindingCode::EquivalentCopies);
+    assert!(m[0].contains("address"), "{m:?}");
+    assert!(
+        !m[0].contains("Sample Street"),
+        "values are not quoted: {m:?}"
+    );
+    assert_eq!(findings_of(&a, FindingCode::IdenticalCopies), none());
+}
+
+#[test]
+fn an_embedded_ocr_copy_that_differs_in_a_date_a_rule_uses_is_refused() {
+    let mut c = Case::accepted();
+    let mut embedded = c.ocr.clone().unwrap();
+    embedded["dateOfExpiry"] = json!("2020-10-05");
+    c.process_mut()["providerSpecific"] = json!({"ocr": embedded});
+    let e = c.refused();
+    assert!(
+        matches!(
+            e.kind(),
+            ErrorKind::Ambiguous(Ambiguity::CopiesDiffer {
+                what: "OCR evidence",
+                ..
+            })
+        ),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_embedded_review_copy_that_differs_in_its_date_format_only_is_read() {
+    let mut c = Case::accepted();
+    c.process_mut()["processType"] = json!("high");
+    c.review = Some(super::fail_closed::accepting_review());
+    let mut embedded = super::fail_closed::accepting_review();
+    embedded["verificationDate"] = json!("2021-06-09T11:00:00.000Z");
+    c.process_mut()["providerSpecific"] = json!({"manualApproval": embedded});
+    let a = c.audit();
+    assert_eq!(
+        findings_of(&a, FindingCode::EquivalentCopies),
+        vec!["info the agent's review"]
+    );
+    assert_eq!(a.verdict.decision.status, Status::Accepted);
+}
+
+/// Opens the accepted example with `beside` as the process record beside the zip.
+fn with_record_beside(beside: Value) -> Result<Audit, eid_archive::Error> {
+    let dir = tempfile::tempdir().unwrap();
+    let zip = dir.path().join("p.zip");
+    std::fs::write(&zip, Case::accepted().zip()).unwrap();
+    std::fs::write(dir.path().join("p.json"), beside.to_string()).unwrap();
+    let archive = Archive::open(&zip, &ReadOptions::default())?;
+    Audit::of_archive(&archive, &Policy::default())
+}
+
+/// The process record `Case::accepted` writes into the zip, with the
+/// `finalResult` the provider sends.
+fn inner_record() -> Value {
+    let mut p = super::fail_closed::process();
+    let ocr = super::fail_closed::assure_ocr();
+    let mut fr = serde_json::Map::new();
+    for field in super::fail_closed::FINAL_FIELDS {
+        fr.insert((*field).into(), ocr[*field].clone());
+    }
+    p["finalResult"] = Value::Object(fr);
+    p
+}
+
+#[test]
+fn a_record_beside_that_differs_only_in_milliseconds_and_extra_fields_is_read() {
+    let mut beside = inner_record();
+    beside["updatedAt"] = json!("2021-06-09T10:05:41.000Z");
+    beside["dossierId"] = json!("d-1");
+    beside["finalResult"]["address"] = json!("1 Sample Street");
+    let a = with_record_beside(beside).unwrap();
+    assert_eq!(a.verdict.decision.status, Status::Accepted);
+    assert_eq!(a.verdict.agrees, Some(true));
+    assert_eq!(
+        findings_of(&a, FindingCode::EquivalentCopies),
+        vec!["info the process record"]
+    );
+}
+
+#[test]
+fn a_record_beside_that_differs_in_what_decides_is_refused() {
+    let changes: [(&str, Value); 4] = [
+        ("status", json!("rejected")),
+        ("updatedAt", json!("2021-06-10T10:05:41Z")),
+        ("processType", json!("high")),
+        ("failReason", json!({"type": "InactiveUser.Aborted"})),
+    ];
+    for (key, value) in changes {
+        let mut beside = inner_record();
+        beside[key] = value;
+        let e = with_record_beside(beside).expect_err(key);
+        assert!(
+            matches!(
+                e.kind(),
+                ErrorKind::Ambiguous(Ambiguity::ProcessRecordsDisagree { .. })
+            ),
+            "{key}: {e}"
+        );
+    }
 }

@@ -216,6 +216,7 @@ fn drift(evidence: &Evidence, out: &mut Vec<Finding>) {
             }
             DriftKind::UnsafeName => (Severity::Warning, FindingCode::UnsafeMemberName),
             DriftKind::ProviderError => (Severity::Warning, FindingCode::ProviderError),
+            DriftKind::EquivalentCopy => (Severity::Info, FindingCode::EquivalentCopies),
         };
         out.push(Finding::new(
             severity,
