@@ -96,7 +96,8 @@ fn verification_date_order_updated_then_completion_then_created_never_the_review
     e.process.as_mut().unwrap().created_at = Some("2021-01-01T00:00:00Z".into());
     let v = judge(&e, &Policy::default()).unwrap();
     assert_eq!(v.verification_date.unwrap().source.as_str(), "updatedAt");
-    // The agent's later review does not move the day the automatic checks are judged on.
+    // On a reviewed process `updatedAt` is when the agent registered the
+    // verification: the automatic checks are judged on the capture day.
     let m = with_manual(e.clone(), &[]);
     let v = judge(&m, &Policy::default()).unwrap();
     assert_eq!(
@@ -104,7 +105,7 @@ fn verification_date_order_updated_then_completion_then_created_never_the_review
             v.verification_date.unwrap().date.to_string(),
             v.verification_date.unwrap().source.as_str()
         ),
-        ("2021-06-09".into(), "updatedAt")
+        ("2021-01-01".into(), "createdAt")
     );
     assert_eq!(
         v.review.unwrap().date.map(|d| d.to_string()).as_deref(),

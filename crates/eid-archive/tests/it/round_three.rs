@@ -5,7 +5,7 @@
 
 use super::fail_closed::{Case, high_inconclusive, messages, none};
 use super::support::{findings_of, reason_codes};
-use eid_archive::evidence::Dialect;
+use eid_archive::evidence::{DateSource, Dialect};
 use eid_archive::{
     Ambiguity, Archive, Audit, ErrorKind, FindingCode, Policy, ReadOptions, RecordedStatus,
     ReviewDecision, Status,
@@ -337,4 +337,58 @@ fn a_record_beside_that_differs_in_what_decides_is_refused() {
             "{key}: {e}"
         );
     }
+}
+
+// ---- 5. The automatic day is the capture day --------------------------------
+
+/// A `high` process captured on 9 June whose agent registered it on 20 June
+/// (`updatedAt`), with a review that writes no date of its own.
+fn registered_late(review: Value) -> Case {
+    let mut c = Case::accepted();
+    c.process_mut()["processType"] = json!("high");
+    c.process_mut()["updatedAt"] = json!("2021-06-20T09:00:00Z");
+    c.ocr_mut()["dateOfExpiry"] = json!("2021-06-15");
+    c.review = Some(review);
+    c
+}
+
+#[test]
+fn a_document_valid_at_capture_and_expired_by_registration_is_expired_at_review() {
+    let a = registered_late(json!({"verifierId": "agent-1", "rejectionReasons": []})).audit();
+    let day = a.verdict.verification_date.unwrap();
+    assert_eq!(
+        (day.date.to_string(), day.source),
+        ("2021-06-09".to_owned(), DateSource::CreatedAt),
+        "the automatic checks are judged on the capture day"
+    );
+    assert_eq!(a.verdict.decision.status, Status::Accepted);
+    assert_eq!(
+        findings_of(&a, FindingCode::ExpiredAtReview),
+        vec!["warning dateOfExpiry"]
+    );
+    assert_eq!(findings_of(&a, FindingCode::CheckContradictsData), none());
+}
+
+#[test]
+fn the_agents_corrected_expiry_before_the_review_day_is_expired_at_review() {
+    let mut c = Case::accepted();
+    c.process_mut()["processType"] = json!("high");
+    let mut review = super::fail_closed::accepting_review();
+    review["verificationDate"] = json!("2021-06-10T09:00:00Z");
+    review["dateOfExpiry"] = json!("2021-06-01");
+    c.review = Some(review);
+    let a = c.audit();
+    assert_eq!(
+        findings_of(&a, FindingCode::ExpiredAtReview),
+        vec!["warning dateOfExpiry"]
+    );
+    assert_eq!(findings_of(&a, FindingCode::CheckContradictsData), none());
+}
+
+#[test]
+fn an_unreviewed_process_is_still_judged_on_updated_at() {
+    let mut c = Case::accepted();
+    c.process_mut()["createdAt"] = json!("2021-06-08T23:59:00Z");
+    let day = c.audit().verdict.verification_date.unwrap();
+    assert_eq!(day.source, DateSource::UpdatedAt);
 }

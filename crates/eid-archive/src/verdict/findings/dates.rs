@@ -148,8 +148,10 @@ pub(crate) fn age_on(birth: Date, on: Date, rule: LeapDayBirthday) -> i32 {
     age
 }
 
-/// An agent accepted a document that had expired by the day of the review
-/// (though not on the day of the automatic verification).
+/// An agent accepted a document that had expired by the day of the review:
+/// the OCR's expiry, valid on the day of the automatic verification (an
+/// earlier expiry is the automatic check's matter), or the agent's own
+/// corrected expiry, whenever it falls.
 fn expired_at_review(cx: &Context<'_>, automatic: Date, out: &mut Vec<Finding>) {
     let (Some(review), Some(reviewed)) = (cx.review, cx.review_date) else {
         return;
@@ -158,17 +160,21 @@ fn expired_at_review(cx: &Context<'_>, automatic: Date, out: &mut Vec<Finding>) 
         return;
     }
     // The agent may correct the expiry date: its value wins.
-    let raw = cx
+    let corrected = cx
         .evidence
         .manual
         .as_ref()
         .and_then(|m| m.document.get("dateOfExpiry"))
-        .map(String::as_str)
-        .or_else(|| cx.evidence.document_value("dateOfExpiry"));
-    let Some(expiry) = raw.and_then(|r| document_date(r, Some(automatic), "dateOfExpiry")) else {
-        return;
+        .and_then(|r| document_date(r, Some(automatic), "dateOfExpiry"));
+    let expired = match corrected {
+        Some(expiry) => (expiry < reviewed).then_some(expiry),
+        None => cx
+            .evidence
+            .document_value("dateOfExpiry")
+            .and_then(|r| document_date(r, Some(automatic), "dateOfExpiry"))
+            .filter(|expiry| *expiry < reviewed && *expiry >= automatic),
     };
-    if expiry < reviewed && expiry >= automatic {
+    if let Some(expiry) = expired {
         out.push(Finding::new(
             Severity::Warning,
             FindingCode::ExpiredAtReview,
