@@ -90,13 +90,30 @@ pub(crate) fn security_checks(v: &Value, path: &str, cx: &mut Cx<'_>) -> Vec<Sec
             "checks",
             cx,
             |(key, c), cx| {
-                // An entry's own `name` wins over its key when both exist.
-                let name = c.get("name").and_then(Value::as_str).unwrap_or(key);
-                check(name, c, &format!("{path}.{key}"), cx)
+                let p = format!("{path}.{key}");
+                let read = check(key, c, &p, cx);
+                match c.get("name").and_then(Value::as_str) {
+                    // A key and a name that disagree count under both: a
+                    // renamed entry must not slip past an ignore-policy.
+                    Some(name) if canonical_check(name) != canonical_check(key) => {
+                        cx.note(
+                            DriftKind::Malformed,
+                            &p,
+                            format!("the check's name {name:?} differs from its key; it is judged under both"),
+                        );
+                        let mut renamed = read.clone();
+                        renamed.name = name.to_owned();
+                        vec![read, renamed]
+                    }
+                    _ => vec![read],
+                }
             },
             |_| false,
-            || unreadable_check(path),
-        ),
+            || vec![unreadable_check(path)],
+        )
+        .into_iter()
+        .flatten()
+        .collect(),
         Value::Array(items) => bounded(
             items.iter().enumerate(),
             path,
@@ -222,6 +239,7 @@ fn unreadable_feature(path: &str) -> Feature {
         side: None,
         bbox: None,
         blank: false,
+        also_named: None,
     }
 }
 
@@ -236,6 +254,7 @@ fn feature(v: &Value, key: Option<&str>, path: &str, cx: &mut Cx<'_>) -> Feature
         side: None,
         bbox: None,
         blank: v.as_object().is_some_and(|m| m.is_empty()),
+        also_named: None,
     };
     if feature.blank {
         return feature;
@@ -243,8 +262,21 @@ fn feature(v: &Value, key: Option<&str>, path: &str, cx: &mut Cx<'_>) -> Feature
     let Some(mut f) = Obj::of(v, path.to_owned(), cx) else {
         return feature;
     };
-    // A keyed entry may leave out its name: the key names it then.
-    feature.name = f.text("name", cx).or_else(|| key.map(str::to_owned));
+    // A keyed entry may leave out its name: the key names it then. A name
+    // that is not the key (beyond case and spacing) counts under both.
+    let name = f.text("name", cx);
+    let fold = |s: &str| s.to_lowercase().replace([' ', '_', '-'], "");
+    if let (Some(name), Some(key)) = (&name, key)
+        && fold(name) != fold(key)
+    {
+        cx.note(
+            DriftKind::Malformed,
+            path,
+            format!("the feature's name {name:?} differs from its key; it is judged under both"),
+        );
+        feature.also_named = Some(key.to_owned());
+    }
+    feature.name = name.or_else(|| key.map(str::to_owned));
     feature.found = match f.take_raw("found") {
         Some(Value::Bool(b)) => Some(*b),
         Some(other) => {

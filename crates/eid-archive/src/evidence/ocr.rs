@@ -113,7 +113,15 @@ impl Ocr {
                 .features
                 .iter()
                 .filter(|f| !f.blank)
-                .map(|f| (f.name.clone(), f.found, f.image_side(), f.bbox))
+                .map(|f| {
+                    (
+                        f.name.clone(),
+                        f.also_named.clone(),
+                        f.found,
+                        f.image_side(),
+                        f.bbox,
+                    )
+                })
                 .collect();
             v.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
             v
@@ -309,6 +317,10 @@ pub struct Feature {
     pub bbox: Option<BBox>,
     /// True for the empty entry `{}`, which the provider writes and which says nothing.
     pub blank: bool,
+    /// The key of a keyed entry whose `name` says otherwise: the feature is
+    /// judged under both names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also_named: Option<String>,
 }
 
 impl Feature {
@@ -321,6 +333,7 @@ impl Feature {
             side: Some("data".into()),
             bbox: Some(bbox),
             blank: false,
+            also_named: None,
         }
     }
 

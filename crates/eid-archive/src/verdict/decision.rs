@@ -270,7 +270,15 @@ fn features(ocr: &Ocr, policy: &Policy) -> Vec<Reason> {
     ocr.features
         .iter()
         .filter_map(|f| match (&f.name, f.found) {
-            (Some(name), _) if !policy.counts_feature(name) => None,
+            // Under both names when the key says another: either counts.
+            (Some(name), _)
+                if !policy.counts_feature(name)
+                    && f.also_named
+                        .as_deref()
+                        .is_none_or(|k| !policy.counts_feature(k)) =>
+            {
+                None
+            }
             (Some(name), Some(false)) => Some(Reason::new(
                 ReasonCode::FeatureNotFound,
                 name,

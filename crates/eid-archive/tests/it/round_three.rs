@@ -392,3 +392,52 @@ fn an_unreviewed_process_is_still_judged_on_updated_at() {
     let day = c.audit().verdict.verification_date.unwrap();
     assert_eq!(day.source, DateSource::UpdatedAt);
 }
+
+// ---- 10. A key and a name that disagree count under both --------------------
+
+#[test]
+fn a_failed_check_renamed_in_its_entry_cannot_hide_behind_an_ignore_policy() {
+    let mut c = Case::native();
+    c.ocr_mut()["securityChecks"]["nonExpired"] = json!({"name": "initialsMatch", "passed": false});
+    let policy =
+        Policy::from_toml("name = \"lenient\"\nignore_checks = [\"initialsMatch\"]").unwrap();
+    let archive = super::support::open("hand.zip", c.zip()).unwrap();
+    let a = Audit::of_archive(&archive, &policy).unwrap();
+    assert_eq!(a.verdict.decision.status, Status::Rejected);
+    assert_eq!(reason_codes(&a), vec!["SecurityCheckFailed/nonExpired"]);
+    let malformed = messages(&a, FindingCode::MalformedEvidence);
+    assert!(
+        malformed.iter().any(|m| m.contains("judged under both")),
+        "{malformed:?}"
+    );
+}
+
+#[test]
+fn a_missing_feature_renamed_in_its_entry_counts_under_its_key() {
+    let mut c = Case::native();
+    c.ocr_mut()["features"]["hologram"] =
+        json!({"name": "Signature", "found": false, "side": "front"});
+    let policy =
+        Policy::from_toml("name = \"lenient\"\nignore_features = [\"Signature\"]").unwrap();
+    let archive = super::support::open("hand.zip", c.zip()).unwrap();
+    let a = Audit::of_archive(&archive, &policy).unwrap();
+    assert_eq!(a.verdict.decision.status, Status::Inconclusive);
+    assert_eq!(reason_codes(&a), vec!["FeatureNotFound/Signature"]);
+    let ocr = a.evidence.ocr.as_ref().unwrap();
+    assert!(
+        ocr.features
+            .iter()
+            .any(|f| f.also_named.as_deref() == Some("hologram"))
+    );
+}
+
+#[test]
+fn a_name_that_is_its_key_in_another_case_is_one_name() {
+    let a = Case::native().audit();
+    assert_eq!(a.verdict.decision.status, Status::Accepted);
+    assert!(
+        !messages(&a, FindingCode::MalformedEvidence)
+            .iter()
+            .any(|m| m.contains("judged under both"))
+    );
+}
