@@ -441,3 +441,92 @@ fn a_name_that_is_its_key_in_another_case_is_one_name() {
             .any(|m| m.contains("judged under both"))
     );
 }
+
+// ---- 11. ReviewMissing only where a review could exist ---------------------
+
+#[test]
+fn no_review_is_missing_on_a_failed_or_not_final_process() {
+    let mut failed = Case::accepted();
+    failed.process_mut()["processType"] = json!("high");
+    failed.process_mut()["status"] = json!("failed");
+    failed.process_mut()["failReason"] = json!({"type": "InactiveUser.Aborted"});
+    let a = failed.audit();
+    assert_eq!(a.verdict.decision.status, Status::Failed);
+    assert_eq!(findings_of(&a, FindingCode::ReviewMissing), none());
+
+    let mut pending = Case::accepted();
+    pending.process_mut()["processType"] = json!("high");
+    pending.process_mut()["status"] = json!("pending");
+    assert_eq!(
+        findings_of(&pending.audit(), FindingCode::ReviewMissing),
+        none()
+    );
+
+    let mut final_high = Case::accepted();
+    final_high.process_mut()["processType"] = json!("high");
+    assert_eq!(
+        findings_of(&final_high.audit(), FindingCode::ReviewMissing),
+        vec!["warning high"]
+    );
+}
+
+// ---- 12. The record's depictions are checked -------------------------------
+
+#[test]
+fn a_depiction_the_record_lists_but_the_archive_lacks_is_missing_media() {
+    let mut c = Case::accepted();
+    c.process_mut()["depictions"] = json!(["front", "back", "selfie"]);
+    let a = c.audit();
+    assert_eq!(
+        findings_of(&a, FindingCode::MissingMedia),
+        vec!["warning back"]
+    );
+    assert_eq!(a.verdict.decision.status, Status::Accepted);
+}
+
+// ---- 13. A selfie is missing only where a similarity was computed ----------
+
+#[test]
+fn no_selfie_is_missing_when_no_similarity_was_computed() {
+    for similarity in [Some(json!("none")), None] {
+        let mut c = Case::accepted();
+        c.selfie = false;
+        c.process_mut()["status"] = json!("inconclusive");
+        match &similarity {
+            Some(s) => c.ocr_mut()["similarityScore"] = s.clone(),
+            None => super::fail_closed::remove(c.ocr_mut(), "similarityScore"),
+        }
+        let a = c.audit();
+        assert_eq!(
+            findings_of(&a, FindingCode::MissingMedia),
+            none(),
+            "{similarity:?}"
+        );
+    }
+    let mut c = Case::accepted();
+    c.selfie = false;
+    assert_eq!(
+        findings_of(&c.audit(), FindingCode::MissingMedia),
+        vec!["warning selfie"]
+    );
+}
+
+// ---- 14. Another provider's record ------------------------------------------
+
+#[test]
+fn another_providers_record_is_judged_with_a_warning() {
+    let mut c = Case::accepted();
+    c.process_mut()["provider"] = json!("onfido");
+    let a = c.audit();
+    assert_eq!(a.verdict.decision.status, Status::Accepted);
+    assert_eq!(
+        findings_of(&a, FindingCode::ProviderNotEid),
+        vec!["warning provider"]
+    );
+    let mut same = Case::accepted();
+    same.process_mut()["provider"] = json!("signicatvideoid");
+    assert_eq!(
+        findings_of(&same.audit(), FindingCode::ProviderNotEid),
+        none()
+    );
+}

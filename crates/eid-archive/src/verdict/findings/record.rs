@@ -78,6 +78,23 @@ pub(super) fn status(cx: &Context<'_>, out: &mut Vec<Finding>) {
             ),
         ));
     }
+    // `signicatvideoid` is the newer API name of the same provider.
+    if let Some(provider) = evidence
+        .process
+        .as_ref()
+        .and_then(|p| p.provider.as_deref())
+        && !["eid", "signicatvideoid"].contains(&provider.trim().to_ascii_lowercase().as_str())
+    {
+        out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::ProviderNotEid,
+            "provider",
+            format!(
+                "the record names provider {:?}; it is judged by the EID provider's rule book",
+                provider.chars().take(40).collect::<String>()
+            ),
+        ));
+    }
     if let Some(ocr) = &evidence.ocr
         && ocr.checks.is_empty()
     {
