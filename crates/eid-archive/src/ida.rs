@@ -61,6 +61,10 @@ pub struct IdaOptions {
     /// attachment's `url` is then `<base>/<archive sha256>/<member>`; without
     /// it, a URN naming the archive and the member.
     pub attachment_base_url: Option<String>,
+    /// Export an archive where the agent accepted over automatic checks that
+    /// did not pass (`--ida-allow-override`); refused by default, since the
+    /// claims then rest on the agent's word alone.
+    pub allow_override: bool,
 }
 
 impl Default for IdaOptions {
@@ -69,6 +73,7 @@ impl Default for IdaOptions {
             trust_framework: DEFAULT_TRUST_FRAMEWORK.into(),
             assurance_level: None,
             attachment_base_url: None,
+            allow_override: false,
         }
     }
 }
@@ -89,6 +94,13 @@ impl IdaOptions {
     /// These options with attachments linked under an `https://` base URL.
     pub fn with_attachment_base_url(mut self, url: impl Into<String>) -> Self {
         self.attachment_base_url = Some(url.into());
+        self
+    }
+
+    /// These options, exporting (or not) an archive where the agent accepted
+    /// over automatic checks that did not pass.
+    pub fn with_override_allowed(mut self, allow: bool) -> Self {
+        self.allow_override = allow;
         self
     }
 
@@ -367,6 +379,16 @@ pub enum Refusal {
     },
     /// The options cannot be used ([`IdaOptions::check`]).
     Options(String),
+    /// The document had expired by the day of the verification or of the review.
+    Expired {
+        /// The document's expiry, `YYYY-MM-DD`.
+        expiry: String,
+        /// The latest day it was relied on, `YYYY-MM-DD`.
+        day: String,
+    },
+    /// The agent accepted over automatic checks that gave this status, and
+    /// the export was not asked to allow it ([`IdaOptions::allow_override`]).
+    AgentOverride(Status),
 }
 
 impl Refusal {
@@ -382,6 +404,8 @@ impl Refusal {
             Refusal::MembersNotHashed => "MembersNotHashed",
             Refusal::MemberNotHashed { .. } => "MemberNotHashed",
             Refusal::Options(_) => "Options",
+            Refusal::Expired { .. } => "Expired",
+            Refusal::AgentOverride(_) => "AgentOverride",
         }
     }
 }
@@ -417,6 +441,14 @@ impl fmt::Display for Refusal {
                 write!(f, "member {member} could not be hashed: {why}")
             }
             Refusal::Options(why) => f.write_str(why),
+            Refusal::Expired { expiry, day } => write!(
+                f,
+                "the document expired on {expiry}, before it was relied on on {day}"
+            ),
+            Refusal::AgentOverride(status) => write!(
+                f,
+                "the agent accepted over automatic checks that gave {status}; --ida-allow-override exports it"
+            ),
         }
     }
 }

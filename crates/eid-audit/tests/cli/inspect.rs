@@ -315,6 +315,22 @@ fn escape_sequences_from_an_archive_never_reach_the_terminal() {
 
 #[test]
 fn ida_format_prints_the_verified_claims_under_pii_full() {
+    // The agent accepted over an inconclusive automatic verification:
+    // refused unless asked for.
+    let refused = eid_audit(&[
+        "inspect",
+        "testdata/agent-override.zip",
+        "--format",
+        "ida",
+        "--pii",
+        "full",
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("--ida-allow-override exports it"),
+        "{}",
+        stderr(&refused)
+    );
     let out = eid_audit(&[
         "inspect",
         "testdata/agent-override.zip",
@@ -322,6 +338,7 @@ fn ida_format_prints_the_verified_claims_under_pii_full() {
         "ida",
         "--pii",
         "full",
+        "--ida-allow-override",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stderr(&out), "");
