@@ -237,13 +237,16 @@ fn add_process_file(archive: &Archive, c: &mut Collected, pf: ProcessFile) -> Re
                     }),
                 ));
             }
-            c.drift.push(copies::equivalent(
-                "the process record",
-                inside,
-                &pf.label,
-                inner,
-                &value,
-            ));
+            // Both are objects: a process record is classified by its keys.
+            if let (Some(a), Some(b)) = (inner.as_object(), value.as_object()) {
+                c.drift.push(copies::equivalent(
+                    "the process record",
+                    inside,
+                    &pf.label,
+                    a,
+                    b,
+                ));
+            }
         }
         // The same record: the one given from outside is used, the inner one is listed.
         c.process_members.clear();

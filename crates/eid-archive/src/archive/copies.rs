@@ -7,25 +7,26 @@ use crate::dialect::{Cx, Obj, assure};
 use crate::error::{Ambiguity, Error, ErrorKind};
 use crate::evidence::decisive::differing_paths;
 use crate::evidence::{Drift, DriftKind, Source};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// One record read from JSON, with what its reader did not understand.
-pub(super) struct Reading<T> {
+pub(super) struct Reading<'j, T> {
     pub(super) value: T,
     pub(super) drift: Vec<Drift>,
     /// The JSON it was read from, to tell identical copies from equivalent ones.
-    pub(super) json: serde_json::Value,
+    /// Borrowed, never copied: a member may be large.
+    pub(super) json: &'j Map<String, Value>,
 }
 
 /// Reads one JSON object with `read`, collecting its drift apart, so that the
 /// drift of a copy that is not used is not reported.
-pub(super) fn read_with<T>(
+pub(super) fn read_with<'j, T>(
     member: &str,
-    mut o: Obj<'_>,
+    mut o: Obj<'j>,
     read: impl FnOnce(&mut Obj<'_>, &mut Cx<'_>) -> T,
-) -> Reading<T> {
+) -> Reading<'j, T> {
     let mut drift = Vec::new();
-    let json = serde_json::Value::Object(o.map().clone());
+    let json = o.map();
     let mut cx = Cx::new(member, &mut drift);
     let value = read(&mut o, &mut cx);
     o.finish(&mut cx);
@@ -40,8 +41,8 @@ pub(super) fn read_with<T>(
 pub(super) fn one_copy<T>(
     archive: &Archive,
     what: &'static str,
-    member: Option<(Reading<T>, Source)>,
-    embedded: Option<(Reading<T>, Source)>,
+    member: Option<(Reading<'_, T>, Source)>,
+    embedded: Option<(Reading<'_, T>, Source)>,
     same: impl Fn(&T, &T) -> bool,
     note_copy: impl FnOnce(&mut T, Source),
     drift: &mut Vec<Drift>,
@@ -61,7 +62,7 @@ pub(super) fn one_copy<T>(
             if m.json == e.json {
                 note_copy(&mut m.value, source);
             } else {
-                drift.push(equivalent(what, &member, source.name(), &m.json, &e.json));
+                drift.push(equivalent(what, &member, source.name(), m.json, e.json));
             }
             m
         }
@@ -79,8 +80,8 @@ pub(super) fn equivalent(
     what: &str,
     used: &dyn std::fmt::Display,
     other: &str,
-    a: &Value,
-    b: &Value,
+    a: &Map<String, Value>,
+    b: &Map<String, Value>,
 ) -> Drift {
     Drift {
         subject: what.to_owned(),

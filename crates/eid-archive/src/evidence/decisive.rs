@@ -92,42 +92,33 @@ impl ProcessRecord {
     }
 }
 
-/// Where two JSON documents differ, as paths (keys only: values may be
-/// personal data), at most `limit` of them.
+/// Where two JSON objects differ, as paths (keys only: values may be
+/// personal data), at most `limit` of them. Nothing is copied.
 pub(crate) fn differing_paths(
-    a: &serde_json::Value,
-    b: &serde_json::Value,
+    a: &serde_json::Map<String, serde_json::Value>,
+    b: &serde_json::Map<String, serde_json::Value>,
     limit: usize,
 ) -> Vec<String> {
-    fn walk(a: &serde_json::Value, b: &serde_json::Value, path: &str, out: &mut Vec<String>) {
-        use serde_json::Value;
-        match (a, b) {
-            (Value::Object(x), Value::Object(y)) => {
-                let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
-                keys.sort();
-                keys.dedup();
-                for k in keys {
-                    let p = if path.is_empty() {
-                        k.clone()
-                    } else {
-                        format!("{path}.{k}")
-                    };
-                    match (x.get(k), y.get(k)) {
-                        (Some(u), Some(v)) => walk(u, v, &p, out),
-                        _ => out.push(p),
-                    }
-                }
-            }
-            (x, y) if x != y => out.push(if path.is_empty() {
-                "(the whole record)".to_owned()
+    use serde_json::{Map, Value};
+    fn maps(x: &Map<String, Value>, y: &Map<String, Value>, path: &str, out: &mut Vec<String>) {
+        let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            let p = if path.is_empty() {
+                k.clone()
             } else {
-                path.to_owned()
-            }),
-            _ => {}
+                format!("{path}.{k}")
+            };
+            match (x.get(k), y.get(k)) {
+                (Some(Value::Object(u)), Some(Value::Object(v))) => maps(u, v, &p, out),
+                (Some(u), Some(v)) if u == v => {}
+                _ => out.push(p),
+            }
         }
     }
     let mut out = Vec::new();
-    walk(a, b, "", &mut out);
+    maps(a, b, "", &mut out);
     if out.len() > limit {
         let more = out.len() - limit;
         out.truncate(limit);
