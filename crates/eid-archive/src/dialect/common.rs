@@ -426,7 +426,17 @@ pub(crate) fn bbox(v: &Value, path: &str, cx: &mut Cx<'_>) -> Option<BBox> {
                 );
                 None
             }
-            Some(Value::Number(n)) => match n.as_i64().filter(|n| i32::try_from(*n).is_ok()) {
+            // `12.0` is the integer 12 (some writers emit every number as a
+            // float); a fractional coordinate is malformed.
+            Some(Value::Number(n)) => match n
+                .as_i64()
+                .or_else(|| {
+                    n.as_f64()
+                        .filter(|f| f.fract() == 0.0 && f.abs() < 1e10)
+                        .map(|f| f as i64)
+                })
+                .filter(|n| i32::try_from(*n).is_ok())
+            {
                 Some(n) => Some(n),
                 None => {
                     cx.note(

@@ -184,7 +184,21 @@ pub fn judge(evidence: &Evidence, policy: &Policy) -> Result<Verdict, CannotJudg
     let days = dates::days(evidence);
     let review = evidence.manual.as_ref().map(review::judge);
     let decide = |policy: &Policy| -> Result<(Decision, Decision), CannotJudge> {
-        let automatic = decision::automatic(evidence, policy, recorded_status.as_ref())?;
+        let on = days.automatic.map(|d| d.date);
+        let automatic = match decision::automatic(evidence, policy, recorded_status.as_ref(), on) {
+            // No OCR, but the agent rejected and said why: rejected, explained
+            // by the review (finding `MissingOcr`). Nothing else stands in
+            // for the missing capture.
+            Err(cannot) => match review.as_ref().filter(|r| {
+                r.decision == ReviewDecision::Rejected
+                    && !r.rejection_types.is_empty()
+                    && policy.manual_approval != ManualRule::Ignore
+            }) {
+                Some(r) => decision::manual_rejection(r),
+                None => return Err(cannot),
+            },
+            Ok(automatic) => automatic,
+        };
         let decision = decision::final_decision(policy, &automatic, review.as_ref());
         Ok((automatic, decision))
     };

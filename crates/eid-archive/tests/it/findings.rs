@@ -82,10 +82,20 @@ fn the_age_threshold_is_policy() {
     let mut e = dated();
     doc(&mut e, "dateOfBirth", "2001-01-01"); // 20
     let strict = Policy::from_toml("minimum_age = 21").unwrap();
-    let f: Vec<_> = judge(&e, &strict).unwrap().findings;
+    let v = judge(&e, &strict).unwrap();
+    // The stricter age changes the status under the policy; the record's
+    // check is judged by the default rules, so it contradicts nothing.
+    assert_eq!(v.decision.status, eid_archive::Status::Rejected);
+    assert_eq!(v.default_status, Some(eid_archive::Status::Accepted));
     assert!(
-        f.iter()
-            .any(|f| f.code == FindingCode::CheckContradictsData && f.message.contains("under 21"))
+        v.findings
+            .iter()
+            .any(|f| f.code == FindingCode::PolicyChange)
+    );
+    assert!(
+        !v.findings
+            .iter()
+            .any(|f| f.code == FindingCode::CheckContradictsData)
     );
     assert!(of(&e, FindingCode::CheckContradictsData).is_empty());
 }

@@ -530,3 +530,126 @@ fn another_providers_record_is_judged_with_a_warning() {
         none()
     );
 }
+
+// ---- 15. Rulings on cases the page leaves open ------------------------------
+
+#[test]
+fn a_box_written_as_a_whole_float_is_that_integer_and_a_fraction_is_malformed() {
+    let mut c = Case::accepted();
+    c.ocr_mut()["features"][0]["bbox"] = json!({"x": 84.0, "y": 28, "width": 248, "height": 32.0});
+    let a = c.audit();
+    let header = &a.evidence.ocr.as_ref().unwrap().features[0];
+    assert_eq!(header.bbox.map(|b| (b.x, b.height)), Some((84, 32)));
+    assert_eq!(findings_of(&a, FindingCode::MalformedEvidence), none());
+
+    let mut c = Case::accepted();
+    c.ocr_mut()["features"][0]["bbox"]["x"] = json!(84.5);
+    let a = c.audit();
+    assert_eq!(a.evidence.ocr.as_ref().unwrap().features[0].bbox, None);
+    assert_eq!(
+        findings_of(&a, FindingCode::MalformedEvidence),
+        vec!["warning ocr.json: features[0].bbox.x"]
+    );
+    assert_eq!(
+        findings_of(&a, FindingCode::BBoxMissing),
+        vec!["warning Header"]
+    );
+}
+
+#[test]
+fn an_empty_expiry_is_no_expiry() {
+    let mut c = Case::accepted();
+    c.ocr_mut()["dateOfExpiry"] = json!("");
+    let a = c.audit();
+    assert_eq!(a.verdict.decision.status, Status::Accepted);
+    assert_eq!(findings_of(&a, FindingCode::MalformedEvidence), none());
+    assert_eq!(
+        findings_of(&a, FindingCode::UnknownEvidence),
+        vec![
+            "info process.json: finalResult.dateOfExpiry",
+            "info ocr.json: dateOfExpiry"
+        ]
+    );
+}
+
+#[test]
+fn a_stricter_age_under_a_what_if_policy_changes_the_status_not_the_contradictions() {
+    let mut c = Case::accepted();
+    c.ocr_mut()["dateOfBirth"] = json!("2001-01-01"); // 20 on 9 June 2021
+    let policy = Policy::from_toml("minimum_age = 21").unwrap();
+    let archive = super::support::open("hand.zip", c.zip()).unwrap();
+    let a = Audit::of_archive(&archive, &policy).unwrap();
+    assert_eq!(a.verdict.decision.status, Status::Rejected);
+    assert_eq!(reason_codes(&a), vec!["BelowMinimumAge/notUnderage"]);
+    assert_eq!(a.verdict.default_status, Some(Status::Accepted));
+    assert_eq!(a.verdict.agrees, Some(true));
+    assert_eq!(
+        findings_of(&a, FindingCode::PolicyChange),
+        vec!["warning accepted → rejected"]
+    );
+    assert_eq!(findings_of(&a, FindingCode::CheckContradictsData), none());
+}
+
+#[test]
+fn no_ocr_but_an_agent_rejection_with_reasons_is_rejected() {
+    let mut c = Case::accepted();
+    c.ocr = None;
+    c.process_mut()["processType"] = json!("high");
+    c.process_mut()["status"] = json!("rejected");
+    c.review = Some(json!({
+        "verifierId": "agent-1",
+        "verificationDate": "2021-06-09T11:00:00Z",
+        "rejectionReasons": [{"type": "Document.Expired", "message": "expired"}]
+    }));
+    let a = c.audit();
+    assert_eq!(a.verdict.decision.status, Status::Rejected);
+    assert_eq!(reason_codes(&a), vec!["ManualRejection/Document.Expired"]);
+    assert_eq!(a.verdict.agrees, Some(true));
+    assert_eq!(
+        findings_of(&a, FindingCode::MissingOcr),
+        vec!["warning ocr"]
+    );
+
+    // An acceptance cannot stand in for the missing capture.
+    let mut c = Case::accepted();
+    c.ocr = None;
+    c.process_mut()["processType"] = json!("high");
+    c.review = Some(super::fail_closed::accepting_review());
+    c.refused();
+}
+
+#[test]
+fn a_policy_with_rules_and_no_name_is_named_by_its_digest() {
+    let p = Policy::from_toml("minimum_age = 21").unwrap();
+    assert!(p.name.starts_with("custom-"), "{}", p.name);
+    // The digest of its rules, taken before it had a name of its own.
+    let mut unnamed = p.clone();
+    unnamed.name = "default".into();
+    assert_eq!(p.name, format!("custom-{}", &unnamed.digest()[..8]));
+    assert_eq!(Policy::from_toml("").unwrap().name, "default");
+    assert_eq!(
+        Policy::from_toml("name = \"strict\"\nminimum_age = 21")
+            .unwrap()
+            .name,
+        "strict"
+    );
+}
+
+#[test]
+fn names_are_compared_after_icao_transliteration() {
+    let mut c = Case::accepted();
+    c.ocr_mut()["firstName"] = json!("JOÃO");
+    c.process_mut()["finalResult"] = json!({"firstName": "JOAO"});
+    let a = c.audit();
+    assert_eq!(
+        findings_of(&a, FindingCode::FieldMismatch),
+        vec!["info firstName"]
+    );
+    let mut c = Case::accepted();
+    c.ocr_mut()["firstName"] = json!("JOÃO");
+    c.process_mut()["finalResult"] = json!({"firstName": "JOSE"});
+    assert_eq!(
+        findings_of(&c.audit(), FindingCode::FieldMismatch),
+        vec!["warning firstName"]
+    );
+}

@@ -86,9 +86,13 @@ pub(super) fn collect(cx: &Context<'_>, out: &mut Vec<Finding>) {
 /// `notUnderage` against the age on the day; on the one day jurisdictions
 /// disagree about (a 29 February birthday), never an error.
 fn underage(cx: &Context<'_>, birth: Date, on: Date, source: &str, out: &mut Vec<Finding>) {
-    let minimum = i64::from(cx.policy.minimum_age);
+    // A contradiction is judged by the default rules only: a stricter
+    // what-if policy changes the status (`PolicyChange`), never the record's
+    // check into a contradiction.
+    let rules = crate::verdict::Policy::default();
+    let minimum = i64::from(rules.minimum_age);
     let age = |rule| i64::from(age_on(birth, on, rule));
-    let chosen = age(cx.policy.leap_day_birthday);
+    let chosen = age(rules.leap_day_birthday);
     let disputed =
         (age(LeapDayBirthday::March1) < minimum) != (age(LeapDayBirthday::February28) < minimum);
     let underage = chosen < minimum;

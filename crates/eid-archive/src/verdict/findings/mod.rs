@@ -7,8 +7,11 @@
 
 mod dates;
 mod media;
+mod names;
 mod record;
 mod review;
+
+pub(crate) use dates::age_on;
 
 use super::decision::Decision;
 use super::policy::Policy;

@@ -118,12 +118,29 @@ pub(super) fn fields(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .filter_map(|(name, doc)| doc.get(*field).map(|v| (*name, normalised(field, v, on))))
             .collect();
         let mut pairs = Vec::new();
+        let mut spellings = Vec::new();
+        let is_name = matches!(*field, "firstName" | "lastName");
         for (i, (a, va)) in values.iter().enumerate() {
             for (b, vb) in &values[i + 1..] {
-                if va != vb {
+                if va == vb {
+                } else if is_name && super::names::same_name(va, vb) {
+                    // One name in two scripts of the same letters.
+                    spellings.push(format!("{a} ≠ {b}"));
+                } else {
                     pairs.push(format!("{a} ≠ {b}"));
                 }
             }
+        }
+        if pairs.is_empty() && !spellings.is_empty() {
+            out.push(Finding::new(
+                Severity::Info,
+                FindingCode::FieldMismatch,
+                *field,
+                format!(
+                    "{field} is written differently but is one name after ICAO 9303 transliteration: {}",
+                    spellings.join(", ")
+                ),
+            ));
         }
         if !pairs.is_empty() {
             out.push(Finding::new(

@@ -76,6 +76,14 @@ pub(super) fn collect(cx: &Context<'_>, out: &mut Vec<Finding>) {
             }
         }
     }
+    if evidence.ocr.is_none() && cx.automatic.status != Status::Failed && cx.review.is_some() {
+        out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::MissingOcr,
+            "ocr",
+            "the archive holds no OCR evidence: the status rests on the agent's review alone",
+        ));
+    }
     if let Some(copy) = evidence
         .ocr
         .as_ref()
