@@ -5,7 +5,7 @@
 
 use super::Archive;
 use super::copies::{self, Reading, one_copy, read_with};
-use super::index::{MemberKind, format_by_name, unsafe_name};
+use super::index::{MemberKind, format_by_name, macos_metadata, unsafe_name};
 use super::outside::ProcessFile;
 use crate::dialect::{
     self, Cx, JsonKind, Obj, assure, decode_base64, decoded_len, manual, parse_json,
@@ -74,6 +74,11 @@ fn collect(archive: &mut Archive) -> Result<Collected, Error> {
                 dimensions: None,
                 problem: None,
             }),
+            MemberKind::Other if macos_metadata(&m.name) => c.drift.push(Drift {
+                subject: m.name.clone(),
+                kind: DriftKind::Unknown,
+                message: "macOS metadata (__MACOSX/ or an AppleDouble ._ file), not evidence; listed, never read".into(),
+            }),
             MemberKind::Json(_) | MemberKind::Other => {
                 let Some(value) = read_data_member(archive, i)? else {
                     archive.members[i].kind = MemberKind::Other;
@@ -137,26 +142,15 @@ fn provider_error_message(value: &serde_json::Value) -> String {
     format!("member is an error response of the provider ({code:?}), not evidence")
 }
 
-/// Reads a member that may be JSON. Named `.json`: it must parse. Otherwise it
-/// is read as JSON only if it starts like a JSON object; `None` if it does not.
+/// Reads a member that may be JSON: only one named `.json` is, and it must
+/// parse; `None` for any other (it is listed, never read).
 fn read_data_member(
     archive: &mut Archive,
     index: usize,
 ) -> Result<Option<serde_json::Value>, Error> {
     let m = &archive.members[index];
-    let named_json = m.name.to_ascii_lowercase().ends_with(".json");
-    if !named_json {
-        if m.encrypted || m.size > archive.limits.max_json_bytes {
-            return Ok(None);
-        }
-        let head = archive.read_prefix(index, 64)?;
-        let starts_like_json = head
-            .iter()
-            .find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF))
-            .is_some_and(|b| *b == b'{');
-        if !starts_like_json {
-            return Ok(None);
-        }
+    if !m.name.to_ascii_lowercase().ends_with(".json") {
+        return Ok(None);
     }
     let name = archive.members[index].name.clone();
     let bytes = archive.read_member(index, archive.limits.max_json_bytes, Sized::JsonMember)?;

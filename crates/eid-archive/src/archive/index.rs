@@ -190,8 +190,21 @@ pub(super) fn format_by_name(name: &str) -> Option<MediaFormat> {
     }
 }
 
-/// Media by depiction name at any depth, case-insensitively; JSON candidates otherwise.
+/// True for the metadata macOS adds to the zips it makes: the `__MACOSX/`
+/// folder and AppleDouble files `._name`. They are not evidence (a
+/// `__MACOSX/._front.jpeg` is no second front image) and are never read.
+pub(super) fn macos_metadata(name: &str) -> bool {
+    name.split(['/', '\\'])
+        .any(|part| part.eq_ignore_ascii_case("__MACOSX"))
+        || base_name(name).starts_with("._")
+}
+
+/// Media by depiction name at any depth, case-insensitively; JSON candidates
+/// (members named `.json`) otherwise. macOS metadata is neither.
 fn kind_by_name(name: &str) -> MemberKind {
+    if macos_metadata(name) {
+        return MemberKind::Other;
+    }
     let base = base_name(name);
     let stem = base.rsplit_once('.').map_or(base.as_str(), |(s, _)| s);
     match format_by_name(name) {
@@ -230,6 +243,8 @@ mod tests {
         );
         assert_eq!(kind_by_name("logo.png"), MemberKind::Other);
         assert_eq!(kind_by_name("readme"), MemberKind::Other);
+        assert_eq!(kind_by_name("__MACOSX/._front.jpeg"), MemberKind::Other);
+        assert_eq!(kind_by_name("Result/._ocr.json"), MemberKind::Other);
     }
 
     #[test]

@@ -653,3 +653,33 @@ fn names_are_compared_after_icao_transliteration() {
         vec!["warning firstName"]
     );
 }
+
+// ---- 7. Not evidence, not read ----------------------------------------------
+
+#[test]
+fn macos_metadata_is_listed_and_never_read() {
+    let mut c = Case::accepted();
+    // AppleDouble files carry the names of the members they describe.
+    c.extra.push((
+        "__MACOSX/._front.jpeg".into(),
+        b"\0\x05\x16\x07 not an image".to_vec(),
+    ));
+    c.extra
+        .push(("._ocr.json".into(), b"\0\x05\x16\x07 not JSON".to_vec()));
+    let a = c.audit();
+    assert_eq!(a.verdict.decision.status, Status::Accepted);
+    assert_eq!(
+        findings_of(&a, FindingCode::UnknownEvidence),
+        vec!["info __MACOSX/._front.jpeg", "info ._ocr.json"]
+    );
+    assert_eq!(findings_of(&a, FindingCode::UndecodableMedia), none());
+}
+
+#[test]
+fn only_members_named_json_are_data() {
+    let mut c = Case::accepted();
+    let ocr = c.ocr.take().unwrap();
+    c.extra.push(("ocr".into(), ocr.to_string().into_bytes()));
+    let e = c.refused();
+    assert!(e.to_string().contains("no OCR evidence"), "{e}");
+}
