@@ -6,10 +6,11 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use eid_archive::Pii;
 use eid_archive::batch::{Batch, BatchOptions, Input};
 use eid_archive::crops::CropOptions;
 use eid_archive::evidence::Depiction;
-use eid_archive::report::{Pii, RowOptions, Rows};
+use eid_archive::report::{RowOptions, Rows};
 use eid_archive::{Archive, Limits, Policy, ReadOptions, crops, judge, media};
 use eid_testkit::corpus::{CorpusOptions, case};
 use sha2::{Digest, Sha256};
