@@ -89,6 +89,23 @@ fn exit_codes_follow_the_contract() {
         ),
         (Value::Null, Value::Null, Value::from("no-record"))
     );
+    // a recorded status that cannot be read is never a silent success
+    let zip = dir.path().join("typo.zip");
+    let mut case = eid_testkit::Case::accepted();
+    case.status = "acepted".into();
+    std::fs::write(&zip, case.to_zip()).unwrap();
+    let out = eid_audit(&["inspect", zip.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["agrees"], Value::Null);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "UnreadableStatus"),
+        "{v}"
+    );
 }
 
 #[test]
