@@ -48,6 +48,25 @@ fn collect(archive: &mut Archive) -> Result<Collected, Error> {
     let mut c = Collected::default();
     for i in 0..archive.members.len() {
         let m = archive.members[i].clone();
+        // Names as old tools wrote them: read as every reader reads them, and said.
+        for (legacy, why) in [
+            (
+                m.code_page_437,
+                "has no UTF-8 flag and is read as code page 437 (APPNOTE)",
+            ),
+            (
+                m.name.contains('\\'),
+                "separates folders with backslashes (old Windows tools); they are read as folders",
+            ),
+        ] {
+            if legacy {
+                c.drift.push(Drift {
+                    subject: m.name.clone(),
+                    kind: DriftKind::LegacyName,
+                    message: format!("member name {why}"),
+                });
+            }
+        }
         if let Some(why) = unsafe_name(&m.name) {
             c.drift.push(Drift {
                 subject: m.name.clone(),

@@ -250,6 +250,9 @@ string_enum! {
         BadDate => "badDate",
         /// Two copies of one record that differ only in fields no rule reads.
         EquivalentCopy => "equivalentCopy",
+        /// A member name as old tools write it (code page 437, backslash
+        /// separators): read as every reader reads it.
+        LegacyName => "legacyName",
     }
 }
 

@@ -134,6 +134,9 @@ string_enum! {
         ProviderNotEid => "ProviderNotEid",
         /// There is no OCR evidence: the status rests on the record and the review alone.
         MissingOcr => "MissingOcr",
+        /// A member name as old tools write it (no UTF-8 flag: code page 437;
+        /// backslash separators), read as every reader reads it.
+        LegacyMemberName => "LegacyMemberName",
     }
 }
 
@@ -220,6 +223,7 @@ fn drift(evidence: &Evidence, out: &mut Vec<Finding>) {
             DriftKind::UnsafeName => (Severity::Warning, FindingCode::UnsafeMemberName),
             DriftKind::ProviderError => (Severity::Warning, FindingCode::ProviderError),
             DriftKind::EquivalentCopy => (Severity::Info, FindingCode::EquivalentCopies),
+            DriftKind::LegacyName => (Severity::Info, FindingCode::LegacyMemberName),
         };
         out.push(Finding::new(
             severity,
