@@ -61,6 +61,10 @@ pub struct IdaOptions {
     /// attachment's `url` is then `<base>/<archive sha256>/<member>`; without
     /// it, a URN naming the archive and the member.
     pub attachment_base_url: Option<String>,
+    /// Export an archive where the agent accepted over automatic checks that
+    /// did not pass (`--ida-allow-override`); refused by default, since the
+    /// claims then rest on the agent's word alone.
+    pub allow_override: bool,
 }
 
 impl Default for IdaOptions {
@@ -69,6 +73,7 @@ impl Default for IdaOptions {
             trust_framework: DEFAULT_TRUST_FRAMEWORK.into(),
             assurance_level: None,
             attachment_base_url: None,
+            allow_override: false,
         }
     }
 }
@@ -89,6 +94,13 @@ impl IdaOptions {
     /// These options with attachments linked under an `https://` base URL.
     pub fn with_attachment_base_url(mut self, url: impl Into<String>) -> Self {
         self.attachment_base_url = Some(url.into());
+        self
+    }
+
+    /// These options, exporting (or not) an archive where the agent accepted
+    /// over automatic checks that did not pass.
+    pub fn with_override_allowed(mut self, allow: bool) -> Self {
+        self.allow_override = allow;
         self
     }
 
@@ -352,6 +364,8 @@ pub enum Refusal {
     NoRecordedStatus,
     /// The recorded status is not a final decision (`pending`, ...).
     NotFinal(String),
+    /// The recorded status is a word that cannot be read.
+    UnreadableStatus(String),
     /// The record and the default rules say another status; only the policy in force accepts.
     OnlyThePolicyAccepts(Status),
     /// [`AuditOptions::hash_members`](crate::AuditOptions::hash_members) was not set.
@@ -365,6 +379,16 @@ pub enum Refusal {
     },
     /// The options cannot be used ([`IdaOptions::check`]).
     Options(String),
+    /// The document had expired by the day of the verification or of the review.
+    Expired {
+        /// The document's expiry, `YYYY-MM-DD`.
+        expiry: String,
+        /// The latest day it was relied on, `YYYY-MM-DD`.
+        day: String,
+    },
+    /// The agent accepted over automatic checks that gave this status, and
+    /// the export was not asked to allow it ([`IdaOptions::allow_override`]).
+    AgentOverride(Status),
 }
 
 impl Refusal {
@@ -375,10 +399,13 @@ impl Refusal {
             Refusal::NotAccepted(_) => "NotAccepted",
             Refusal::NoRecordedStatus => "NoRecordedStatus",
             Refusal::NotFinal(_) => "NotFinal",
+            Refusal::UnreadableStatus(_) => "UnreadableStatus",
             Refusal::OnlyThePolicyAccepts(_) => "OnlyThePolicyAccepts",
             Refusal::MembersNotHashed => "MembersNotHashed",
             Refusal::MemberNotHashed { .. } => "MemberNotHashed",
             Refusal::Options(_) => "Options",
+            Refusal::Expired { .. } => "Expired",
+            Refusal::AgentOverride(_) => "AgentOverride",
         }
     }
 }
@@ -400,6 +427,9 @@ impl fmt::Display for Refusal {
                 f.write_str("no status was recorded to confirm the recomputed accepted")
             }
             Refusal::NotFinal(word) => write!(f, "the recorded status {word} is not final"),
+            Refusal::UnreadableStatus(word) => {
+                write!(f, "the recorded status {word:?} cannot be read")
+            }
             Refusal::OnlyThePolicyAccepts(status) => write!(
                 f,
                 "the record and the default rules say {status}; only the policy in force accepts"
@@ -411,6 +441,14 @@ impl fmt::Display for Refusal {
                 write!(f, "member {member} could not be hashed: {why}")
             }
             Refusal::Options(why) => f.write_str(why),
+            Refusal::Expired { expiry, day } => write!(
+                f,
+                "the document expired on {expiry}, before it was relied on on {day}"
+            ),
+            Refusal::AgentOverride(status) => write!(
+                f,
+                "the agent accepted over automatic checks that gave {status}; --ida-allow-override exports it"
+            ),
         }
     }
 }

@@ -4,7 +4,8 @@
 //! into the dialect-free evidence model.
 
 use super::Archive;
-use super::index::{MemberKind, format_by_name, unsafe_name};
+use super::copies::{self, Reading, one_copy, read_with};
+use super::index::{MemberKind, format_by_name, macos_metadata, unsafe_name};
 use super::outside::ProcessFile;
 use crate::dialect::{
     self, Cx, JsonKind, Obj, assure, decode_base64, decoded_len, manual, parse_json,
@@ -47,6 +48,25 @@ fn collect(archive: &mut Archive) -> Result<Collected, Error> {
     let mut c = Collected::default();
     for i in 0..archive.members.len() {
         let m = archive.members[i].clone();
+        // Names as old tools wrote them: read as every reader reads them, and said.
+        for (legacy, why) in [
+            (
+                m.code_page_437,
+                "has no UTF-8 flag and is read as code page 437 (APPNOTE)",
+            ),
+            (
+                m.name.contains('\\'),
+                "separates folders with backslashes (old Windows tools); they are read as folders",
+            ),
+        ] {
+            if legacy {
+                c.drift.push(Drift {
+                    subject: m.name.clone(),
+                    kind: DriftKind::LegacyName,
+                    message: format!("member name {why}"),
+                });
+            }
+        }
         if let Some(why) = unsafe_name(&m.name) {
             c.drift.push(Drift {
                 subject: m.name.clone(),
@@ -72,6 +92,11 @@ fn collect(archive: &mut Archive) -> Result<Collected, Error> {
                 bytes: m.size,
                 dimensions: None,
                 problem: None,
+            }),
+            MemberKind::Other if macos_metadata(&m.name) => c.drift.push(Drift {
+                subject: m.name.clone(),
+                kind: DriftKind::Unknown,
+                message: "macOS metadata (__MACOSX/ or an AppleDouble ._ file), not evidence; listed, never read".into(),
             }),
             MemberKind::Json(_) | MemberKind::Other => {
                 let Some(value) = read_data_member(archive, i)? else {
@@ -136,26 +161,15 @@ fn provider_error_message(value: &serde_json::Value) -> String {
     format!("member is an error response of the provider ({code:?}), not evidence")
 }
 
-/// Reads a member that may be JSON. Named `.json`: it must parse. Otherwise it
-/// is read as JSON only if it starts like a JSON object; `None` if it does not.
+/// Reads a member that may be JSON: only one named `.json` is, and it must
+/// parse; `None` for any other (it is listed, never read).
 fn read_data_member(
     archive: &mut Archive,
     index: usize,
 ) -> Result<Option<serde_json::Value>, Error> {
     let m = &archive.members[index];
-    let named_json = m.name.to_ascii_lowercase().ends_with(".json");
-    if !named_json {
-        if m.encrypted || m.size > archive.limits.max_json_bytes {
-            return Ok(None);
-        }
-        let head = archive.read_prefix(index, 64)?;
-        let starts_like_json = head
-            .iter()
-            .find(|b| !b.is_ascii_whitespace() && !matches!(b, 0xEF | 0xBB | 0xBF))
-            .is_some_and(|b| *b == b'{');
-        if !starts_like_json {
-            return Ok(None);
-        }
+    if !m.name.to_ascii_lowercase().ends_with(".json") {
+        return Ok(None);
     }
     let name = archive.members[index].name.clone();
     let bytes = archive.read_member(index, archive.limits.max_json_bytes, Sized::JsonMember)?;
@@ -209,8 +223,9 @@ fn read_image_member(
     })
 }
 
-/// Adds a process record kept outside the zip. One inside that disagrees
-/// with it makes the archive ambiguous; one that agrees is superseded.
+/// Adds a process record kept outside the zip. One inside that differs from
+/// it in what a rule reads makes the archive ambiguous; one that agrees is
+/// superseded (an `EquivalentCopies` note when they differ elsewhere).
 fn add_process_file(archive: &Archive, c: &mut Collected, pf: ProcessFile) -> Result<(), Error> {
     let value = parse_json(&pf.bytes, &archive.limits)
         .map_err(|kind| Error::new(archive.label.clone(), Some(&pf.label), kind))?;
@@ -222,16 +237,29 @@ fn add_process_file(archive: &Archive, c: &mut Collected, pf: ProcessFile) -> Re
         ));
     }
     if let Some((inside, inner)) = c.process_members.first() {
-        // The whole record must be the same: one that agreed only on some
-        // fields would silently replace the rest (a failReason, a type).
+        // Every field a rule reads must be the same, embedded records
+        // included: one that agreed only on some would silently replace the
+        // rest (a failReason, a type). Other fields may differ, and are named.
         if *inner != value {
-            return Err(archive.err(
-                None,
-                ErrorKind::Ambiguous(Ambiguity::ProcessRecordsDisagree {
-                    inside: inside.to_string(),
-                    outside: pf.label,
-                }),
-            ));
+            if !copies::same_process_record(inner, &value) {
+                return Err(archive.err(
+                    None,
+                    ErrorKind::Ambiguous(Ambiguity::ProcessRecordsDisagree {
+                        inside: inside.to_string(),
+                        outside: pf.label,
+                    }),
+                ));
+            }
+            // Both are objects: a process record is classified by its keys.
+            if let (Some(a), Some(b)) = (inner.as_object(), value.as_object()) {
+                c.drift.push(copies::equivalent(
+                    "the process record",
+                    inside,
+                    &pf.label,
+                    a,
+                    b,
+                ));
+            }
         }
         // The same record: the one given from outside is used, the inner one is listed.
         c.process_members.clear();
@@ -303,62 +331,6 @@ fn refuse_ambiguity(archive: &Archive, c: &Collected) -> Result<(), Error> {
     Ok(())
 }
 
-/// One record read from JSON, with what its reader did not understand.
-struct Reading<T> {
-    value: T,
-    drift: Vec<Drift>,
-}
-
-/// Reads one JSON object with `read`, collecting its drift apart, so that the
-/// drift of a copy that is not used is not reported.
-fn read_with<T>(
-    member: &str,
-    mut o: Obj<'_>,
-    read: impl FnOnce(&mut Obj<'_>, &mut Cx<'_>) -> T,
-) -> Reading<T> {
-    let mut drift = Vec::new();
-    let mut cx = Cx::new(member, &mut drift);
-    let value = read(&mut o, &mut cx);
-    o.finish(&mut cx);
-    drop(cx);
-    Reading { value, drift }
-}
-
-/// Chooses between a record's member and its copy embedded in the process
-/// record: one alone is used; two identical copies are fine (the member is
-/// used and the copy noted); two that differ make the archive ambiguous.
-fn one_copy<T>(
-    archive: &Archive,
-    what: &'static str,
-    member: Option<(Reading<T>, Source)>,
-    embedded: Option<(Reading<T>, Source)>,
-    same: impl Fn(&T, &T) -> bool,
-    note_copy: impl FnOnce(&mut T, Source),
-    drift: &mut Vec<Drift>,
-) -> Result<Option<T>, Error> {
-    let chosen = match (member, embedded) {
-        (Some((mut m, member)), Some((e, source))) => {
-            if !same(&m.value, &e.value) {
-                return Err(archive.err(
-                    None,
-                    ErrorKind::Ambiguous(Ambiguity::CopiesDiffer {
-                        what,
-                        member: member.name().to_owned(),
-                        embedded: source.name().to_owned(),
-                    }),
-                ));
-            }
-            note_copy(&mut m.value, source);
-            m
-        }
-        (Some((m, _)), None) => m,
-        (None, Some((e, _))) => e,
-        (None, None) => return Ok(None),
-    };
-    drift.extend(chosen.drift);
-    Ok(Some(chosen.value))
-}
-
 /// Maps the collected JSON into the evidence model; every key a reader does
 /// not take becomes drift.
 fn map(archive: &Archive, c: Collected) -> Result<(Evidence, Embedded), Error> {
@@ -400,6 +372,7 @@ fn map(archive: &Archive, c: Collected) -> Result<(Evidence, Embedded), Error> {
         let read = Reading {
             value: read.value.0,
             drift: read.drift,
+            json: read.json,
         };
         Some((read, Source::Member(name)))
     });

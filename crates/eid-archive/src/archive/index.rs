@@ -82,6 +82,10 @@ pub struct Member {
     /// Compression method (APPNOTE 4.4.5); only stored (0) and Deflate (8) are read.
     #[serde(skip)]
     pub(crate) method: u16,
+    /// The name is not UTF-8 and has no UTF-8 flag: it was read as code page
+    /// 437, as APPNOTE says.
+    #[serde(skip)]
+    pub(crate) code_page_437: bool,
 }
 
 impl Member {
@@ -122,7 +126,16 @@ pub(super) fn build(
     let mut members = Vec::with_capacity(count);
     for index in 0..count {
         let entry = zip.by_index_data(index).map_err(super::zip_error)?;
-        let name = String::from_utf8_lossy(entry.name_raw()).into_owned();
+        // Without the UTF-8 flag (bit 11) a name is code page 437 (APPNOTE
+        // 4.4.4); with it, bytes that are not UTF-8 stay unreadable.
+        let raw_name = entry.name_raw();
+        let utf8_flag = entry.flags().as_u16() & 0x0800 != 0;
+        let code_page_437 = std::str::from_utf8(raw_name).is_err() && !utf8_flag;
+        let name = if code_page_437 {
+            super::structure::decode_name(raw_name)
+        } else {
+            String::from_utf8_lossy(raw_name).into_owned()
+        };
         let kind = if entry.is_dir() {
             MemberKind::Directory
         } else {
@@ -137,6 +150,7 @@ pub(super) fn build(
             crc32: entry.crc32(),
             encrypted: entry.encrypted(),
             method: method_number(entry.compression()),
+            code_page_437,
         });
     }
     Ok(members)
@@ -161,8 +175,6 @@ pub(super) fn unsafe_name(name: &str) -> Option<&'static str> {
         Some("starts with a drive letter")
     } else if name.split(['/', '\\']).any(|c| c == "..") {
         Some("climbs out of the archive with ..")
-    } else if name.contains('\\') {
-        Some("uses backslashes")
     } else {
         None
     }
@@ -190,8 +202,21 @@ pub(super) fn format_by_name(name: &str) -> Option<MediaFormat> {
     }
 }
 
-/// Media by depiction name at any depth, case-insensitively; JSON candidates otherwise.
+/// True for the metadata macOS adds to the zips it makes: the `__MACOSX/`
+/// folder and AppleDouble files `._name`. They are not evidence (a
+/// `__MACOSX/._front.jpeg` is no second front image) and are never read.
+pub(super) fn macos_metadata(name: &str) -> bool {
+    name.split(['/', '\\'])
+        .any(|part| part.eq_ignore_ascii_case("__MACOSX"))
+        || base_name(name).starts_with("._")
+}
+
+/// Media by depiction name at any depth, case-insensitively; JSON candidates
+/// (members named `.json`) otherwise. macOS metadata is neither.
 fn kind_by_name(name: &str) -> MemberKind {
+    if macos_metadata(name) {
+        return MemberKind::Other;
+    }
     let base = base_name(name);
     let stem = base.rsplit_once('.').map_or(base.as_str(), |(s, _)| s);
     match format_by_name(name) {
@@ -230,6 +255,8 @@ mod tests {
         );
         assert_eq!(kind_by_name("logo.png"), MemberKind::Other);
         assert_eq!(kind_by_name("readme"), MemberKind::Other);
+        assert_eq!(kind_by_name("__MACOSX/._front.jpeg"), MemberKind::Other);
+        assert_eq!(kind_by_name("Result/._ocr.json"), MemberKind::Other);
     }
 
     #[test]
@@ -257,7 +284,7 @@ mod tests {
         );
         assert_eq!(unsafe_name("/etc/x"), Some("is absolute"));
         assert_eq!(unsafe_name("C:\\x"), Some("starts with a drive letter"));
-        assert_eq!(unsafe_name("a\\b"), Some("uses backslashes"));
+        assert_eq!(unsafe_name("a\\b"), None, "a legacy separator, not unsafe");
         assert_eq!(
             unsafe_name("a\u{1b}[31m"),
             Some("contains control characters")

@@ -5,6 +5,7 @@
 //! can be read two ways.
 
 mod assemble;
+mod copies;
 mod ends;
 mod index;
 mod inflate;

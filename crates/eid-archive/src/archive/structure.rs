@@ -115,6 +115,12 @@ impl RawHeader {
         found
     }
 
+    /// The CRC-32 the Unicode Path extra field gives for the header's name.
+    fn unicode_path_crc(&self) -> Option<u32> {
+        let b = self.extra_field(UNICODE_PATH)?.get(1..5)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+
     /// The Unicode Path extra field's name, if there is one.
     fn unicode_path(&self) -> Option<String> {
         self.extra_field(UNICODE_PATH)
@@ -123,7 +129,7 @@ impl RawHeader {
 }
 
 /// A header name as readers decode it: UTF-8 when it is, IBM code page 437 otherwise.
-fn decode_name(raw: &[u8]) -> String {
+pub(super) fn decode_name(raw: &[u8]) -> String {
     match std::str::from_utf8(raw) {
         Ok(s) => s.to_owned(),
         Err(_) => raw
@@ -134,6 +140,37 @@ fn decode_name(raw: &[u8]) -> String {
             })
             .collect(),
     }
+}
+
+/// True when a Unicode Path field and a header name are one name written
+/// twice: the header is in a legacy code page (not UTF-8, so its reading
+/// depends on the code page), the field's CRC is that of the header's bytes,
+/// and the two agree wherever the header is plain ASCII. A header that reads
+/// as another file in ASCII stays two names, whatever the CRC says.
+fn one_legacy_name(central: &RawHeader, unicode: &str) -> bool {
+    let legacy = std::str::from_utf8(&central.name).is_err();
+    let ascii = |chars: &mut dyn Iterator<Item = char>| -> String {
+        chars.filter(char::is_ascii).collect()
+    };
+    legacy
+        && central.unicode_path_crc() == Some(crc32(&central.name))
+        && ascii(&mut central.name.iter().map(|b| char::from(*b))) == ascii(&mut unicode.chars())
+}
+
+/// CRC-32 (IEEE, as zip writes it) of a name: a few bytes, so bit by bit.
+fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = !0u32;
+    for b in bytes {
+        crc ^= u32::from(*b);
+        for _ in 0..8 {
+            crc = if crc & 1 == 1 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+        }
+    }
+    !crc
 }
 
 /// Bytes 0x80 to 0xFF of IBM code page 437.
@@ -149,6 +186,7 @@ fn names(raw: &mut Bytes, entries: &[Entry]) -> Result<(), ErrorKind> {
             header_name = decode_name(&central.name);
             if let Some(unicode) = central.unicode_path()
                 && unicode != header_name
+                && !one_legacy_name(&central, &unicode)
             {
                 return Err(ErrorKind::Ambiguous(Ambiguity::UnicodePathDiffers {
                     member: header_name,

@@ -39,8 +39,18 @@ pub(crate) const DOCUMENT_FIELDS: &[&str] = &[
 pub(crate) fn document_fields(o: &mut Obj<'_>, cx: &mut Cx<'_>) -> DocumentFields {
     let mut doc = DocumentFields::new();
     for key in DOCUMENT_FIELDS {
-        if let Some(v) = o.string(key, cx) {
-            doc.insert((*key).to_owned(), v);
+        match o.string(key, cx) {
+            // An empty expiry is a document without one, as the native
+            // dialect's empty strings are absent: said, never a bad date.
+            Some(v) if *key == "dateOfExpiry" && v.trim().is_empty() => cx.note(
+                DriftKind::Unknown,
+                &o.path(key),
+                "dateOfExpiry is empty: the document has no expiry date; expiry is not compared",
+            ),
+            Some(v) => {
+                doc.insert((*key).to_owned(), v);
+            }
+            None => {}
         }
     }
     doc
@@ -50,6 +60,15 @@ pub(crate) fn document_fields(o: &mut Obj<'_>, cx: &mut Cx<'_>) -> DocumentField
 pub(crate) fn read_ocr(o: &mut Obj<'_>, source: Source, cx: &mut Cx<'_>) -> Ocr {
     let mut ocr = Ocr::new(source, Dialect::Assure);
     ocr.document = document_fields(o, cx);
+    // The native `biometrics` is read here too: a similarity the Assure
+    // reader skipped could only lean towards acceptance.
+    if let Some((path, _)) = common::biometrics(o, &mut ocr, cx) {
+        cx.note(
+            DriftKind::Unknown,
+            &path,
+            "a face image inside Assure OCR evidence; not used",
+        );
+    }
     common::read_verification(o, &mut ocr, cx);
     o.take("statusReasons");
     ocr

@@ -10,13 +10,12 @@ use crate::evidence::{
 use serde_json::Value;
 
 /// Reads what both dialects write the same way at the top of an OCR object:
-/// `similarityScore` (unless the dialect found its own), `livenessDetected`,
-/// `securityChecks` and `features`.
+/// `similarityScore` (beside any similarity the dialect found: the lower
+/// counts), `livenessDetected`, `securityChecks` and `features`.
 pub(crate) fn read_verification(o: &mut Obj<'_>, ocr: &mut Ocr, cx: &mut Cx<'_>) {
-    if ocr.similarity.is_none() {
-        ocr.similarity = o
-            .take("similarityScore")
-            .map(|v| similarity(v, &o.path("similarityScore"), cx));
+    if let Some(v) = o.take("similarityScore") {
+        let path = o.path("similarityScore");
+        ocr.add_similarity(path.clone(), similarity(v, &path, cx));
     }
     ocr.liveness_detected = o
         .take("livenessDetected")
@@ -91,13 +90,30 @@ pub(crate) fn security_checks(v: &Value, path: &str, cx: &mut Cx<'_>) -> Vec<Sec
             "checks",
             cx,
             |(key, c), cx| {
-                // An entry's own `name` wins over its key when both exist.
-                let name = c.get("name").and_then(Value::as_str).unwrap_or(key);
-                check(name, c, &format!("{path}.{key}"), cx)
+                let p = format!("{path}.{key}");
+                let read = check(key, c, &p, cx);
+                match c.get("name").and_then(Value::as_str) {
+                    // A key and a name that disagree count under both: a
+                    // renamed entry must not slip past an ignore-policy.
+                    Some(name) if canonical_check(name) != canonical_check(key) => {
+                        cx.note(
+                            DriftKind::Malformed,
+                            &p,
+                            format!("the check's name {name:?} differs from its key; it is judged under both"),
+                        );
+                        let mut renamed = read.clone();
+                        renamed.name = name.to_owned();
+                        vec![read, renamed]
+                    }
+                    _ => vec![read],
+                }
             },
             |_| false,
-            || unreadable_check(path),
-        ),
+            || vec![unreadable_check(path)],
+        )
+        .into_iter()
+        .flatten()
+        .collect(),
         Value::Array(items) => bounded(
             items.iter().enumerate(),
             path,
@@ -223,6 +239,7 @@ fn unreadable_feature(path: &str) -> Feature {
         side: None,
         bbox: None,
         blank: false,
+        also_named: None,
     }
 }
 
@@ -237,6 +254,7 @@ fn feature(v: &Value, key: Option<&str>, path: &str, cx: &mut Cx<'_>) -> Feature
         side: None,
         bbox: None,
         blank: v.as_object().is_some_and(|m| m.is_empty()),
+        also_named: None,
     };
     if feature.blank {
         return feature;
@@ -244,8 +262,21 @@ fn feature(v: &Value, key: Option<&str>, path: &str, cx: &mut Cx<'_>) -> Feature
     let Some(mut f) = Obj::of(v, path.to_owned(), cx) else {
         return feature;
     };
-    // A keyed entry may leave out its name: the key names it then.
-    feature.name = f.text("name", cx).or_else(|| key.map(str::to_owned));
+    // A keyed entry may leave out its name: the key names it then. A name
+    // that is not the key (beyond case and spacing) counts under both.
+    let name = f.text("name", cx);
+    let fold = |s: &str| s.to_lowercase().replace([' ', '_', '-'], "");
+    if let (Some(name), Some(key)) = (&name, key)
+        && fold(name) != fold(key)
+    {
+        cx.note(
+            DriftKind::Malformed,
+            path,
+            format!("the feature's name {name:?} differs from its key; it is judged under both"),
+        );
+        feature.also_named = Some(key.to_owned());
+    }
+    feature.name = name.or_else(|| key.map(str::to_owned));
     feature.found = match f.take_raw("found") {
         Some(Value::Bool(b)) => Some(*b),
         Some(other) => {
@@ -265,6 +296,27 @@ fn feature(v: &Value, key: Option<&str>, path: &str, cx: &mut Cx<'_>) -> Feature
         );
     }
     feature
+}
+
+/// Reads `biometrics.face`: its `similarityLevel` into `ocr` (either dialect
+/// may write it), and hands back its `image` (base64) with where it was.
+pub(crate) fn biometrics(
+    o: &mut Obj<'_>,
+    ocr: &mut Ocr,
+    cx: &mut Cx<'_>,
+) -> Option<(String, String)> {
+    let mut b = o.object("biometrics", cx)?;
+    let mut image = None;
+    if let Some(mut f) = b.object("face", cx) {
+        if let Some(v) = f.take("similarityLevel") {
+            let path = f.path("similarityLevel");
+            ocr.add_similarity(path.clone(), similarity(v, &path, cx));
+        }
+        image = f.text("image", cx).map(|img| (f.path("image"), img));
+        f.finish(cx);
+    }
+    b.finish(cx);
+    image
 }
 
 /// The similarity as written: a word, or what was found instead.
@@ -374,7 +426,17 @@ pub(crate) fn bbox(v: &Value, path: &str, cx: &mut Cx<'_>) -> Option<BBox> {
                 );
                 None
             }
-            Some(Value::Number(n)) => match n.as_i64().filter(|n| i32::try_from(*n).is_ok()) {
+            // `12.0` is the integer 12 (some writers emit every number as a
+            // float); a fractional coordinate is malformed.
+            Some(Value::Number(n)) => match n
+                .as_i64()
+                .or_else(|| {
+                    n.as_f64()
+                        .filter(|f| f.fract() == 0.0 && f.abs() < 1e10)
+                        .map(|f| f as i64)
+                })
+                .filter(|n| i32::try_from(*n).is_ok())
+            {
                 Some(n) => Some(n),
                 None => {
                     cx.note(

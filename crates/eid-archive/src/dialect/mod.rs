@@ -273,6 +273,11 @@ impl<'a> Obj<'a> {
         join(&self.path, key)
     }
 
+    /// The object as written.
+    pub(crate) fn map(&self) -> &'a Map<String, Value> {
+        self.map
+    }
+
     /// True when `key` is present (even as `null`).
     pub(crate) fn has(&self, key: &str) -> bool {
         self.map.contains_key(key)

@@ -55,23 +55,14 @@ pub(crate) fn read_ocr(
         read_document(&mut d, &mut ocr.document, &mut images, cx);
         d.finish(cx);
     }
-    if let Some(mut b) = o.object("biometrics", cx) {
-        if let Some(mut f) = b.object("face", cx) {
-            ocr.similarity = f
-                .take("similarityLevel")
-                .map(|v| common::similarity(v, &f.path("similarityLevel"), cx));
-            if let Some(img) = f.text("image", cx) {
-                images.push(EmbeddedImage {
-                    depiction: Depiction::Selfie,
-                    path: f.path("image"),
-                    base64: img,
-                });
-            }
-            f.finish(cx);
-        }
-        b.finish(cx);
+    if let Some((path, base64)) = common::biometrics(o, &mut ocr, cx) {
+        images.push(EmbeddedImage {
+            depiction: Depiction::Selfie,
+            path,
+            base64,
+        });
     }
-    // Some exports also carry the Assure-style flat similarity; taken when present.
+    // Some exports also carry the Assure-style flat similarity: both are read.
     common::read_verification(o, &mut ocr, cx);
     (ocr, images)
 }

@@ -5,6 +5,7 @@
 //! their boxes), [`media`] the images and video, this module the process
 //! record, the agent's review and what the readers did not understand.
 
+pub(crate) mod decisive;
 pub mod media;
 pub mod ocr;
 
@@ -190,14 +191,16 @@ impl ManualApproval {
         .any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()))
     }
 
-    /// True when `other` records the same review (wherever each was read from).
+    /// True when `other` records the same review in everything a rule
+    /// reads: whether it identifies itself, its decision word, its reasons,
+    /// its date (as an instant) and the corrected dates and compared fields.
     pub fn same_evidence(&self, other: &ManualApproval) -> bool {
-        self.document == other.document
-            && self.verifier_id == other.verifier_id
-            && self.verification_id == other.verification_id
-            && self.r_authority_id == other.r_authority_id
-            && self.verification_date == other.verification_date
-            && self.status == other.status
+        let word = |m: &ManualApproval| m.status.as_deref().map(|s| s.trim().to_ascii_lowercase());
+        let date = |m: &ManualApproval| m.verification_date.as_deref().map(decisive::instant);
+        decisive::same_document(&self.document, &other.document)
+            && self.identifies_itself() == other.identifies_itself()
+            && date(self) == date(other)
+            && word(self) == word(other)
             && self.rejection_reasons == other.rejection_reasons
             && self.rejection_reasons_unreadable == other.rejection_reasons_unreadable
     }
@@ -243,6 +246,11 @@ string_enum! {
         /// A timestamp or date that cannot be read; checks that need it were
         /// judged on another date or not at all.
         BadDate => "badDate",
+        /// Two copies of one record that differ only in fields no rule reads.
+        EquivalentCopy => "equivalentCopy",
+        /// A member name as old tools write it (code page 437, backslash
+        /// separators): read as every reader reads it.
+        LegacyName => "legacyName",
     }
 }
 

@@ -17,8 +17,12 @@ pub struct Ocr {
     pub dialect: Dialect,
     /// Document fields, by their Assure names.
     pub document: DocumentFields,
-    /// The face similarity, as written (`high`, `verylow`, `VeryLow`, `none`, ...).
+    /// The face similarity, as written (`high`, `verylow`, `VeryLow`, `none`, ...):
+    /// when two are written and differ, the lower (see [`Ocr::add_similarity`]).
     pub similarity: Option<SimilarityScore>,
+    /// Every similarity written, with where (`similarityScore`,
+    /// `biometrics.face.similarityLevel`), in the order read.
+    pub similarities: Vec<(String, SimilarityScore)>,
     /// The top-level `livenessDetected` (a string `"true"`/`"false"` in the Assure dialect).
     pub liveness_detected: Option<bool>,
     /// Security checks, in the order they were written.
@@ -47,6 +51,7 @@ impl Ocr {
             dialect,
             document: DocumentFields::new(),
             similarity: None,
+            similarities: Vec::new(),
             liveness_detected: None,
             checks: Vec::new(),
             features: Vec::new(),
@@ -58,6 +63,29 @@ impl Ocr {
         }
     }
 
+    /// Adds a similarity written at `path`. When one is already there, the
+    /// lower counts: a word that is not a level is lower than any level, so
+    /// two values that differ never settle towards acceptance.
+    pub fn add_similarity(&mut self, path: impl Into<String>, score: SimilarityScore) {
+        let rank = |s: &SimilarityScore| s.level().map_or(0, |l| l as u8 + 1);
+        if self
+            .similarity
+            .as_ref()
+            .is_none_or(|s| rank(&score) < rank(s))
+        {
+            self.similarity = Some(score.clone());
+        }
+        self.similarities.push((path.into(), score));
+    }
+
+    /// The similarities written, when there are several that differ (as
+    /// levels, or as words when one is not a level).
+    pub fn similarity_conflict(&self) -> Option<&[(String, SimilarityScore)]> {
+        let first = &self.similarities.first()?.1;
+        let differ = self.similarities.iter().any(|(_, s)| !s.same_as(first));
+        differ.then_some(self.similarities.as_slice())
+    }
+
     /// The similarity word, when one was written.
     pub fn similarity_word(&self) -> Option<&str> {
         match self.similarity.as_ref()? {
@@ -66,8 +94,10 @@ impl Ocr {
         }
     }
 
-    /// True when `other` says the same: the same document, similarity,
-    /// liveness flag, checks and features (wherever each was read from).
+    /// True when `other` says the same in everything a rule reads: the
+    /// document's compared fields and dates, the similarity, the liveness
+    /// flag, the checks, the features (found, side, box), the native status
+    /// and completion time (as an instant), wherever each was read from.
     pub fn same_evidence(&self, other: &Ocr) -> bool {
         let checks = |o: &Ocr| {
             let mut v: Vec<(String, Option<bool>)> = o
@@ -83,7 +113,15 @@ impl Ocr {
                 .features
                 .iter()
                 .filter(|f| !f.blank)
-                .map(|f| (f.name.clone(), f.found, f.image_side(), f.bbox))
+                .map(|f| {
+                    (
+                        f.name.clone(),
+                        f.also_named.clone(),
+                        f.found,
+                        f.image_side(),
+                        f.bbox,
+                    )
+                })
                 .collect();
             v.sort_by(|a, b| format!("{a:?}").cmp(&format!("{b:?}")));
             v
@@ -94,8 +132,29 @@ impl Ocr {
                     .map_or_else(|| format!("{s:?}"), |l| l.to_string())
             })
         };
-        self.document == other.document
+        let lower = |s: &Option<String>| s.as_deref().map(|s| s.trim().to_ascii_lowercase());
+        let written = |o: &Ocr| {
+            // Where each was written, without the path to the object itself.
+            let mut v: Vec<(bool, String)> = o
+                .similarities
+                .iter()
+                .map(|(p, s)| (p.ends_with("similarityLevel"), s.key()))
+                .collect();
+            v.sort();
+            v
+        };
+        super::decisive::same_document(&self.document, &other.document)
+            && self
+                .completion_time
+                .as_deref()
+                .map(super::decisive::instant)
+                == other
+                    .completion_time
+                    .as_deref()
+                    .map(super::decisive::instant)
+            && lower(&self.native_status) == lower(&other.native_status)
             && level(self) == level(other)
+            && written(self) == written(other)
             && self.liveness_detected == other.liveness_detected
             && checks(self) == checks(other)
             && features(self) == features(other)
@@ -122,6 +181,23 @@ impl SimilarityScore {
             SimilarityScore::Word(w) => Similarity::parse_level(w),
             SimilarityScore::Unreadable { .. } => None,
         }
+    }
+}
+
+impl SimilarityScore {
+    /// What is compared: the level, else the trimmed, case-folded word, else
+    /// what was found instead of a word.
+    pub(crate) fn key(&self) -> String {
+        match (self.level(), self) {
+            (Some(l), _) => l.to_string(),
+            (None, SimilarityScore::Word(w)) => w.trim().to_lowercase(),
+            (None, SimilarityScore::Unreadable { unreadable }) => format!("({unreadable})"),
+        }
+    }
+
+    /// True when both say the same (`verylow` and `veryLow` do).
+    pub(crate) fn same_as(&self, other: &SimilarityScore) -> bool {
+        self.key() == other.key()
     }
 }
 
@@ -289,6 +365,10 @@ pub struct Feature {
     pub bbox: Option<BBox>,
     /// True for the empty entry `{}`, which the provider writes and which says nothing.
     pub blank: bool,
+    /// The key of a keyed entry whose `name` says otherwise: the feature is
+    /// judged under both names.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub also_named: Option<String>,
 }
 
 impl Feature {
@@ -301,6 +381,7 @@ impl Feature {
             side: Some("data".into()),
             bbox: Some(bbox),
             blank: false,
+            also_named: None,
         }
     }
 

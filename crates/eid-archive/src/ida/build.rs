@@ -24,6 +24,10 @@ pub(super) fn verified_claims(
     qualify(audit)?;
     options.check().map_err(Refusal::Options)?;
     let fields = Fields::of(audit);
+    valid_at_the_time(audit, &fields)?;
+    if !options.allow_override {
+        no_override(audit)?;
+    }
     let time = verification_time(audit);
     let assurance_level = options.assurance_level.clone().or_else(|| {
         (options.trust_framework == "eidas")
@@ -62,9 +66,52 @@ fn qualify(audit: &Audit) -> Result<(), Refusal> {
     match &v.recorded_status {
         None => Err(Refusal::NoRecordedStatus),
         Some(RecordedStatus::Other(word)) => Err(Refusal::NotFinal(word.clone())),
+        Some(RecordedStatus::Unreadable(word)) => Err(Refusal::UnreadableStatus(word.clone())),
         Some(RecordedStatus::Final(Status::Accepted)) if v.agrees == Some(true) => Ok(()),
         Some(RecordedStatus::Final(recorded)) => Err(Refusal::OnlyThePolicyAccepts(*recorded)),
     }
+}
+
+/// Verified claims rest on evidence valid at the time: a document that had
+/// expired by the day of the verification or of the review backs nothing,
+/// whatever the decision (the expiry is the one exported: the agent's,
+/// when the agent accepted and corrected it).
+fn valid_at_the_time(audit: &Audit, fields: &Fields<'_>) -> Result<(), Refusal> {
+    let Some(expiry) = fields.date("dateOfExpiry").as_deref().and_then(Date::parse) else {
+        return Ok(());
+    };
+    let v = &audit.verdict;
+    let reviewed = v.review.is_some();
+    // The review day: its own date, else when the agent registered it.
+    let registered = audit
+        .evidence
+        .process
+        .as_ref()
+        .and_then(|p| p.updated_at.as_deref())
+        .and_then(Date::parse)
+        .filter(|_| reviewed);
+    let days = [
+        v.verification_date.map(|d| d.date),
+        v.review.as_ref().and_then(|r| r.date),
+        registered,
+    ];
+    match days.into_iter().flatten().filter(|day| expiry < *day).max() {
+        Some(day) => Err(Refusal::Expired {
+            expiry: expiry.to_string(),
+            day: day.to_string(),
+        }),
+        None => Ok(()),
+    }
+}
+
+/// An agent's acceptance over automatic checks that did not pass is the
+/// agent's word alone: exported only when the caller asks for it.
+fn no_override(audit: &Audit) -> Result<(), Refusal> {
+    let automatic = audit.verdict.automatic.status;
+    if automatic != Status::Accepted && accepting_review(audit).is_some() {
+        return Err(Refusal::AgentOverride(automatic));
+    }
+    Ok(())
 }
 
 /// `assurance_level` under `eidas`, from the process type.

@@ -1,8 +1,12 @@
 //! The days a verification is judged on. The automatic checks are judged on
-//! the day of the automatic verification (`updatedAt`, native
-//! `completion.date`, `createdAt`, in that order), the agent's review on its
-//! own `verificationDate`. A timestamp that cannot be read is a finding, never
-//! silently skipped; the next field is used.
+//! the day of the automatic verification: `updatedAt`, native
+//! `completion.date`, `createdAt`, in that order, unless an agent reviewed
+//! the process. Then `updatedAt` is when the agent registered the
+//! verification, not when the checks ran, so the capture day counts (the
+//! OCR's own `completion.date`, else `createdAt`, else `updatedAt`), and the
+//! agent's acceptance is judged on the review day (`verificationDate`, else
+//! `updatedAt`). A timestamp that cannot be read is a finding, never silently
+//! skipped; the next field is used.
 
 use super::VerificationDate;
 use super::findings::{Finding, FindingCode, Severity};
@@ -39,20 +43,32 @@ pub(crate) fn days(evidence: &Evidence) -> Days {
     let updated = parse("updatedAt", process.and_then(|p| p.updated_at.as_deref()));
     let created = parse("createdAt", process.and_then(|p| p.created_at.as_deref()));
     let completion = evidence.ocr.as_ref().and_then(|o| o.completion_date);
-    let automatic = [
-        (updated, DateSource::UpdatedAt),
-        (completion, DateSource::CompletionDate),
-        (created, DateSource::CreatedAt),
-    ]
-    .into_iter()
-    .find_map(|(date, source)| date.map(|date| VerificationDate { date, source }));
-    let review = parse(
+    let reviewed = evidence.manual.is_some();
+    let order = if reviewed {
+        [
+            (completion, DateSource::CompletionDate),
+            (created, DateSource::CreatedAt),
+            (updated, DateSource::UpdatedAt),
+        ]
+    } else {
+        [
+            (updated, DateSource::UpdatedAt),
+            (completion, DateSource::CompletionDate),
+            (created, DateSource::CreatedAt),
+        ]
+    };
+    let automatic = order
+        .into_iter()
+        .find_map(|(date, source)| date.map(|date| VerificationDate { date, source }));
+    let verified = parse(
         "manualApproval.verificationDate",
         evidence
             .manual
             .as_ref()
             .and_then(|m| m.verification_date.as_deref()),
     );
+    // The agent registered the verification when the record was last updated.
+    let review = verified.or(updated.filter(|_| reviewed));
     Days {
         automatic,
         review,

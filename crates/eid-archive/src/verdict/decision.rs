@@ -7,6 +7,7 @@ use super::RecordedStatus;
 use super::policy::{ManualRule, Policy};
 use super::review::{Review, ReviewDecision};
 use crate::codes::string_enum;
+use crate::dates::Date;
 use crate::evidence::{Evidence, Ocr, SimilarityScore, canonical_check};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -49,6 +50,9 @@ string_enum! {
         FeatureUnreadable => "FeatureUnreadable",
         /// The agent rejected, for this reason type.
         ManualRejection => "ManualRejection",
+        /// Under a policy whose age rules are not the default ones: the holder
+        /// is under the policy's minimum age on the day of the verification.
+        BelowMinimumAge => "BelowMinimumAge",
     }
 }
 
@@ -103,6 +107,7 @@ pub(crate) fn automatic(
     evidence: &Evidence,
     policy: &Policy,
     recorded: Option<&RecordedStatus>,
+    on: Option<Date>,
 ) -> Result<Decision, super::CannotJudge> {
     let failed = failed(evidence);
     let Some(ocr) = &evidence.ocr else {
@@ -131,7 +136,8 @@ pub(crate) fn automatic(
             )),
         };
     };
-    let rejected = security_checks(ocr, policy);
+    let mut rejected = security_checks(ocr, policy);
+    rejected.extend(policy_age(evidence, policy, on));
     let mut inconclusive = similarity(ocr, policy);
     inconclusive.extend(features(ocr, policy));
 
@@ -227,6 +233,38 @@ fn security_checks(ocr: &Ocr, policy: &Policy) -> Vec<Reason> {
     reasons
 }
 
+/// Rule 2 under a what-if policy whose age rules are not the default ones
+/// (`minimum_age`, `leap_day_birthday`): **rejected** when the holder is
+/// under the policy's minimum age on the day of the verification. The
+/// default rules leave age to the provider's `notUnderage` check.
+fn policy_age(evidence: &Evidence, policy: &Policy, on: Option<Date>) -> Vec<Reason> {
+    let default = Policy::default();
+    if (policy.minimum_age, policy.leap_day_birthday)
+        == (default.minimum_age, default.leap_day_birthday)
+    {
+        return Vec::new();
+    }
+    let Some(on) = on else { return Vec::new() };
+    let Some(birth) = evidence
+        .document_value("dateOfBirth")
+        .and_then(|raw| super::document_date(raw, Some(on), "dateOfBirth"))
+    else {
+        return Vec::new();
+    };
+    let age = super::findings::age_on(birth, on, policy.leap_day_birthday);
+    let minimum = policy.minimum_age;
+    if i64::from(age) >= i64::from(minimum) {
+        return Vec::new();
+    }
+    vec![Reason::new(
+        ReasonCode::BelowMinimumAge,
+        "notUnderage",
+        format!(
+            "the holder is {age} on the day of the verification, under the policy's minimum age {minimum}"
+        ),
+    )]
+}
+
 /// Rule 3, first half: **inconclusive** when the similarity is below the
 /// policy's minimum (`high` by default), absent, or not one of the four words.
 /// The subject names what was seen: the level, `none`, `empty`, the word
@@ -279,7 +317,15 @@ fn features(ocr: &Ocr, policy: &Policy) -> Vec<Reason> {
     ocr.features
         .iter()
         .filter_map(|f| match (&f.name, f.found) {
-            (Some(name), _) if !policy.counts_feature(name) => None,
+            // Under both names when the key says another: either counts.
+            (Some(name), _)
+                if !policy.counts_feature(name)
+                    && f.also_named
+                        .as_deref()
+                        .is_none_or(|k| !policy.counts_feature(k)) =>
+            {
+                None
+            }
             (Some(name), Some(false)) => Some(Reason::new(
                 ReasonCode::FeatureNotFound,
                 name,
@@ -314,30 +360,7 @@ pub(crate) fn final_decision(
     }
     match review.decision {
         ReviewDecision::NoDecision => automatic.clone(),
-        ReviewDecision::Rejected => {
-            let mut reasons: Vec<Reason> = review
-                .rejection_types
-                .iter()
-                .zip(&review.rejection_messages)
-                .map(|(kind, message)| {
-                    let message = message
-                        .as_deref()
-                        .unwrap_or("the agent rejected the verification");
-                    Reason::new(ReasonCode::ManualRejection, kind, message)
-                })
-                .collect();
-            if reasons.is_empty() {
-                reasons.push(Reason::new(
-                    ReasonCode::ManualRejection,
-                    "unspecified",
-                    "the agent rejected the verification without giving a reason",
-                ));
-            }
-            Decision {
-                status: Status::Rejected,
-                reasons,
-            }
-        }
+        ReviewDecision::Rejected => manual_rejection(review),
         ReviewDecision::Accepted => match policy.manual_approval {
             ManualRule::AgentDecides => Decision {
                 status: Status::Accepted,
@@ -345,5 +368,32 @@ pub(crate) fn final_decision(
             },
             _ => automatic.clone(),
         },
+    }
+}
+
+/// The agent's rejection: one reason per rejection reason, or
+/// `ManualRejection/unspecified` when none can be read.
+pub(crate) fn manual_rejection(review: &Review) -> Decision {
+    let mut reasons: Vec<Reason> = review
+        .rejection_types
+        .iter()
+        .zip(&review.rejection_messages)
+        .map(|(kind, message)| {
+            let message = message
+                .as_deref()
+                .unwrap_or("the agent rejected the verification");
+            Reason::new(ReasonCode::ManualRejection, kind, message)
+        })
+        .collect();
+    if reasons.is_empty() {
+        reasons.push(Reason::new(
+            ReasonCode::ManualRejection,
+            "unspecified",
+            "the agent rejected the verification without giving a reason",
+        ));
+    }
+    Decision {
+        status: Status::Rejected,
+        reasons,
     }
 }

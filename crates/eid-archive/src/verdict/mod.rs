@@ -30,18 +30,32 @@ use std::fmt;
 pub enum RecordedStatus {
     /// One of the four final result statuses.
     Final(Status),
-    /// Another word (`pending`, `processing`, `canceled`, ...), lower-cased.
+    /// A documented word that is not a final decision (`pending`,
+    /// `processing`, `canceled`, or the native result's own `completed`),
+    /// lower-cased.
     Other(String),
+    /// Any other word, an empty string or a typo included, lower-cased: the
+    /// recorded status cannot be read. It is never taken for "not final":
+    /// finding `UnreadableStatus`, and a run counts it like a disagreement.
+    Unreadable(String),
 }
+
+/// The words the provider documents for a process that is not final.
+const NOT_FINAL: &[&str] = &["pending", "processing", "canceled"];
 
 impl RecordedStatus {
     /// The recorded status: the process record's `status`, else the native
     /// result's `status` (whose own `Completed` is not a decision). Case is ignored.
     pub fn of(evidence: &Evidence) -> Option<RecordedStatus> {
         let word = evidence.recorded_status_word()?.trim().to_ascii_lowercase();
+        // `completed` is the native result's own word, never the record's.
+        let native_done = word == "completed" && !evidence.status_from_process_record();
         Some(match Status::parse(&word) {
             Some(s) => RecordedStatus::Final(s),
-            None => RecordedStatus::Other(word),
+            None if NOT_FINAL.contains(&word.as_str()) || native_done => {
+                RecordedStatus::Other(word)
+            }
+            None => RecordedStatus::Unreadable(word),
         })
     }
 
@@ -49,9 +63,23 @@ impl RecordedStatus {
     pub fn as_str(&self) -> &str {
         match self {
             RecordedStatus::Final(s) => s.as_str(),
-            RecordedStatus::Other(w) => w,
+            RecordedStatus::Other(w) | RecordedStatus::Unreadable(w) => w,
         }
     }
+}
+
+/// The native result's status and the process record's, when both are
+/// written and differ. Assure "simply maps" the provider's value to the
+/// process' status, so they must be one; the native `completed` says only
+/// that the result is complete, and is compared with nothing.
+pub(crate) fn provider_status_differs(evidence: &Evidence) -> Option<(String, String)> {
+    let record = evidence.process.as_ref()?.status.as_deref()?;
+    let native = evidence.ocr.as_ref()?.native_status.as_deref()?;
+    let (record, native) = (
+        record.trim().to_ascii_lowercase(),
+        native.trim().to_ascii_lowercase(),
+    );
+    (native != "completed" && native != record).then_some((native, record))
 }
 
 impl fmt::Display for RecordedStatus {
@@ -156,7 +184,21 @@ pub fn judge(evidence: &Evidence, policy: &Policy) -> Result<Verdict, CannotJudg
     let days = dates::days(evidence);
     let review = evidence.manual.as_ref().map(review::judge);
     let decide = |policy: &Policy| -> Result<(Decision, Decision), CannotJudge> {
-        let automatic = decision::automatic(evidence, policy, recorded_status.as_ref())?;
+        let on = days.automatic.map(|d| d.date);
+        let automatic = match decision::automatic(evidence, policy, recorded_status.as_ref(), on) {
+            // No OCR, but the agent rejected and said why: rejected, explained
+            // by the review (finding `MissingOcr`). Nothing else stands in
+            // for the missing capture.
+            Err(cannot) => match review.as_ref().filter(|r| {
+                r.decision == ReviewDecision::Rejected
+                    && !r.rejection_types.is_empty()
+                    && policy.manual_approval != ManualRule::Ignore
+            }) {
+                Some(r) => decision::manual_rejection(r),
+                None => return Err(cannot),
+            },
+            Ok(automatic) => automatic,
+        };
         let decision = decision::final_decision(policy, &automatic, review.as_ref());
         Ok((automatic, decision))
     };
@@ -168,8 +210,10 @@ pub fn judge(evidence: &Evidence, policy: &Policy) -> Result<Verdict, CannotJudg
     };
     let reference = default.as_ref().unwrap_or(&decision).status;
     let agrees = match &recorded_status {
+        // Two records of the provider's status that differ: the archive does not agree.
+        Some(_) if provider_status_differs(evidence).is_some() => Some(false),
         Some(RecordedStatus::Final(s)) => Some(*s == reference),
-        Some(RecordedStatus::Other(_)) | None => None,
+        Some(RecordedStatus::Other(_) | RecordedStatus::Unreadable(_)) | None => None,
     };
     let findings = findings::collect(
         &findings::Context {
@@ -179,7 +223,6 @@ pub fn judge(evidence: &Evidence, policy: &Policy) -> Result<Verdict, CannotJudg
             automatic: &automatic,
             decision: &decision,
             default: default.as_ref(),
-            agrees,
             date: days.automatic,
             review: review.as_ref(),
             review_date: days.review,

@@ -124,8 +124,15 @@ impl Policy {
                 key.replace('_', "-")
             )));
         }
-        let policy: Policy = parse_toml(text)?;
+        let mut policy: Policy = parse_toml(text)?;
         policy.validate()?;
+        // Rules under no name are not the default: they are named by their digest.
+        let named = text
+            .parse::<toml::Table>()
+            .is_ok_and(|t| t.contains_key("name"));
+        if !named && policy != Policy::default() {
+            policy.name = format!("custom-{}", &policy.digest()[..8]);
+        }
         Ok(policy)
     }
 

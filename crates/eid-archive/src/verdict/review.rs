@@ -65,24 +65,29 @@ fn decide(manual: &ManualApproval) -> (ReviewDecision, Option<String>) {
     if !manual.identifies_itself() {
         return none("the review names no verifier, verification id or verification date".into());
     }
-    if let Some(found) = &manual.rejection_reasons_unreadable {
-        return none(format!(
-            "its rejectionReasons is {found}, not a list: the agent's decision cannot be read"
-        ));
-    }
     // Rejection reasons reject whatever the status word says: the stricter reading.
     if !manual.rejection_reasons.is_empty() {
         return (ReviewDecision::Rejected, None);
     }
-    match manual
+    let word = manual
         .status
         .as_deref()
-        .map(|s| s.trim().to_ascii_lowercase())
-    {
-        None => (ReviewDecision::Accepted, None),
-        Some(s) if s == "accepted" => (ReviewDecision::Accepted, None),
-        Some(s) if s == "rejected" => (ReviewDecision::Rejected, None),
-        Some(other) => none(format!("its status {other:?} is not a decision")),
+        .map(|s| s.trim().to_ascii_lowercase());
+    match (word.as_deref(), &manual.rejection_reasons_unreadable) {
+        // A written rejection stands whatever its reasons look like: they only
+        // explain it (`ManualRejection/unspecified` when none can be read).
+        (Some("rejected"), _) => (ReviewDecision::Rejected, None),
+        // Unreadable reasons may be a rejection: they never read as acceptance,
+        // except that a `null` list (or none) leaves a written acceptance standing.
+        (Some("accepted"), Some(found)) if found != "null" => none(format!(
+            "its status is Accepted but its rejectionReasons is {found}, not a list: the agent's decision cannot be read"
+        )),
+        (Some("accepted"), _) => (ReviewDecision::Accepted, None),
+        (Some(other), _) => none(format!("its status {other:?} is not a decision")),
+        (None, Some(found)) => none(format!(
+            "its rejectionReasons is {found}, not a list, and it writes no decision: the agent's decision cannot be read"
+        )),
+        (None, None) => (ReviewDecision::Accepted, None),
     }
 }
 
@@ -126,6 +131,35 @@ mod tests {
         assert_eq!(
             review(|m| m.rejection_reasons_unreadable = Some("null".into())),
             ReviewDecision::NoDecision
+        );
+    }
+
+    #[test]
+    fn a_written_decision_stands_without_readable_reasons() {
+        for found in ["null", "a string"] {
+            assert_eq!(
+                review(|m| {
+                    m.status = Some("REJECTED".into());
+                    m.rejection_reasons_unreadable = Some(found.into());
+                }),
+                ReviewDecision::Rejected,
+                "{found}"
+            );
+        }
+        assert_eq!(
+            review(|m| {
+                m.status = Some("accepted".into());
+                m.rejection_reasons_unreadable = Some("null".into());
+            }),
+            ReviewDecision::Accepted
+        );
+        assert_eq!(
+            review(|m| {
+                m.status = Some("Accepted".into());
+                m.rejection_reasons_unreadable = Some("a string".into());
+            }),
+            ReviewDecision::NoDecision,
+            "reasons that cannot be read may be a rejection"
         );
     }
 

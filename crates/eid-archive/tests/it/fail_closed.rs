@@ -13,10 +13,10 @@ use eid_archive::{
 };
 use serde_json::{Value, json};
 
-const PROCESS_ID: &str = "e0dea380-4219-4388-81bb-61a56ed73ef3";
+pub(super) const PROCESS_ID: &str = "e0dea380-4219-4388-81bb-61a56ed73ef3";
 
 /// The document fields `finalResult` repeats from the OCR on an accepted process.
-const FINAL_FIELDS: &[&str] = &[
+pub(super) const FINAL_FIELDS: &[&str] = &[
     "firstName",
     "lastName",
     "dateOfBirth",
@@ -29,7 +29,7 @@ const FINAL_FIELDS: &[&str] = &[
 
 /// The process record of the accepted example (without `finalResult`, which
 /// [`Case::zip`] derives from the OCR as the provider would send it).
-fn process() -> Value {
+pub(super) fn process() -> Value {
     json!({
         "processId": PROCESS_ID,
         "provider": "eid",
@@ -42,7 +42,7 @@ fn process() -> Value {
 
 /// The Assure OCR of the accepted example: every check valid, similarity
 /// high, liveness detected, every feature found with a box on the front.
-fn assure_ocr() -> Value {
+pub(super) fn assure_ocr() -> Value {
     json!({
         "similarityScore": "high",
         "livenessDetected": "true",
@@ -70,7 +70,7 @@ fn assure_ocr() -> Value {
 
 /// A result entity in the provider's native dialect, equivalent to the
 /// accepted example (its own status word `Completed`, no process record).
-fn native_ocr() -> Value {
+pub(super) fn native_ocr() -> Value {
     json!({
         "id": "native-0001",
         "status": "Completed",
@@ -107,18 +107,18 @@ fn native_ocr() -> Value {
 
 /// A hand-made archive: `process.json`, `ocr.json`, `review.json`, the
 /// images and any extra members, each of which a test may change or drop.
-struct Case {
-    process: Option<Value>,
-    ocr: Option<Value>,
-    review: Option<Value>,
-    front: bool,
-    selfie: bool,
-    extra: Vec<(String, Vec<u8>)>,
+pub(super) struct Case {
+    pub(super) process: Option<Value>,
+    pub(super) ocr: Option<Value>,
+    pub(super) review: Option<Value>,
+    pub(super) front: bool,
+    pub(super) selfie: bool,
+    pub(super) extra: Vec<(String, Vec<u8>)>,
 }
 
 impl Case {
     /// The provider page's accepted example.
-    fn accepted() -> Case {
+    pub(super) fn accepted() -> Case {
         Case {
             process: Some(process()),
             ocr: Some(assure_ocr()),
@@ -130,7 +130,7 @@ impl Case {
     }
 
     /// The accepted example as a native result member, without a process record.
-    fn native() -> Case {
+    pub(super) fn native() -> Case {
         Case {
             process: None,
             ocr: Some(native_ocr()),
@@ -138,18 +138,18 @@ impl Case {
         }
     }
 
-    fn process_mut(&mut self) -> &mut Value {
+    pub(super) fn process_mut(&mut self) -> &mut Value {
         self.process.as_mut().unwrap()
     }
 
-    fn ocr_mut(&mut self) -> &mut Value {
+    pub(super) fn ocr_mut(&mut self) -> &mut Value {
         self.ocr.as_mut().unwrap()
     }
 
     /// The zip. An accepted process record gets the `finalResult` the
     /// provider sends (the OCR's document fields); one the test wrote is
     /// completed with them.
-    fn zip(&self) -> Vec<u8> {
+    pub(super) fn zip(&self) -> Vec<u8> {
         let mut members: Vec<(String, Vec<u8>)> = Vec::new();
         if let Some(p) = &self.process {
             let mut p = p.clone();
@@ -192,12 +192,12 @@ impl Case {
     }
 
     /// Opens and judges the archive under the default policy; it must be judged.
-    fn audit(&self) -> Audit {
+    pub(super) fn audit(&self) -> Audit {
         audit_zip(self.zip()).unwrap_or_else(|e| panic!("must be judged: {e}"))
     }
 
     /// Opens and judges the archive; it must be refused.
-    fn refused(&self) -> Error {
+    pub(super) fn refused(&self) -> Error {
         match audit_zip(self.zip()) {
             Ok(a) => panic!(
                 "must be refused, but was judged {} ({:?})",
@@ -210,7 +210,7 @@ impl Case {
 }
 
 /// Removes a key, keeping the order of the rest.
-fn remove(v: &mut Value, key: &str) {
+pub(super) fn remove(v: &mut Value, key: &str) {
     v.as_object_mut().unwrap().shift_remove(key);
 }
 
@@ -219,7 +219,7 @@ fn base64(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
-fn none() -> Vec<String> {
+pub(super) fn none() -> Vec<String> {
     Vec::new()
 }
 
@@ -233,7 +233,7 @@ fn kind_of(a: &Audit, name: &str) -> MemberKind {
 }
 
 /// The messages of the findings of one code.
-fn messages(a: &Audit, code: FindingCode) -> Vec<String> {
+pub(super) fn messages(a: &Audit, code: FindingCode) -> Vec<String> {
     a.verdict
         .findings
         .iter()
@@ -257,7 +257,7 @@ fn the_base_example_is_accepted_and_clean() {
 
 /// An agent-reviewed (`high`) process whose automatic status is inconclusive
 /// (similarity medium), recorded inconclusive.
-fn high_inconclusive() -> Case {
+pub(super) fn high_inconclusive() -> Case {
     let mut c = Case::accepted();
     c.process_mut()["processType"] = json!("high");
     c.process_mut()["status"] = json!("inconclusive");
@@ -476,7 +476,7 @@ fn ocr_copies_that_differ_are_refused() {
     assert!(e.to_string().starts_with("hand.zip: "), "{e}");
 }
 
-fn accepting_review() -> Value {
+pub(super) fn accepting_review() -> Value {
     json!({
         "verifierId": "agent-1",
         "verificationDate": "2021-06-09T11:00:00Z",

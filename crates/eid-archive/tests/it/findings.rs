@@ -82,10 +82,20 @@ fn the_age_threshold_is_policy() {
     let mut e = dated();
     doc(&mut e, "dateOfBirth", "2001-01-01"); // 20
     let strict = Policy::from_toml("minimum_age = 21").unwrap();
-    let f: Vec<_> = judge(&e, &strict).unwrap().findings;
+    let v = judge(&e, &strict).unwrap();
+    // The stricter age changes the status under the policy; the record's
+    // check is judged by the default rules, so it contradicts nothing.
+    assert_eq!(v.decision.status, eid_archive::Status::Rejected);
+    assert_eq!(v.default_status, Some(eid_archive::Status::Accepted));
     assert!(
-        f.iter()
-            .any(|f| f.code == FindingCode::CheckContradictsData && f.message.contains("under 21"))
+        v.findings
+            .iter()
+            .any(|f| f.code == FindingCode::PolicyChange)
+    );
+    assert!(
+        !v.findings
+            .iter()
+            .any(|f| f.code == FindingCode::CheckContradictsData)
     );
     assert!(of(&e, FindingCode::CheckContradictsData).is_empty());
 }
@@ -96,7 +106,8 @@ fn verification_date_order_updated_then_completion_then_created_never_the_review
     e.process.as_mut().unwrap().created_at = Some("2021-01-01T00:00:00Z".into());
     let v = judge(&e, &Policy::default()).unwrap();
     assert_eq!(v.verification_date.unwrap().source.as_str(), "updatedAt");
-    // The agent's later review does not move the day the automatic checks are judged on.
+    // On a reviewed process `updatedAt` is when the agent registered the
+    // verification: the automatic checks are judged on the capture day.
     let m = with_manual(e.clone(), &[]);
     let v = judge(&m, &Policy::default()).unwrap();
     assert_eq!(
@@ -104,7 +115,7 @@ fn verification_date_order_updated_then_completion_then_created_never_the_review
             v.verification_date.unwrap().date.to_string(),
             v.verification_date.unwrap().source.as_str()
         ),
-        ("2021-06-09".into(), "updatedAt")
+        ("2021-01-01".into(), "createdAt")
     );
     assert_eq!(
         v.review.unwrap().date.map(|d| d.to_string()).as_deref(),

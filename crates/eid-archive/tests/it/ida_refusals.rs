@@ -107,3 +107,18 @@ fn the_members_must_have_been_hashed() {
         "no verified claims: the members were not hashed, and the attachments' digests need them"
     ));
 }
+
+#[test]
+fn claims_never_rest_on_a_document_expired_by_the_review_or_an_agents_override() {
+    // Expired by the day the agent accepted it (though not on the capture day).
+    let e = export("agent-accepted-expired.zip").unwrap_err();
+    assert!(matches!(e.why(), Refusal::Expired { .. }), "{e}");
+    assert_eq!(e.why().code(), "Expired");
+    // Accepted by the agent over an inconclusive automatic verification:
+    // exported only when asked.
+    let e = export("agent-override.zip").unwrap_err();
+    assert_eq!(e.why(), &Refusal::AgentOverride(Status::Inconclusive));
+    assert_eq!(e.why().code(), "AgentOverride");
+    assert!(e.to_string().contains("--ida-allow-override"), "{e}");
+    assert!(super::ida::export_override("agent-override.zip").is_ok());
+}

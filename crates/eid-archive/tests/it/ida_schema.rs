@@ -78,7 +78,8 @@ fn every_export_validates_against_the_published_schema() {
     let options = IdaOptions::default()
         .with_trust_framework("de_aml")
         .with_assurance_level("substantial")
-        .with_attachment_base_url("https://evidence.example.com/archives");
+        .with_attachment_base_url("https://evidence.example.com/archives")
+        .with_override_allowed(true);
     let linked = VerifiedClaims::from_audit(&audit, &options)
         .unwrap()
         .envelope();

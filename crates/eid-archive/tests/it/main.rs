@@ -15,5 +15,6 @@ mod ida_refusals;
 mod ida_schema;
 mod properties;
 mod reader;
+mod round_three;
 mod support;
 mod zip_structure;

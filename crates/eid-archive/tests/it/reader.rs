@@ -143,7 +143,7 @@ fn seed_rejected_from_separate_files_in_any_order() {
 #[test]
 fn seed_inconclusive() {
     let a = audit(zip_of(&[
-        ("ocr", SEED_INCONCLUSIVE_OCR.as_bytes()),
+        ("ocr.JSON", SEED_INCONCLUSIVE_OCR.as_bytes()),
         ("FRONT.JPG", &jpeg(640, 404)),
     ]));
     assert_eq!(a.verdict.decision.status, Status::Inconclusive);
@@ -155,7 +155,7 @@ fn seed_inconclusive() {
             "FeatureNotFound/OVI 1"
         ]
     );
-    // a data file without an extension is still read, by content
+    // a data file is classified by content, whatever its name says
     assert_eq!(
         a.members[0].kind,
         MemberKind::Json(eid_archive::JsonKind::OcrAssure)

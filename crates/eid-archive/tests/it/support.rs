@@ -37,6 +37,7 @@ pub fn ocr(
                 height: 20,
             }),
             blank: false,
+            also_named: None,
         })
         .collect();
     Evidence {
@@ -118,6 +119,7 @@ pub fn feature(name: &str, found: Option<bool>, side: Option<&str>, bbox: Option
         side: side.map(str::to_owned),
         bbox,
         blank: false,
+        also_named: None,
     }
 }
 

@@ -282,6 +282,71 @@ fn a_unicode_path_that_names_another_file() {
     }
 }
 
+#[test]
+fn a_unicode_path_whose_crc_matches_a_legacy_header_is_one_name() {
+    // Written in code page 1252 (0xE9 is é there, Θ in code page 437): the
+    // field's CRC ties it to those bytes, so it is the name, not a second one.
+    let zip = unicode_path(
+        b"caf\xe9.json",
+        crafted::crc32(b"caf\xe9.json"),
+        "café.json",
+    );
+    let a = open("legacy.zip", zip).unwrap();
+    assert!(a.members().iter().any(|m| m.name == "café.json"));
+    // A header that reads as another file in ASCII stays refused.
+    let other = unicode_path(
+        b"eid-ocr.txt",
+        crafted::crc32(b"eid-ocr.txt"),
+        "eid-ocr.json",
+    );
+    assert!(matches!(
+        ambiguity_of("other.zip", other),
+        Ambiguity::UnicodePathDiffers { .. }
+    ));
+}
+
+#[test]
+fn backslash_separators_separate_folders_with_an_info_finding() {
+    let members: Vec<RawMember> = Case::accepted()
+        .members()
+        .into_iter()
+        .map(|(n, bytes)| {
+            let n = if n.ends_with(".jpeg") || n.ends_with(".json") {
+                format!("Result\\{n}")
+            } else {
+                n
+            };
+            RawMember::stored(n, bytes)
+        })
+        .collect();
+    let mut archive = open("windows.zip", crafted::assemble(&members, b"")).unwrap();
+    let a = eid_archive::Audit::of_archive(&mut archive, &eid_archive::AuditOptions::default())
+        .unwrap();
+    assert_eq!(a.verdict.decision.status, eid_archive::Status::Accepted);
+    let of = |code| {
+        a.verdict
+            .findings
+            .iter()
+            .filter(|f| f.code == code)
+            .map(|f| (f.severity, f.subject.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(of(eid_archive::FindingCode::UnsafeMemberName), vec![]);
+    let legacy = of(eid_archive::FindingCode::LegacyMemberName);
+    assert!(!legacy.is_empty());
+    assert!(
+        legacy
+            .iter()
+            .all(|(s, n)| *s == eid_archive::Severity::Info && n.starts_with("Result\\")),
+        "{legacy:?}"
+    );
+    assert!(
+        a.evidence
+            .media_of(eid_archive::evidence::Depiction::Front)
+            .is_some()
+    );
+}
+
 fn ambiguity_of(name: &str, zip: Vec<u8>) -> Ambiguity {
     match refused(name, zip).kind() {
         ErrorKind::Ambiguous(a) => a.clone(),

@@ -68,7 +68,12 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     }
     out.flush()?;
-    Ok(if audit.verdict.agrees == Some(false) {
+    // A recorded status that cannot be read is never a silent success.
+    let unreadable = matches!(
+        audit.verdict.recorded_status,
+        Some(eid_archive::RecordedStatus::Unreadable(_))
+    );
+    Ok(if audit.verdict.agrees == Some(false) || unreadable {
         Outcome::Disagrees
     } else {
         Outcome::Agrees

@@ -130,12 +130,18 @@ pub struct IdaArgs {
     /// attachments link there instead of naming the member by URN.
     #[arg(long, value_name = "URL")]
     ida_attachment_base_url: Option<String>,
+    /// Export archives where the agent accepted over automatic checks that
+    /// did not pass (refused by default: the claims rest on the agent alone).
+    #[arg(long)]
+    ida_allow_override: bool,
 }
 
 impl IdaArgs {
     /// The library's export options, checked.
     pub fn options(&self) -> anyhow::Result<IdaOptions> {
-        let mut options = IdaOptions::default().with_trust_framework(&self.ida_trust_framework);
+        let mut options = IdaOptions::default()
+            .with_trust_framework(&self.ida_trust_framework)
+            .with_override_allowed(self.ida_allow_override);
         if let Some(level) = &self.ida_assurance_level {
             options = options.with_assurance_level(level);
         }

@@ -36,12 +36,12 @@ fn each_line_is_the_inspect_export_of_a_qualifying_archive_in_input_order() {
             expected.push(serde_json::from_slice::<Value>(&one.stdout).unwrap());
         }
     }
-    assert_eq!(expected.len(), 7);
+    assert_eq!(expected.len(), 5);
     assert_eq!(lines(&dir), expected);
     assert!(
         stdout(&o).contains(
-            "claims       7 verified claims written; 6 archives did not qualify \
-             (Disagrees 1, NotAccepted 5)\n"
+            "claims       5 verified claims written; 8 archives did not qualify \
+             (AgentOverride 1, Disagrees 1, Expired 1, NotAccepted 5)\n"
         ),
         "{}",
         stdout(&o)
@@ -50,7 +50,7 @@ fn each_line_is_the_inspect_export_of_a_qualifying_archive_in_input_order() {
         serde_json::from_slice(&std::fs::read(dir.path().join("r/run.json")).unwrap()).unwrap();
     assert_eq!(
         run["summary"]["verifiedClaims"],
-        serde_json::json!({"written": 7, "notQualified": {"Disagrees": 1, "NotAccepted": 5}})
+        serde_json::json!({"written": 5, "notQualified": {"AgentOverride": 1, "Disagrees": 1, "Expired": 1, "NotAccepted": 5}})
     );
     let file = std::fs::read(dir.path().join("r/verified_claims.jsonl")).unwrap();
     let listed = run["outputs"]

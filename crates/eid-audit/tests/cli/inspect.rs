@@ -89,6 +89,23 @@ fn exit_codes_follow_the_contract() {
         ),
         (Value::Null, Value::Null, Value::from("no-record"))
     );
+    // a recorded status that cannot be read is never a silent success
+    let zip = dir.path().join("typo.zip");
+    let mut case = eid_testkit::Case::accepted();
+    case.status = "acepted".into();
+    std::fs::write(&zip, case.to_zip()).unwrap();
+    let out = eid_audit(&["inspect", zip.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(v["agrees"], Value::Null);
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "UnreadableStatus"),
+        "{v}"
+    );
 }
 
 #[test]
@@ -315,6 +332,22 @@ fn escape_sequences_from_an_archive_never_reach_the_terminal() {
 
 #[test]
 fn ida_format_prints_the_verified_claims_under_pii_full() {
+    // The agent accepted over an inconclusive automatic verification:
+    // refused unless asked for.
+    let refused = eid_audit(&[
+        "inspect",
+        "testdata/agent-override.zip",
+        "--format",
+        "ida",
+        "--pii",
+        "full",
+    ]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        stderr(&refused).contains("--ida-allow-override exports it"),
+        "{}",
+        stderr(&refused)
+    );
     let out = eid_audit(&[
         "inspect",
         "testdata/agent-override.zip",
@@ -322,6 +355,7 @@ fn ida_format_prints_the_verified_claims_under_pii_full() {
         "ida",
         "--pii",
         "full",
+        "--ida-allow-override",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stderr(&out), "");

@@ -87,9 +87,13 @@ pub(super) fn collect(cx: &Context<'_>, out: &mut Vec<Finding>) {
 /// `notUnderage` against the age on the day; on the one day jurisdictions
 /// disagree about (a 29 February birthday), never an error.
 fn underage(cx: &Context<'_>, birth: Date, on: Date, source: &str, out: &mut Vec<Finding>) {
-    let minimum = i64::from(cx.policy.minimum_age);
+    // A contradiction is judged by the default rules only: a stricter
+    // what-if policy changes the status (`PolicyChange`), never the record's
+    // check into a contradiction.
+    let rules = crate::verdict::Policy::default();
+    let minimum = i64::from(rules.minimum_age);
     let age = |rule| i64::from(age_on(birth, on, rule));
-    let chosen = age(cx.policy.leap_day_birthday);
+    let chosen = age(rules.leap_day_birthday);
     let disputed =
         (age(LeapDayBirthday::March1) < minimum) != (age(LeapDayBirthday::February28) < minimum);
     let underage = chosen < minimum;
@@ -149,8 +153,10 @@ pub(crate) fn age_on(birth: Date, on: Date, rule: LeapDayBirthday) -> i32 {
     age
 }
 
-/// An agent accepted a document that had expired by the day of the review
-/// (though not on the day of the automatic verification).
+/// An agent accepted a document that had expired by the day of the review:
+/// the OCR's expiry, valid on the day of the automatic verification (an
+/// earlier expiry is the automatic check's matter), or the agent's own
+/// corrected expiry, whenever it falls.
 fn expired_at_review(cx: &Context<'_>, automatic: Date, out: &mut Vec<Finding>) {
     let (Some(review), Some(reviewed)) = (cx.review, cx.review_date) else {
         return;
@@ -159,17 +165,21 @@ fn expired_at_review(cx: &Context<'_>, automatic: Date, out: &mut Vec<Finding>) 
         return;
     }
     // The agent may correct the expiry date: its value wins.
-    let raw = cx
+    let corrected = cx
         .evidence
         .manual
         .as_ref()
         .and_then(|m| m.document.get("dateOfExpiry"))
-        .map(String::as_str)
-        .or_else(|| cx.evidence.document_value("dateOfExpiry"));
-    let Some(expiry) = raw.and_then(|r| document_date(r, Some(automatic), "dateOfExpiry")) else {
-        return;
+        .and_then(|r| document_date(r, Some(automatic), "dateOfExpiry"));
+    let expired = match corrected {
+        Some(expiry) => (expiry < reviewed).then_some(expiry),
+        None => cx
+            .evidence
+            .document_value("dateOfExpiry")
+            .and_then(|r| document_date(r, Some(automatic), "dateOfExpiry"))
+            .filter(|expiry| *expiry < reviewed && *expiry >= automatic),
     };
-    if expiry < reviewed && expiry >= automatic {
+    if let Some(expiry) = expired {
         out.push(Finding::new(
             Severity::Warning,
             FindingCode::ExpiredAtReview,

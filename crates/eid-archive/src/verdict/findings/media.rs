@@ -16,9 +16,31 @@ pub(super) fn collect(evidence: &Evidence, out: &mut Vec<Finding>) {
             ));
         }
     }
-    let Some(ocr) = &evidence.ocr else { return };
     let has = |d: Depiction| evidence.media_of(d).is_some();
-    if !has(Depiction::Front) {
+    // Every depiction the record lists must be in the archive.
+    let listed: Vec<Depiction> = evidence
+        .process
+        .as_ref()
+        .map(|p| {
+            p.depictions
+                .iter()
+                .filter_map(|d| Depiction::parse(&d.trim().to_ascii_lowercase()))
+                .collect()
+        })
+        .unwrap_or_default();
+    for d in Depiction::ALL {
+        if listed.contains(d) && !has(*d) {
+            out.push(Finding::new(
+                Severity::Warning,
+                FindingCode::MissingMedia,
+                d.as_str(),
+                format!("the record lists a {d} depiction but the archive has none"),
+            ));
+        }
+    }
+    let Some(ocr) = &evidence.ocr else { return };
+    let reported = |d: Depiction| listed.contains(&d);
+    if !has(Depiction::Front) && !reported(Depiction::Front) {
         out.push(Finding::new(
             Severity::Warning,
             FindingCode::MissingMedia,
@@ -26,7 +48,9 @@ pub(super) fn collect(evidence: &Evidence, out: &mut Vec<Finding>) {
             "no front image in the archive",
         ));
     }
-    if ocr.similarity.is_some() && !has(Depiction::Selfie) {
+    // Only a similarity actually computed (a level, not `none` or missing) needs a selfie.
+    let computed = ocr.similarity.as_ref().and_then(|s| s.level()).is_some();
+    if computed && !has(Depiction::Selfie) && !reported(Depiction::Selfie) {
         out.push(Finding::new(
             Severity::Warning,
             FindingCode::MissingMedia,
@@ -38,7 +62,7 @@ pub(super) fn collect(evidence: &Evidence, out: &mut Vec<Finding>) {
         .features
         .iter()
         .any(|f| f.found == Some(true) && f.image_side() == Some(Side::Back));
-    if on_back && !has(Depiction::Back) {
+    if on_back && !has(Depiction::Back) && !reported(Depiction::Back) {
         out.push(Finding::new(
             Severity::Warning,
             FindingCode::MissingMedia,

@@ -7,8 +7,11 @@
 
 mod dates;
 mod media;
+mod names;
 mod record;
 mod review;
+
+pub(crate) use dates::age_on;
 
 use super::decision::Decision;
 use super::policy::Policy;
@@ -114,6 +117,26 @@ string_enum! {
         IdenticalCopies => "IdenticalCopies",
         /// A data file is an error response of the provider.
         ProviderError => "ProviderError",
+        /// Two similarity values that differ (the flat `similarityScore` and
+        /// `biometrics.face.similarityLevel`, or the OCR and `finalResult`).
+        SimilarityDisagreement => "SimilarityDisagreement",
+        /// The native result's status differs from the Assure record's, which
+        /// maps it directly.
+        ProviderStatusMismatch => "ProviderStatusMismatch",
+        /// One record is both a member and embedded (or inside the zip and
+        /// beside it); the copies differ only in fields no rule reads.
+        EquivalentCopies => "EquivalentCopies",
+        /// The recorded status is a word that is neither a final status nor
+        /// a documented non-final one: it cannot be read.
+        UnreadableStatus => "UnreadableStatus",
+        /// The record names another provider than `eid`: it is judged by the
+        /// EID provider's rule book all the same.
+        ProviderNotEid => "ProviderNotEid",
+        /// There is no OCR evidence: the status rests on the record and the review alone.
+        MissingOcr => "MissingOcr",
+        /// A member name as old tools write it (no UTF-8 flag: code page 437;
+        /// backslash separators), read as every reader reads it.
+        LegacyMemberName => "LegacyMemberName",
     }
 }
 
@@ -168,7 +191,6 @@ pub(crate) struct Context<'a> {
     pub(crate) decision: &'a Decision,
     /// The final decision by the default rules, when another policy is in force.
     pub(crate) default: Option<&'a Decision>,
-    pub(crate) agrees: Option<bool>,
     pub(crate) date: Option<VerificationDate>,
     pub(crate) review: Option<&'a Review>,
     pub(crate) review_date: Option<Date>,
@@ -185,6 +207,7 @@ pub(crate) fn collect(cx: &Context<'_>, mut date_problems: Vec<Finding>) -> Vec<
     media::collect(cx.evidence, &mut out);
     record::liveness(cx.evidence, &mut out);
     record::final_result(cx, &mut out);
+    record::similarity(cx.evidence, &mut out);
     drift(cx.evidence, &mut out);
     out
 }
@@ -199,6 +222,8 @@ fn drift(evidence: &Evidence, out: &mut Vec<Finding>) {
             }
             DriftKind::UnsafeName => (Severity::Warning, FindingCode::UnsafeMemberName),
             DriftKind::ProviderError => (Severity::Warning, FindingCode::ProviderError),
+            DriftKind::EquivalentCopy => (Severity::Info, FindingCode::EquivalentCopies),
+            DriftKind::LegacyName => (Severity::Info, FindingCode::LegacyMemberName),
         };
         out.push(Finding::new(
             severity,

@@ -5,9 +5,9 @@
 
 use super::dates::normalised;
 use super::{COMPARED_FIELDS, Context, Finding, FindingCode, Severity, check};
-use crate::evidence::{CheckResult, Evidence};
-use crate::verdict::RecordedStatus;
+use crate::evidence::{CheckResult, Evidence, SimilarityScore};
 use crate::verdict::decision::Status;
+use crate::verdict::{RecordedStatus, provider_status_differs};
 
 /// The recorded status against the evidence.
 pub(super) fn status(cx: &Context<'_>, out: &mut Vec<Finding>) {
@@ -15,7 +15,7 @@ pub(super) fn status(cx: &Context<'_>, out: &mut Vec<Finding>) {
     // The record is judged by the rules it was made under: the default ones.
     let reference = cx.default.unwrap_or(cx.decision).status;
     match cx.recorded {
-        Some(RecordedStatus::Final(recorded)) if cx.agrees == Some(false) => {
+        Some(RecordedStatus::Final(recorded)) if *recorded != reference => {
             out.push(Finding::new(
                 Severity::Error,
                 FindingCode::StatusMismatch,
@@ -29,7 +29,28 @@ pub(super) fn status(cx: &Context<'_>, out: &mut Vec<Finding>) {
             word.as_str(),
             format!("the recorded status {word} is not a final decision; there is nothing to compare with"),
         )),
+        Some(RecordedStatus::Unreadable(word)) => out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::UnreadableStatus,
+            "status",
+            format!(
+                "the recorded status {:?} is neither a final status nor a documented non-final one; it cannot be compared",
+                word.chars().take(40).collect::<String>()
+            ),
+        )),
         _ => {}
+    }
+    if let Some((native, record)) = provider_status_differs(evidence) {
+        out.push(Finding::new(
+            Severity::Error,
+            FindingCode::ProviderStatusMismatch,
+            "status",
+            format!(
+                "the provider's result says {:?} but the process record says {:?}; Assure maps the one to the other directly",
+                native.chars().take(40).collect::<String>(),
+                record.chars().take(40).collect::<String>()
+            ),
+        ));
     }
     if cx.recorded == Some(&RecordedStatus::Final(Status::Failed))
         && evidence
@@ -57,6 +78,23 @@ pub(super) fn status(cx: &Context<'_>, out: &mut Vec<Finding>) {
             ),
         ));
     }
+    // `signicatvideoid` is the newer API name of the same provider.
+    if let Some(provider) = evidence
+        .process
+        .as_ref()
+        .and_then(|p| p.provider.as_deref())
+        && !["eid", "signicatvideoid"].contains(&provider.trim().to_ascii_lowercase().as_str())
+    {
+        out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::ProviderNotEid,
+            "provider",
+            format!(
+                "the record names provider {:?}; it is judged by the EID provider's rule book",
+                provider.chars().take(40).collect::<String>()
+            ),
+        ));
+    }
     if let Some(ocr) = &evidence.ocr
         && ocr.checks.is_empty()
     {
@@ -80,12 +118,29 @@ pub(super) fn fields(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .filter_map(|(name, doc)| doc.get(*field).map(|v| (*name, normalised(field, v, on))))
             .collect();
         let mut pairs = Vec::new();
+        let mut spellings = Vec::new();
+        let is_name = matches!(*field, "firstName" | "lastName");
         for (i, (a, va)) in values.iter().enumerate() {
             for (b, vb) in &values[i + 1..] {
-                if va != vb {
+                if va == vb {
+                } else if is_name && super::names::same_name(va, vb) {
+                    // One name in two scripts of the same letters.
+                    spellings.push(format!("{a} ≠ {b}"));
+                } else {
                     pairs.push(format!("{a} ≠ {b}"));
                 }
             }
+        }
+        if pairs.is_empty() && !spellings.is_empty() {
+            out.push(Finding::new(
+                Severity::Info,
+                FindingCode::FieldMismatch,
+                *field,
+                format!(
+                    "{field} is written differently but is one name after ICAO 9303 transliteration: {}",
+                    spellings.join(", ")
+                ),
+            ));
         }
         if !pairs.is_empty() {
             out.push(Finding::new(
@@ -166,5 +221,49 @@ pub(super) fn final_result(cx: &Context<'_>, out: &mut Vec<Finding>) {
             "the process is accepted but has no finalResult",
         )),
         _ => {}
+    }
+}
+
+/// Similarity values that differ: two written in the OCR (the lower counted),
+/// or the OCR's against `finalResult`'s. Levels are not personal data, so
+/// the message names both.
+pub(super) fn similarity(evidence: &Evidence, out: &mut Vec<Finding>) {
+    let Some(ocr) = &evidence.ocr else { return };
+    let said = |s: &SimilarityScore| match s {
+        SimilarityScore::Word(w) => format!("{:?}", w.chars().take(40).collect::<String>()),
+        SimilarityScore::Unreadable { unreadable } => unreadable.clone(),
+    };
+    if let Some(written) = ocr.similarity_conflict() {
+        let values: Vec<String> = written
+            .iter()
+            .map(|(path, s)| format!("{path} says {}", said(s)))
+            .collect();
+        let counted = ocr.similarity.as_ref().map_or_else(String::new, said);
+        out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::SimilarityDisagreement,
+            "similarity",
+            format!("{}; the lower, {counted}, counts", values.join(", ")),
+        ));
+    }
+    let final_similarity = evidence
+        .process
+        .as_ref()
+        .and_then(|p| p.final_result.as_ref())
+        .and_then(|f| f.similarity.as_deref());
+    if let (Some(ocr_similarity), Some(final_similarity)) = (&ocr.similarity, final_similarity) {
+        let final_similarity = SimilarityScore::from(final_similarity);
+        if !ocr_similarity.same_as(&final_similarity) {
+            out.push(Finding::new(
+                Severity::Warning,
+                FindingCode::SimilarityDisagreement,
+                "finalResult.similarityScore",
+                format!(
+                    "the OCR's similarity is {} but finalResult says {}",
+                    said(ocr_similarity),
+                    said(&final_similarity)
+                ),
+            ));
+        }
     }
 }

@@ -3,6 +3,7 @@
 //! that the process type does not fit (missing, or unexpected).
 
 use super::{Context, Finding, FindingCode, Severity};
+use crate::verdict::RecordedStatus;
 use crate::verdict::decision::Status;
 use crate::verdict::policy::ManualRule;
 use crate::verdict::review::ReviewDecision;
@@ -12,7 +13,13 @@ pub(super) fn collect(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let process_type = evidence.process_type();
     match (&evidence.manual, cx.review) {
         (None, _) | (_, None) => {
-            if cx.policy.is_agent_reviewed(process_type) {
+            // A review could exist only on a process that completed and is final.
+            let could_be_reviewed = cx.automatic.status != Status::Failed
+                && !matches!(
+                    cx.recorded,
+                    Some(RecordedStatus::Other(_) | RecordedStatus::Final(Status::Failed))
+                );
+            if could_be_reviewed && cx.policy.is_agent_reviewed(process_type) {
                 out.push(Finding::new(
                     Severity::Warning,
                     FindingCode::ReviewMissing,
@@ -68,6 +75,14 @@ pub(super) fn collect(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 agent_override(cx, out);
             }
         }
+    }
+    if evidence.ocr.is_none() && cx.automatic.status != Status::Failed && cx.review.is_some() {
+        out.push(Finding::new(
+            Severity::Warning,
+            FindingCode::MissingOcr,
+            "ocr",
+            "the archive holds no OCR evidence: the status rests on the agent's review alone",
+        ));
     }
     if let Some(copy) = evidence
         .ocr
