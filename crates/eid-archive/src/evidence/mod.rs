@@ -5,14 +5,16 @@
 //! their boxes), [`media`] the images and video, this module the process
 //! record, the agent's review and what the readers did not understand.
 
+mod check;
 pub(crate) mod decisive;
 pub mod media;
 pub mod ocr;
 
+pub use check::{CheckResult, SecurityCheck};
+pub(crate) use check::{KNOWN_CHECKS, canonical_check};
 pub use media::{Depiction, Dimensions, Media, MediaFormat};
-pub(crate) use ocr::canonical_check;
-pub use ocr::{BBox, CheckResult, Feature, Ocr, SecurityCheck, Side, Similarity, SimilarityScore};
-pub(crate) use ocr::{KNOWN_CHECKS, KNOWN_FEATURES};
+pub(crate) use ocr::KNOWN_FEATURES;
+pub use ocr::{BBox, Feature, Ocr, Side, Similarity, SimilarityScore};
 
 use crate::codes::string_enum;
 use serde::Serialize;

@@ -8,14 +8,11 @@
 //! `summary.txt`, `run.json` and the index are written from the tally at the
 //! end, and the report folder is replaced only when the run is complete.
 
-use crate::archive::Archive;
-use crate::audit::{Audit, AuditOptions};
 use crate::batch::{Batch, Input};
-use crate::crops::{self, Annotation, Bundle, CropOptions, Held};
+use crate::crops::{Annotation, Bundle};
 use crate::error::{Error, OutputError};
-use crate::event::{Audited, Event};
-use crate::html::{self, IndexWriter};
-use crate::ida::{IdaOptions, VerifiedClaims};
+use crate::event::Event;
+use crate::html::IndexWriter;
 use crate::images::{ImageCount, ImageRule};
 use crate::pii::Pii;
 use crate::report::{
@@ -23,161 +20,17 @@ use crate::report::{
     audit_line, own_files, utc_timestamp,
 };
 use crate::tally::Tally;
-use std::collections::HashSet;
 use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Instant, SystemTime};
 
-use crate::report::Tool;
+mod options;
+mod work;
 
-/// Where a report's exhibits go.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum CropsInto {
-    /// A folder per archive under `crops/`.
-    Folder,
-    /// One uncompressed `crops.zip` holding the same layout.
-    Zip,
-}
-
-/// What a report run writes, and how.
-#[derive(Debug, Clone)]
-pub struct ReportOptions {
-    out: PathBuf,
-    force: bool,
-    jobs: Option<NonZeroUsize>,
-    audit: AuditOptions,
-    pii: Pii,
-    exclude: Vec<String>,
-    crops: Option<(CropsInto, CropOptions)>,
-    jsonl: bool,
-    ida: Option<IdaOptions>,
-    html: bool,
-    excel: bool,
-    policy_text: Option<String>,
-    tool: Tool,
-    command_line: Vec<String>,
-}
-
-impl ReportOptions {
-    /// A report into the folder `out`: the five CSV files, `summary.txt`
-    /// and `run.json`, every archive audited by the default options, with
-    /// personal data left out.
-    pub fn new(out: impl Into<PathBuf>) -> ReportOptions {
-        ReportOptions {
-            out: out.into(),
-            force: false,
-            jobs: None,
-            audit: AuditOptions::default(),
-            pii: Pii::Omit,
-            exclude: Vec::new(),
-            crops: None,
-            jsonl: false,
-            ida: None,
-            html: false,
-            excel: false,
-            policy_text: None,
-            tool: Tool::default(),
-            command_line: Vec::new(),
-        }
-    }
-
-    /// Replaces a report already in the folder, or not.
-    pub fn with_force(mut self, force: bool) -> Self {
-        self.force = force;
-        self
-    }
-
-    /// Worker threads (`None`: one per core).
-    pub fn with_jobs(mut self, jobs: Option<NonZeroUsize>) -> Self {
-        self.jobs = jobs;
-        self
-    }
-
-    /// How each archive is read, judged, hashed and verified.
-    pub fn with_audit(mut self, audit: AuditOptions) -> Self {
-        self.audit = audit;
-        self
-    }
-
-    /// The personal-data mode of every file and page.
-    pub fn with_pii(mut self, pii: Pii) -> Self {
-        self.pii = pii;
-        self
-    }
-
-    /// Features and sides whose images are to be left out of every output
-    /// (see [`ImageRule`]).
-    pub fn with_exclude(mut self, exclude: Vec<String>) -> Self {
-        self.exclude = exclude;
-        self
-    }
-
-    /// Also writes each archive's exhibits, made this way, into a folder
-    /// per archive under `crops/` (their exclusions are the run's:
-    /// [`ReportOptions::with_exclude`]).
-    pub fn with_crops(mut self, options: CropOptions) -> Self {
-        self.crops = Some((CropsInto::Folder, options));
-        self
-    }
-
-    /// As [`ReportOptions::with_crops`], into one uncompressed `crops.zip`
-    /// holding the same layout: one file instead of thousands.
-    pub fn with_crops_zip(mut self, options: CropOptions) -> Self {
-        self.crops = Some((CropsInto::Zip, options));
-        self
-    }
-
-    /// Also writes `audits.jsonl`.
-    pub fn with_jsonl(mut self, jsonl: bool) -> Self {
-        self.jsonl = jsonl;
-        self
-    }
-
-    /// Also writes `verified_claims.jsonl` (needs [`Pii::Full`]; hashes
-    /// every member, for the attachments' digests).
-    pub fn with_ida(mut self, options: IdaOptions) -> Self {
-        self.ida = Some(options);
-        self
-    }
-
-    /// Also writes `html/`.
-    pub fn with_html(mut self, html: bool) -> Self {
-        self.html = html;
-        self
-    }
-
-    /// Writes the CSV files for spreadsheets.
-    pub fn with_excel(mut self, excel: bool) -> Self {
-        self.excel = excel;
-        self
-    }
-
-    /// The text of the policy file the audit options' policy was parsed
-    /// from, for `run.json`.
-    pub fn with_policy_text(mut self, text: Option<String>) -> Self {
-        self.policy_text = text;
-        self
-    }
-
-    /// The tool (its name, version and, when known, the commit it was
-    /// built from) and its command line, for `run.json`.
-    pub fn with_invocation(
-        mut self,
-        name: &str,
-        version: &str,
-        commit: Option<&str>,
-        command_line: Vec<String>,
-    ) -> Self {
-        self.tool = Tool {
-            name: name.to_owned(),
-            version: version.to_owned(),
-            commit: commit.map(str::to_owned),
-        };
-        self.command_line = command_line;
-        self
-    }
-}
+use options::CropsInto;
+pub use options::ReportOptions;
+use work::{Done, Folders, HELD_IN_FLIGHT, Work, threads};
 
 /// How a run ended.
 #[derive(Debug)]
@@ -402,139 +255,6 @@ pub fn report(
     })))
 }
 
-/// How many archives' exhibits may wait in memory at once, for one
-/// `crops.zip` (each at most 128 MiB): 1 GiB in all.
-const HELD_IN_FLIGHT: usize = 8;
-
-/// The worker threads of a run: as asked (else one per core), but never
-/// more than the inputs, nor more than 8 a core: more threads than that only
-/// add memory and scheduling, never speed (`--jobs 100000` would start
-/// thousands).
-fn threads(jobs: Option<NonZeroUsize>, inputs: usize) -> NonZeroUsize {
-    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-    let asked = jobs.map_or(cores, NonZeroUsize::get);
-    let n = asked.min(inputs.max(1)).min(8 * cores);
-    NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN)
-}
-
-/// What the workers do to each archive, and with what.
-struct Work<'a> {
-    audit: AuditOptions,
-    crops: Option<(CropsInto, CropOptions)>,
-    crops_dir: PathBuf,
-    html_dir: Option<PathBuf>,
-    pii: &'a Pii,
-    rule: &'a ImageRule,
-    ida: Option<&'a IdaOptions>,
-}
-
-/// One archive as a worker leaves it.
-struct Done {
-    audited: Audited,
-    held: Held,
-    page: Option<Result<usize, OutputError>>,
-    claims: Option<Result<serde_json::Value, &'static str>>,
-}
-
-impl Work<'_> {
-    /// Opens and audits one archive, cuts its exhibits (into a folder of the
-    /// worker's own, or in memory) and writes its page while it is open.
-    fn archive(&self, index: usize, path: &Path) -> Result<Done, Error> {
-        let mut archive = Archive::open(path, &self.audit.read)?;
-        let audit = Audit::of_archive(&mut archive, &self.audit)?;
-        let mut held = Held::new();
-        let exhibits = self.crops.as_ref().map(|(into, c)| match into {
-            CropsInto::Folder => {
-                let own = self.crops_dir.join(format!(".archive-{index}"));
-                crops::write_staged(&mut archive, &audit, &own, c)
-            }
-            CropsInto::Zip => crops::hold(&mut archive, &audit, c).map(|(crops, files)| {
-                held = files;
-                crops
-            }),
-        });
-        let audited = Audited::new(audit, exhibits);
-        let page = self.html_dir.as_ref().map(|dir| {
-            html::write_archive_page(&mut archive, &audited, index, dir, self.pii, self.rule)
-        });
-        let claims = self.ida.map(|ida| {
-            VerifiedClaims::from_audit(&audited.audit, ida)
-                .map(|c| c.envelope())
-                .map_err(|not| not.why().code())
-        });
-        Ok(Done {
-            audited,
-            held,
-            page,
-            claims,
-        })
-    }
-
-    /// Names an archive's exhibits folder after its process id (or, when an
-    /// earlier archive has that one, the process id and the first 12 hex
-    /// digits of the archive's SHA-256) and, when they are files, moves them
-    /// there from the worker's folder. In input order, so the same store
-    /// gives the same names on every run.
-    fn settle(&self, done: &mut Done, claimed: &mut Folders) {
-        let audited = &mut done.audited;
-        let Some(Ok(written)) = &audited.exhibits else {
-            return;
-        };
-        let base = crops::safe_component(&audited.audit.process_id);
-        let sha = &audited.audit.archive.fingerprint.sha256;
-        let name = claimed.claim(base, &sha[..sha.len().min(12)]);
-        let moved = match self.crops {
-            Some((CropsInto::Folder, _)) => {
-                let (from, to) = (
-                    self.crops_dir.join(&written.folder),
-                    self.crops_dir.join(&name),
-                );
-                std::fs::rename(&from, &to).map_err(OutputError::io(&to))
-            }
-            _ => Ok(()),
-        };
-        match moved {
-            Ok(()) => {
-                if let Some(Ok(c)) = &mut audited.exhibits {
-                    c.folder = name;
-                }
-            }
-            Err(e) => audited.set_exhibits(Some(Err(e))),
-        }
-    }
-}
-
-/// The exhibits folders named so far: the process id, else the process id
-/// and the first 12 hex digits of the archive's SHA-256, else that and a
-/// number. Each name remembers the next number to try, so that thousands of
-/// copies of one archive are named in linear time.
-#[derive(Default)]
-struct Folders {
-    taken: HashSet<String>,
-    next: std::collections::HashMap<String, u64>,
-}
-
-impl Folders {
-    fn claim(&mut self, base: String, sha: &str) -> String {
-        if self.taken.insert(base.clone()) {
-            return base;
-        }
-        let with_sha = format!("{base}-{sha}");
-        if self.taken.insert(with_sha.clone()) {
-            return with_sha;
-        }
-        let n = self.next.entry(with_sha.clone()).or_insert(2);
-        loop {
-            let name = format!("{with_sha}-{n}");
-            *n += 1;
-            // A numbered name may be another archive's plain one: skip it.
-            if self.taken.insert(name.clone()) {
-                return name;
-            }
-        }
-    }
-}
-
 /// The sinks of a run's events, besides the observer.
 struct Sinks<'a, 'b> {
     tally: &'a mut Tally,
@@ -618,36 +338,5 @@ fn images_record(o: &ReportOptions, rule: &ImageRule, files: ImageCount) -> Imag
         excluded: rule.excluded().to_vec(),
         note: (!notes.is_empty()).then(|| notes.join("; ")),
         files,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::Folders;
-
-    #[test]
-    fn threads_are_capped_by_the_inputs_and_the_cores() {
-        use std::num::NonZeroUsize;
-        let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
-        let t = |jobs: usize, inputs| super::threads(NonZeroUsize::new(jobs), inputs).get();
-        assert_eq!(t(100_000, 1), 1);
-        assert_eq!(t(100_000, 1_000_000), 8 * cores);
-        assert_eq!(t(2, 13), 2);
-        assert_eq!(t(0, 0), 1);
-        assert_eq!(t(0, 1_000), cores);
-    }
-
-    #[test]
-    fn folders_are_named_once_each_in_linear_time() {
-        let mut f = Folders::default();
-        assert_eq!(f.claim("p".into(), "abc"), "p");
-        assert_eq!(f.claim("p".into(), "abc"), "p-abc");
-        assert_eq!(f.claim("p".into(), "abc"), "p-abc-2");
-        assert_eq!(f.claim("p-abc-3".into(), "def"), "p-abc-3");
-        assert_eq!(f.claim("p".into(), "abc"), "p-abc-4");
-        // 8,000 copies of one archive: each claim takes one or two tries.
-        let last = (0..8_000).map(|_| f.claim("q".into(), "0123")).last();
-        assert_eq!(last.as_deref(), Some("q-0123-7999"));
-        assert_eq!(f.next["q-0123"], 8_000);
     }
 }

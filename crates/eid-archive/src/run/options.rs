@@ -1,0 +1,157 @@
+//! What a report run writes, and how: its options.
+
+use crate::audit::AuditOptions;
+use crate::crops::CropOptions;
+use crate::ida::IdaOptions;
+use crate::pii::Pii;
+use crate::report::Tool;
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+
+/// Where a report's exhibits go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum CropsInto {
+    /// A folder per archive under `crops/`.
+    Folder,
+    /// One uncompressed `crops.zip` holding the same layout.
+    Zip,
+}
+
+/// What a report run writes, and how.
+#[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub(super) out: PathBuf,
+    pub(super) force: bool,
+    pub(super) jobs: Option<NonZeroUsize>,
+    pub(super) audit: AuditOptions,
+    pub(super) pii: Pii,
+    pub(super) exclude: Vec<String>,
+    pub(super) crops: Option<(CropsInto, CropOptions)>,
+    pub(super) jsonl: bool,
+    pub(super) ida: Option<IdaOptions>,
+    pub(super) html: bool,
+    pub(super) excel: bool,
+    pub(super) policy_text: Option<String>,
+    pub(super) tool: Tool,
+    pub(super) command_line: Vec<String>,
+}
+
+impl ReportOptions {
+    /// A report into the folder `out`: the five CSV files, `summary.txt`
+    /// and `run.json`, every archive audited by the default options, with
+    /// personal data left out.
+    pub fn new(out: impl Into<PathBuf>) -> ReportOptions {
+        ReportOptions {
+            out: out.into(),
+            force: false,
+            jobs: None,
+            audit: AuditOptions::default(),
+            pii: Pii::Omit,
+            exclude: Vec::new(),
+            crops: None,
+            jsonl: false,
+            ida: None,
+            html: false,
+            excel: false,
+            policy_text: None,
+            tool: Tool::default(),
+            command_line: Vec::new(),
+        }
+    }
+
+    /// Replaces a report already in the folder, or not.
+    pub fn with_force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+
+    /// Worker threads (`None`: one per core).
+    pub fn with_jobs(mut self, jobs: Option<NonZeroUsize>) -> Self {
+        self.jobs = jobs;
+        self
+    }
+
+    /// How each archive is read, judged, hashed and verified.
+    pub fn with_audit(mut self, audit: AuditOptions) -> Self {
+        self.audit = audit;
+        self
+    }
+
+    /// The personal-data mode of every file and page.
+    pub fn with_pii(mut self, pii: Pii) -> Self {
+        self.pii = pii;
+        self
+    }
+
+    /// Features and sides whose images are to be left out of every output
+    /// (see [`ImageRule`]).
+    pub fn with_exclude(mut self, exclude: Vec<String>) -> Self {
+        self.exclude = exclude;
+        self
+    }
+
+    /// Also writes each archive's exhibits, made this way, into a folder
+    /// per archive under `crops/` (their exclusions are the run's:
+    /// [`ReportOptions::with_exclude`]).
+    pub fn with_crops(mut self, options: CropOptions) -> Self {
+        self.crops = Some((CropsInto::Folder, options));
+        self
+    }
+
+    /// As [`ReportOptions::with_crops`], into one uncompressed `crops.zip`
+    /// holding the same layout: one file instead of thousands.
+    pub fn with_crops_zip(mut self, options: CropOptions) -> Self {
+        self.crops = Some((CropsInto::Zip, options));
+        self
+    }
+
+    /// Also writes `audits.jsonl`.
+    pub fn with_jsonl(mut self, jsonl: bool) -> Self {
+        self.jsonl = jsonl;
+        self
+    }
+
+    /// Also writes `verified_claims.jsonl` (needs [`Pii::Full`]; hashes
+    /// every member, for the attachments' digests).
+    pub fn with_ida(mut self, options: IdaOptions) -> Self {
+        self.ida = Some(options);
+        self
+    }
+
+    /// Also writes `html/`.
+    pub fn with_html(mut self, html: bool) -> Self {
+        self.html = html;
+        self
+    }
+
+    /// Writes the CSV files for spreadsheets.
+    pub fn with_excel(mut self, excel: bool) -> Self {
+        self.excel = excel;
+        self
+    }
+
+    /// The text of the policy file the audit options' policy was parsed
+    /// from, for `run.json`.
+    pub fn with_policy_text(mut self, text: Option<String>) -> Self {
+        self.policy_text = text;
+        self
+    }
+
+    /// The tool (its name, version and, when known, the commit it was
+    /// built from) and its command line, for `run.json`.
+    pub fn with_invocation(
+        mut self,
+        name: &str,
+        version: &str,
+        commit: Option<&str>,
+        command_line: Vec<String>,
+    ) -> Self {
+        self.tool = Tool {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            commit: commit.map(str::to_owned),
+        };
+        self.command_line = command_line;
+        self
+    }
+}
