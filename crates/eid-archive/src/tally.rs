@@ -8,7 +8,7 @@
 
 use crate::event::Event;
 use crate::images::ImageCount;
-use crate::verdict::{Severity, Status};
+use crate::verdict::{RecordedStatus, Severity, Status};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -32,6 +32,10 @@ pub struct Tally {
     pub disagreements: usize,
     /// No final status recorded to compare with.
     pub unrecorded: usize,
+    /// Of those, the archives whose recorded status cannot be read (a word
+    /// that is neither a final status nor a documented non-final one): a
+    /// run counts them like disagreements.
+    pub unreadable_status: usize,
     /// Findings by severity.
     pub findings: BTreeMap<Severity, usize>,
     /// Archives that could not be read or judged.
@@ -73,6 +77,7 @@ impl Serialize for Tally {
             by_status: BTreeMap<String, usize>,
             disagreements: usize,
             unrecorded: usize,
+            unreadable_status: usize,
             findings: BTreeMap<String, usize>,
             errors: usize,
             integrity_failures: usize,
@@ -86,6 +91,7 @@ impl Serialize for Tally {
             by_status: named(&self.by_status, |s| s.to_string()),
             disagreements: self.disagreements,
             unrecorded: self.unrecorded,
+            unreadable_status: self.unreadable_status,
             findings: named(&self.findings, |s| s.to_string()),
             errors: self.errors,
             integrity_failures: self.integrity_failures,
@@ -202,7 +208,12 @@ impl Tally {
                     });
                 }
             }
-            None => self.unrecorded += 1,
+            None => {
+                self.unrecorded += 1;
+                if matches!(v.recorded_status, Some(RecordedStatus::Unreadable(_))) {
+                    self.unreadable_status += 1;
+                }
+            }
             Some(true) => {}
         }
         for f in audited.findings() {

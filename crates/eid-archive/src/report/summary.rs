@@ -40,6 +40,18 @@ impl Summary<'_> {
             "disagree     {} with the recorded status ({} had no final status recorded)",
             self.0.disagreements, self.0.unrecorded
         );
+        if self.0.unreadable_status > 0 {
+            let _ = writeln!(
+                out,
+                "unreadable   {} {} whose recorded status cannot be read (UnreadableStatus; counted like a disagreement)",
+                self.0.unreadable_status,
+                if self.0.unreadable_status == 1 {
+                    "archive"
+                } else {
+                    "archives"
+                }
+            );
+        }
         if !self.0.policy_changes.is_empty() {
             let changes: Vec<String> = self
                 .0

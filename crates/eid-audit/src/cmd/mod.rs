@@ -21,7 +21,8 @@ use std::process::ExitCode;
 /// accepts and refuses is in docs/archive-format.md.
 ///
 /// Exit codes: 0 every archive read and every recomputed status agrees with the
-/// recorded one (or none was recorded); 1 all read but at least one disagrees;
+/// recorded one (or none was recorded); 1 all read but at least one disagrees
+/// or records a status that cannot be read;
 /// 2 an archive could not be read (or a member fails its integrity check),
 /// has no verified claims for `--format ida`, or bad usage; 130 interrupted.
 #[derive(Debug, Parser)]
@@ -256,7 +257,8 @@ impl Outcome {
     pub fn of(tally: &eid_archive::Tally) -> Outcome {
         if tally.errors > 0 || tally.integrity_failures > 0 {
             Outcome::Unreadable
-        } else if tally.disagreements > 0 {
+        } else if tally.disagreements > 0 || tally.unreadable_status > 0 {
+            // A status that cannot be read is never a silent success.
             Outcome::Disagrees
         } else {
             Outcome::Agrees

@@ -754,3 +754,49 @@ fn paths_on_standard_input_are_bytes_and_a_bad_line_is_a_row() {
     assert!(rows.contains("<stdin line 2>"), "{rows}");
     assert_eq!(rows.matches(",accepted,accepted,").count(), 2, "{rows}");
 }
+
+#[test]
+fn a_recorded_status_that_cannot_be_read_is_counted_and_exits_1() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    // The bundled accepted archive, its recorded status mistyped.
+    let mut from =
+        zip::ZipArchive::new(std::fs::File::open(root().join("testdata/accepted.zip")).unwrap())
+            .unwrap();
+    let typo = dir.path().join("typo.zip");
+    let mut to = zip::ZipWriter::new(std::fs::File::create(&typo).unwrap());
+    for i in 0..from.len() {
+        let mut m = from.by_index(i).unwrap();
+        let name = m.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        m.read_to_end(&mut bytes).unwrap();
+        if name == "process.json" {
+            let text = String::from_utf8(bytes).unwrap();
+            assert!(text.contains("\"status\": \"accepted\""));
+            bytes = text
+                .replace("\"status\": \"accepted\"", "\"status\": \"acepted\"")
+                .into_bytes();
+        }
+        to.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        to.write_all(&bytes).unwrap();
+    }
+    to.finish().unwrap();
+    let out = dir.path().join("r");
+    let o = eid_audit(&[
+        "report",
+        typo.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains("unreadable   1 archive whose recorded status cannot be read (UnreadableStatus; counted like a disagreement)"),
+        "{text}"
+    );
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["summary"]["unreadableStatus"], 1);
+    assert_eq!(run["summary"]["disagreements"], 0);
+}
