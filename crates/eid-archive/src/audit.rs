@@ -59,6 +59,7 @@ impl AuditOptions {
 /// It serialises to the JSON of `eid-audit inspect --format json`: the
 /// verdict's keys (`recordedStatus`, `decision`, `agrees`, `findings`, ...) at
 /// the top, beside `processId`, `checks`, `features` and `media`.
+#[non_exhaustive]
 #[derive(Debug, Clone)]
 pub struct Audit {
     /// The archive file.
@@ -89,6 +90,7 @@ pub enum MemberHash {
 }
 
 /// The archive file itself, so that any copy can be proven identical.
+#[non_exhaustive]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ArchiveInfo {

@@ -62,6 +62,7 @@ impl Serialize for MemberKind {
 }
 
 /// One entry of the archive's central directory.
+#[non_exhaustive]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Member {

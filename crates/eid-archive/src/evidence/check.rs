@@ -5,6 +5,7 @@ use crate::codes::string_enum;
 use serde::Serialize;
 
 /// One security check.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SecurityCheck {
@@ -15,6 +16,14 @@ pub struct SecurityCheck {
 }
 
 impl SecurityCheck {
+    /// A check named `name` whose `valid` reads `valid` (`None`: unreadable).
+    pub fn new(name: impl Into<String>, valid: Option<bool>) -> SecurityCheck {
+        SecurityCheck {
+            name: name.into(),
+            valid,
+        }
+    }
+
     /// Its result in three states: valid, invalid, or unreadable.
     pub fn result(&self) -> CheckResult {
         CheckResult::of(self.valid)

@@ -46,6 +46,7 @@ impl MediaFormat {
 }
 
 /// One media item: a member of the archive, or an image embedded in native JSON.
+#[non_exhaustive]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Media {
@@ -63,7 +64,36 @@ pub struct Media {
     pub problem: Option<String>,
 }
 
+impl Media {
+    /// A media item read from `source`, depicting `depiction`, in `format`,
+    /// of `bytes` bytes and (when its header was read) these dimensions.
+    pub fn new(
+        source: Source,
+        depiction: Depiction,
+        format: MediaFormat,
+        bytes: u64,
+        dimensions: Option<Dimensions>,
+    ) -> Media {
+        Media {
+            source,
+            depiction,
+            format,
+            bytes,
+            dimensions,
+            problem: None,
+        }
+    }
+}
+
+impl Dimensions {
+    /// Width and height.
+    pub fn new(width: u32, height: u32) -> Dimensions {
+        Dimensions { width, height }
+    }
+}
+
 /// Width and height in pixels.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Dimensions {
     /// Width.

@@ -22,6 +22,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 /// Everything read from one archive (and the process record beside it).
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Evidence {
@@ -40,6 +41,7 @@ pub struct Evidence {
 }
 
 /// A file read beside the archive, fingerprinted like the archive itself.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OutsideFile {
@@ -94,6 +96,7 @@ impl fmt::Display for Source {
 }
 
 /// The Assure process record.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ProcessRecord {
@@ -120,6 +123,7 @@ pub struct ProcessRecord {
 }
 
 /// Why a process failed. Its shape varies between `{id,type,message}` and `{category,reason,message}`.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FailReason {
@@ -129,7 +133,18 @@ pub struct FailReason {
     pub message: Option<String>,
 }
 
+impl FailReason {
+    /// A fail reason of this kind (`InactiveUser.Aborted`), with its message.
+    pub fn new(kind: impl Into<String>, message: Option<&str>) -> FailReason {
+        FailReason {
+            kind: kind.into(),
+            message: message.map(str::to_owned),
+        }
+    }
+}
+
 /// `finalResult` of an accepted process.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct FinalResult {
@@ -147,6 +162,7 @@ pub struct FinalResult {
 pub(crate) type DocumentFields = BTreeMap<String, String>;
 
 /// The agent's manual verification.
+#[non_exhaustive]
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ManualApproval {
@@ -209,6 +225,7 @@ impl ManualApproval {
 }
 
 /// One reason an agent gave for rejecting.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RejectionReason {
@@ -219,7 +236,18 @@ pub struct RejectionReason {
     pub message: Option<String>,
 }
 
+impl RejectionReason {
+    /// A rejection reason of this type (`Document.Expired`), with its message.
+    pub fn new(kind: impl Into<String>, message: Option<&str>) -> RejectionReason {
+        RejectionReason {
+            kind: kind.into(),
+            message: message.map(str::to_owned),
+        }
+    }
+}
+
 /// Something a reader did not understand: kept and reported, never dropped.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Drift {
@@ -229,6 +257,17 @@ pub struct Drift {
     pub kind: DriftKind,
     /// In words.
     pub message: String,
+}
+
+impl Drift {
+    /// Something not understood at `subject`, of this kind, in words.
+    pub fn new(kind: DriftKind, subject: impl Into<String>, message: impl Into<String>) -> Drift {
+        Drift {
+            subject: subject.into(),
+            kind,
+            message: message.into(),
+        }
+    }
 }
 
 string_enum! {

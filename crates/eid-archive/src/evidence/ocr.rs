@@ -9,6 +9,7 @@ use serde::Serialize;
 use std::fmt;
 
 /// The OCR capture and automatic verification.
+#[non_exhaustive]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Ocr {
@@ -259,6 +260,7 @@ impl Similarity {
 }
 
 /// One detected document feature.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Feature {
@@ -281,6 +283,26 @@ pub struct Feature {
 }
 
 impl Feature {
+    /// A feature entry as written at `entry` (`features[3]`): its name,
+    /// `found` and side as read (`None`: unreadable or absent) and its box.
+    pub fn new(
+        entry: impl Into<String>,
+        name: Option<&str>,
+        found: Option<bool>,
+        side: Option<&str>,
+        bbox: Option<BBox>,
+    ) -> Feature {
+        Feature {
+            entry: entry.into(),
+            name: name.map(str::to_owned),
+            found,
+            side: side.map(str::to_owned),
+            bbox,
+            blank: false,
+            also_named: None,
+        }
+    }
+
     /// A found feature with a box on side `data`.
     pub fn found(name: &str, bbox: BBox) -> Feature {
         Feature {
@@ -317,6 +339,7 @@ impl Feature {
 
 /// A feature's bounding box, in pixels of the stored image as the provider analysed it
 /// (no EXIF rotation applied). Values are kept as written, even negative ones.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct BBox {
     /// Left edge.
@@ -330,6 +353,16 @@ pub struct BBox {
 }
 
 impl BBox {
+    /// A box as written: left, top, width, height, in stored pixels.
+    pub fn new(x: i64, y: i64, width: i64, height: i64) -> BBox {
+        BBox {
+            x,
+            y,
+            width,
+            height,
+        }
+    }
+
     /// True when the box has no area.
     pub fn is_empty(&self) -> bool {
         self.width <= 0 || self.height <= 0

@@ -84,7 +84,7 @@ impl ReportOptions {
     }
 
     /// Features and sides whose images are to be left out of every output
-    /// (see [`ImageRule`]).
+    /// (see [`ImageRule`](crate::ImageRule)).
     pub fn with_exclude(mut self, exclude: Vec<String>) -> Self {
         self.exclude = exclude;
         self

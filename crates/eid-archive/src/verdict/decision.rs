@@ -57,6 +57,7 @@ string_enum! {
 }
 
 /// Why a status was reached: `code/subject`, e.g. `SecurityCheckFailed/nonExpired`.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {
     /// The stable code.
@@ -84,6 +85,7 @@ impl fmt::Display for Reason {
 }
 
 /// A status with every reason that led to it.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Decision {
     /// The status.

@@ -95,6 +95,7 @@ impl Serialize for RecordedStatus {
 }
 
 /// The day a verification is judged on, and the field it came from.
+#[non_exhaustive]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct VerificationDate {
     /// The day.
@@ -104,6 +105,7 @@ pub struct VerificationDate {
 }
 
 /// The recomputed decision for one archive, compared with the recorded one.
+#[non_exhaustive]
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Verdict {

@@ -20,6 +20,7 @@ string_enum! {
 }
 
 /// The agent's review as judged.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Review {

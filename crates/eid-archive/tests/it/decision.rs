@@ -186,10 +186,10 @@ fn rule1_a_fail_reason_fails_and_keeps_every_other_reason() {
         "failed",
         "substantial",
     );
-    e.process.as_mut().unwrap().fail_reason = Some(eid_archive::evidence::FailReason {
-        kind: "InactiveUser.Aborted".into(),
-        message: None,
-    });
+    e.process.as_mut().unwrap().fail_reason = Some(eid_archive::evidence::FailReason::new(
+        "InactiveUser.Aborted",
+        None,
+    ));
     assert_eq!(
         default_codes(&e),
         (

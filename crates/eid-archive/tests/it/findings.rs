@@ -192,12 +192,7 @@ fn missing_media() {
         "Barcode",
         Some(true),
         Some("back"),
-        Some(BBox {
-            x: 1,
-            y: 1,
-            width: 5,
-            height: 5,
-        }),
+        Some(BBox::new(1, 1, 5, 5)),
     ));
     let subjects: Vec<String> = of(&e, FindingCode::MissingMedia)
         .into_iter()
@@ -223,15 +218,7 @@ fn with_feature(side: Option<&str>, bbox: Option<BBox>) -> Evidence {
 
 #[test]
 fn boxes_out_of_bounds_empty_missing_or_on_an_unknown_side() {
-    let out = with_feature(
-        Some("data"),
-        Some(BBox {
-            x: 600,
-            y: 380,
-            width: 100,
-            height: 40,
-        }),
-    );
+    let out = with_feature(Some("data"), Some(BBox::new(600, 380, 100, 40)));
     let f = of(&out, FindingCode::BBoxOutOfBounds);
     assert_eq!(f.len(), 1);
     assert!(
@@ -239,51 +226,19 @@ fn boxes_out_of_bounds_empty_missing_or_on_an_unknown_side() {
         "{}",
         f[0].message
     );
-    let neg = with_feature(
-        Some("front"),
-        Some(BBox {
-            x: -1,
-            y: 0,
-            width: 10,
-            height: 10,
-        }),
-    );
+    let neg = with_feature(Some("front"), Some(BBox::new(-1, 0, 10, 10)));
     assert_eq!(of(&neg, FindingCode::BBoxOutOfBounds).len(), 1);
-    let inside = with_feature(
-        Some("data"),
-        Some(BBox {
-            x: 540,
-            y: 360,
-            width: 100,
-            height: 40,
-        }),
-    );
+    let inside = with_feature(Some("data"), Some(BBox::new(540, 360, 100, 40)));
     assert!(findings(&inside).is_empty(), "{:?}", findings(&inside));
 
-    let empty = with_feature(
-        Some("data"),
-        Some(BBox {
-            x: 10,
-            y: 10,
-            width: 0,
-            height: 40,
-        }),
-    );
+    let empty = with_feature(Some("data"), Some(BBox::new(10, 10, 0, 40)));
     assert_eq!(of(&empty, FindingCode::BBoxEmpty).len(), 1);
     assert!(of(&empty, FindingCode::BBoxOutOfBounds).is_empty());
 
     let no_box = with_feature(Some("data"), None);
     assert_eq!(of(&no_box, FindingCode::BBoxMissing).len(), 1);
 
-    let odd = with_feature(
-        Some("left"),
-        Some(BBox {
-            x: 1,
-            y: 1,
-            width: 1,
-            height: 1,
-        }),
-    );
+    let odd = with_feature(Some("left"), Some(BBox::new(1, 1, 1, 1)));
     assert_eq!(of(&odd, FindingCode::UnknownSide).len(), 1);
 }
 
@@ -335,16 +290,16 @@ fn final_result_unexpected_both_ways() {
 #[test]
 fn drift_becomes_unknown_and_malformed_evidence() {
     let mut e = dated();
-    e.drift.push(Drift {
-        subject: "ocr.json: newKey".into(),
-        kind: DriftKind::Unknown,
-        message: "unknown key".into(),
-    });
-    e.drift.push(Drift {
-        subject: "ocr.json: found".into(),
-        kind: DriftKind::Malformed,
-        message: "wrong type".into(),
-    });
+    e.drift.push(Drift::new(
+        DriftKind::Unknown,
+        "ocr.json: newKey",
+        "unknown key",
+    ));
+    e.drift.push(Drift::new(
+        DriftKind::Malformed,
+        "ocr.json: found",
+        "wrong type",
+    ));
     let f = findings(&e);
     assert_eq!(
         f.iter().map(|f| (f.severity, f.code)).collect::<Vec<_>>(),

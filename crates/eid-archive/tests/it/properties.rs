@@ -43,29 +43,28 @@ prop_compose! {
         failed in prop::bool::weighted(0.1),
         manual in prop::option::weighted(0.3, prop::collection::vec(0..3usize, 0..3)),
     ) -> Evidence {
-        Evidence {
-            process: Some(ProcessRecord {
-                process_type: Some(TYPES[process_type].into()),
-                fail_reason: failed.then(|| FailReason { kind: "InactiveUser.Aborted".into(), message: None }),
-                ..ProcessRecord::default()
-            }),
-            ocr: Some({
+        let mut process = ProcessRecord::default();
+        process.process_type = Some(TYPES[process_type].into());
+        process.fail_reason = failed.then(|| FailReason::new("InactiveUser.Aborted", None));
+        let mut e = Evidence::default();
+        e.process = Some(process);
+        e.ocr = Some({
                 let mut ocr = Ocr::new(Source::Member("ocr.json".into()), Dialect::Assure);
                 ocr.similarity = SIMILARITY[similarity].map(SimilarityScore::from);
-                ocr.checks = checks.iter().map(|(n, v)| SecurityCheck { name: CHECK_NAMES[*n].into(), valid: *v }).collect();
+                ocr.checks = checks.iter().map(|(n, v)| SecurityCheck::new(CHECK_NAMES[*n], *v)).collect();
                 ocr.features = features
                     .iter()
                     .map(|(n, f)| feature(FEATURES[*n], *f, Some("data"), None))
                     .collect();
                 ocr
-            }),
-            manual: manual.map(|r| ManualApproval {
-                verifier_id: Some("agent-1".into()),
-                rejection_reasons: r.iter().map(|i| RejectionReason { kind: format!("Type.{i}"), message: None }).collect(),
-                ..ManualApproval::default()
-            }),
-            ..Evidence::default()
-        }
+            });
+        e.manual = manual.map(|r| {
+            let mut m = ManualApproval::default();
+            m.verifier_id = Some("agent-1".into());
+            m.rejection_reasons = r.iter().map(|i| RejectionReason::new(format!("Type.{i}"), None)).collect();
+            m
+        });
+        e
     }
 }
 
@@ -97,7 +96,7 @@ proptest! {
             let i = pick.index(checks.len());
             checks[i].valid = Some(false);
         } else {
-            checks.push(SecurityCheck { name: "nonExpired".into(), valid: Some(false) });
+            checks.push(SecurityCheck::new("nonExpired", Some(false)));
         }
         let after = judge(&worse, &Policy::default()).unwrap();
         prop_assert!(rank(after.decision.status) <= rank(before.decision.status));

@@ -17,33 +17,19 @@ pub fn ocr(
     ocr.similarity = similarity.map(SimilarityScore::from);
     ocr.checks = checks
         .iter()
-        .map(|(n, v)| SecurityCheck {
-            name: (*n).into(),
-            valid: *v,
-        })
+        .map(|(n, v)| SecurityCheck::new(*n, *v))
         .collect();
     ocr.features = features
         .iter()
         .enumerate()
-        .map(|(i, (n, f))| Feature {
-            entry: format!("features[{i}]"),
-            name: Some((*n).into()),
-            found: *f,
-            side: Some("data".into()),
-            bbox: f.filter(|f| *f).map(|_| BBox {
-                x: 10,
-                y: 10,
-                width: 20,
-                height: 20,
-            }),
-            blank: false,
-            also_named: None,
+        .map(|(i, (n, f))| {
+            let bbox = f.filter(|f| *f).map(|_| BBox::new(10, 10, 20, 20));
+            Feature::new(format!("features[{i}]"), Some(n), *f, Some("data"), bbox)
         })
         .collect();
-    Evidence {
-        ocr: Some(ocr),
-        ..Evidence::default()
-    }
+    let mut e = Evidence::default();
+    e.ocr = Some(ocr);
+    e
 }
 
 /// A clean automatic pass: every check valid, similarity high, all features found.
@@ -60,45 +46,36 @@ pub fn clean() -> Evidence {
 }
 
 pub fn with_process(mut e: Evidence, status: &str, process_type: &str) -> Evidence {
-    e.process = Some(ProcessRecord {
-        process_id: Some("p-1".into()),
-        provider: Some("eid".into()),
-        process_type: Some(process_type.into()),
-        status: Some(status.into()),
-        updated_at: Some("2021-06-09T10:05:41Z".into()),
-        ..ProcessRecord::default()
-    });
+    let mut p = ProcessRecord::default();
+    p.process_id = Some("p-1".into());
+    p.provider = Some("eid".into());
+    p.process_type = Some(process_type.into());
+    p.status = Some(status.into());
+    p.updated_at = Some("2021-06-09T10:05:41Z".into());
+    e.process = Some(p);
     e
 }
 
 pub fn with_manual(mut e: Evidence, rejections: &[&str]) -> Evidence {
-    e.manual = Some(ManualApproval {
-        verifier_id: Some("agent-1".into()),
-        verification_date: Some("2021-06-10T09:00:00Z".into()),
-        rejection_reasons: rejections
-            .iter()
-            .map(|t| RejectionReason {
-                kind: (*t).into(),
-                message: None,
-            })
-            .collect(),
-        ..ManualApproval::default()
-    });
+    let mut m = ManualApproval::default();
+    m.verifier_id = Some("agent-1".into());
+    m.verification_date = Some("2021-06-10T09:00:00Z".into());
+    m.rejection_reasons = rejections
+        .iter()
+        .map(|t| RejectionReason::new(*t, None))
+        .collect();
+    e.manual = Some(m);
     e
 }
 
 pub fn with_media(mut e: Evidence, depiction: Depiction, w: u32, h: u32) -> Evidence {
-    e.media.push(Media {
-        source: Source::Member(format!("{}.jpeg", depiction.as_str())),
+    e.media.push(Media::new(
+        Source::Member(format!("{}.jpeg", depiction.as_str())),
         depiction,
-        format: MediaFormat::Jpeg,
-        bytes: 1000,
-        dimensions: Some(Dimensions {
-            width: w,
-            height: h,
-        }),
-        problem: None,
-    });
+        MediaFormat::Jpeg,
+        1000,
+        Some(Dimensions::new(w, h)),
+    ));
     e
 }
 
@@ -112,15 +89,7 @@ pub fn doc(e: &mut Evidence, field: &str, value: &str) {
 
 /// A feature entry as a reader makes it.
 pub fn feature(name: &str, found: Option<bool>, side: Option<&str>, bbox: Option<BBox>) -> Feature {
-    Feature {
-        entry: format!("features.{name}"),
-        name: Some(name.into()),
-        found,
-        side: side.map(str::to_owned),
-        bbox,
-        blank: false,
-        also_named: None,
-    }
+    Feature::new(format!("features.{name}"), Some(name), found, side, bbox)
 }
 
 /// Opens an archive held in memory with the default limits.

@@ -141,6 +141,7 @@ string_enum! {
 }
 
 /// One audit finding.
+#[non_exhaustive]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     /// How much it matters.
