@@ -54,6 +54,7 @@ mod report;
 pub mod run;
 mod tally;
 mod verdict;
+mod visible;
 
 pub use archive::{Archive, Member, MemberKind, ProcessSource, ReadOptions};
 pub use audit::{ArchiveInfo, Audit, AuditOptions, MemberHash};
@@ -79,6 +80,7 @@ pub use verdict::{
 #[doc(hidden)]
 pub mod internals {
     pub use crate::batch::panic_message;
+    pub use crate::visible::visible;
 
     /// One event's rows of the five CSV files, serialised as a report
     /// writes them (for the benches).

@@ -1,45 +1,25 @@
 //! Text from archives on a terminal. Member names, feature names and process
 //! ids come from untrusted archives: an escape sequence in one could recolour
 //! the terminal or rewrite a line ("OK: all evidence verified"). Every control
-//! character, and every character that reorders text (bidirectional
-//! overrides), is shown as a visible `\u{..}` escape instead. The progress
+//! character, every character that reorders text (`Bidi_Control`) and every
+//! zero-width one is shown as a visible `\u{..}` escape instead. The progress
 //! bar of a run lives here too: it is what else a terminal shows.
 
 use indicatif::{ProgressBar, ProgressState, ProgressStyle};
 use std::borrow::Cow;
 use std::io::{self, IsTerminal};
 
-/// True for characters that must never reach a terminal as they are.
-fn is_unsafe(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
-}
-
-/// One value made safe to print: every control character escaped, line
+/// One value made safe to print: every control, bidirectional and
+/// zero-width character escaped (the library's one definition), line
 /// breaks included.
 pub fn escape(text: &str) -> Cow<'_, str> {
-    escape_except(text, None)
+    eid_archive::internals::visible(text, None)
 }
 
-/// Whole output made safe to print: every control character escaped except
-/// the line breaks the program wrote itself.
+/// Whole output made safe to print: the same, except the line breaks the
+/// program wrote itself.
 pub fn clean(text: &str) -> Cow<'_, str> {
-    escape_except(text, Some('\n'))
-}
-
-fn escape_except(text: &str, keep: Option<char>) -> Cow<'_, str> {
-    if !text.chars().any(|c| is_unsafe(c) && Some(c) != keep) {
-        return Cow::Borrowed(text);
-    }
-    let mut out = String::with_capacity(text.len() + 16);
-    for c in text.chars() {
-        if is_unsafe(c) && Some(c) != keep {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            out.push(c);
-        }
-    }
-    Cow::Owned(out)
+    eid_archive::internals::visible(text, Some('\n'))
 }
 
 /// Cuts a value to at most `max` characters, ending in `…` when cut. Tables

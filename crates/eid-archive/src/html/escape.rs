@@ -3,17 +3,9 @@
 //! paths) reaches a page through [`escape`] and nothing else, in text and in
 //! quoted attribute values alike.
 
+use crate::visible::is_hidden;
 use std::borrow::Cow;
 use std::fmt;
-
-/// True for characters that are shown as a visible `\u{..}` escape instead
-/// of themselves: control characters (an HTML parse error, and invisible)
-/// and the bidirectional controls that could make a name read differently
-/// from the evidence.
-fn is_hidden(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{FFFE}' | '\u{FFFF}')
-}
 
 /// `text` made safe for HTML text and for a quoted attribute value: `&`,
 /// `<`, `>`, `"` and `'` become character references, and every control

@@ -3,6 +3,7 @@
 
 use crate::tally::Tally;
 use crate::verdict::{Severity, Status};
+use crate::visible::visible;
 use std::fmt::Write as _;
 
 /// How many disagreements and errors `summary.txt` names one by one.
@@ -108,7 +109,9 @@ impl Summary<'_> {
                 let _ = writeln!(
                     out,
                     "  {}  recorded {}, recomputed {}",
-                    d.archive, d.recorded, d.status
+                    visible(&d.archive, None),
+                    visible(&d.recorded, None),
+                    d.status
                 );
             }
             if self.0.disagreements > named.len() {
@@ -120,7 +123,12 @@ impl Summary<'_> {
             let _ = writeln!(out, "\nerrors");
             let named = &self.0.listed_errors[..self.0.listed_errors.len().min(NAMED)];
             for e in named {
-                let _ = writeln!(out, "  {}: {}", e.archive, e.what);
+                let _ = writeln!(
+                    out,
+                    "  {}: {}",
+                    visible(&e.archive, None),
+                    visible(&e.what, None)
+                );
             }
             if self.0.errors > named.len() {
                 let more = self.0.errors - named.len();

@@ -800,3 +800,41 @@ fn a_recorded_status_that_cannot_be_read_is_counted_and_exits_1() {
     assert_eq!(run["summary"]["unreadableStatus"], 1);
     assert_eq!(run["summary"]["disagreements"], 0);
 }
+
+#[cfg(unix)]
+#[test]
+fn no_control_bidi_or_zero_width_character_reaches_a_person() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    std::fs::create_dir(&store).unwrap();
+    // A file name with an escape sequence, a bell, a right-to-left override,
+    // the Arabic letter mark and a zero-width space: an error row names it.
+    let raw = ["\u{1b}", "\u{7}", "\u{202e}", "\u{61c}", "\u{200b}"];
+    let name = format!("x{}[31mred.zip", raw.concat());
+    std::fs::write(store.join(&name), b"not a zip").unwrap();
+    let out = dir.path().join("r");
+    let o = eid_audit(&[
+        "report",
+        store.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--html",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let summary = std::fs::read_to_string(out.join("summary.txt")).unwrap();
+    let index = std::fs::read_to_string(out.join("html/index.html")).unwrap();
+    for (what, text) in [
+        ("summary.txt", summary.as_str()),
+        ("index.html", index.as_str()),
+        ("stderr", &stderr(&o)),
+        ("stdout", &stdout(&o)),
+    ] {
+        for c in raw {
+            assert!(!text.contains(c), "{what} holds {:?} raw", c);
+        }
+    }
+    for shown in ["\\u{1b}", "\\u{7}", "\\u{202e}", "\\u{61c}", "\\u{200b}"] {
+        assert!(summary.contains(shown), "summary.txt: {shown}: {summary}");
+        assert!(stderr(&o).contains(shown), "stderr: {shown}");
+    }
+}

@@ -8,7 +8,13 @@ use std::fmt;
 pub(super) fn keep_char(c: char) -> bool {
     match c {
         '\t' | '\n' => true,
-        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FFFE}' | '\u{FFFF}' => false,
+        '\u{061C}'
+        | '\u{200E}'
+        | '\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{FFFE}'
+        | '\u{FFFF}' => false,
         c => !c.is_control(),
     }
 }
