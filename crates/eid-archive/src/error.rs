@@ -99,14 +99,9 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.0.kind {
-            ErrorKind::Io(e) => Some(e),
-            _ => None,
-        }
-    }
-}
+// The line already says the cause (`cannot read: ...`): it is not a
+// `source` too, or a chain printer would say it twice.
+impl std::error::Error for Error {}
 
 /// What is wrong with an archive. New kinds may be added.
 #[non_exhaustive]
@@ -306,20 +301,20 @@ impl fmt::Display for Corruption {
 #[derive(Debug, thiserror::Error)]
 pub enum OutputError {
     /// The file system refused.
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {cause}", path.display())]
     Io {
         /// The file or folder.
         path: PathBuf,
         /// Why.
-        source: io::Error,
+        cause: io::Error,
     },
     /// The report folder could not be created.
-    #[error("{}: cannot create the report folder: {source}", path.display())]
+    #[error("{}: cannot create the report folder: {cause}", path.display())]
     Folder {
         /// The folder.
         path: PathBuf,
         /// Why.
-        source: io::Error,
+        cause: io::Error,
     },
     /// Another run is writing the report folder.
     #[error("{}: another eid-audit run is writing this report folder; if none is, delete this file", path.display())]
@@ -331,6 +326,18 @@ pub enum OutputError {
     #[error("{}: a report is already here; use --force to replace it", path.display())]
     Exists {
         /// The file found.
+        path: PathBuf,
+    },
+    /// Both names an archive's exhibits may take are taken by earlier ones.
+    #[error("{}: exhibits are already here (and under the process id alone); remove them or choose another --out", path.display())]
+    Taken {
+        /// The folder.
+        path: PathBuf,
+    },
+    /// A file stands where the output folder is to be.
+    #[error("{}: is a file, not a folder: the output goes into a folder", path.display())]
+    NotAFolder {
+        /// The file.
         path: PathBuf,
     },
     /// A symbolic link stands where a folder would be written; it is never followed.
@@ -357,9 +364,9 @@ pub enum OutputError {
 impl OutputError {
     /// An I/O error at `path`.
     pub(crate) fn io(path: &Path) -> impl Fn(io::Error) -> OutputError + '_ {
-        move |source| OutputError::Io {
+        move |cause| OutputError::Io {
             path: path.to_owned(),
-            source,
+            cause,
         }
     }
 }

@@ -10,14 +10,20 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
 
-/// Creates `dir` (and its parents) unless it exists; refuses a symbolic link.
+/// Creates `dir` (and its parents) unless it exists; refuses a symbolic
+/// link, and says so when a file stands there.
 pub(crate) fn ensure_dir(dir: &Path) -> Result<(), OutputError> {
-    if let Ok(meta) = fs::symlink_metadata(dir)
-        && meta.file_type().is_symlink()
-    {
-        return Err(OutputError::Symlink {
-            path: dir.to_owned(),
-        });
+    if let Ok(meta) = fs::symlink_metadata(dir) {
+        if meta.file_type().is_symlink() {
+            return Err(OutputError::Symlink {
+                path: dir.to_owned(),
+            });
+        }
+        if !meta.is_dir() {
+            return Err(OutputError::NotAFolder {
+                path: dir.to_owned(),
+            });
+        }
     }
     fs::create_dir_all(dir).map_err(OutputError::io(dir))
 }

@@ -13,6 +13,7 @@
 
 mod bundle;
 mod names;
+mod place;
 mod shelf;
 mod side;
 
@@ -27,12 +28,13 @@ use crate::images::{ImageCount, ImageRule};
 use crate::verdict::{Finding, FindingCode};
 pub(crate) use bundle::Bundle;
 use names::Names;
+pub use place::write_into;
 use serde::Serialize;
 pub use shelf::Held;
 use shelf::Shelf;
 use side::{Budget, SideWriter};
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// How each side is annotated.
 #[non_exhaustive]
@@ -439,10 +441,4 @@ fn without_image(f: &Feature) -> NotCut {
             None => NotCut::UnknownSide(f.side.clone()),
         },
     }
-}
-
-/// Where the exhibits of an archive go in a folder of exhibits: its process
-/// id made safe as one path component.
-pub fn folder_for(root: &Path, audit: &Audit) -> PathBuf {
-    root.join(safe_component(&audit.process_id))
 }

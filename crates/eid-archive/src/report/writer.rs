@@ -147,7 +147,7 @@ impl ReportWriter {
     ) -> Result<ReportWriter, OutputError> {
         let dir = dir.as_ref();
         fsio::ensure_dir(dir).map_err(|e| match e {
-            OutputError::Io { path, source } => OutputError::Folder { path, source },
+            OutputError::Io { path, cause } => OutputError::Folder { path, cause },
             other => other,
         })?;
         let lock = Lock::take(dir)?;

@@ -20,8 +20,8 @@ fn write_zip(zip: Vec<u8>, options: &CropOptions) -> Written {
     let root = tempfile::tempdir().unwrap();
     let mut archive = open("case.zip", zip).unwrap();
     let audit = Audit::of_archive(&mut archive, &AuditOptions::default()).unwrap();
-    let dir = crops::folder_for(root.path(), &audit);
-    let crops = crops::write(&mut archive, &audit, &dir, options).unwrap();
+    let crops = crops::write_into(&mut archive, &audit, root.path(), options).unwrap();
+    let dir = root.path().join(&crops.folder);
     Written {
         _root: root,
         dir,
@@ -606,4 +606,21 @@ fn the_svg_of_a_bundled_archive() {
     let w = write_zip(zip, &CropOptions::default());
     let text = check_svg(&w, "front", 640, 404);
     insta::assert_snapshot!(text);
+}
+
+#[test]
+fn an_archive_with_nothing_to_write_leaves_no_folder() {
+    let root = tempfile::tempdir().unwrap();
+    let path = root.path().join("no-images.zip");
+    eid_archive::doc_example_archive(&path).unwrap();
+    let out = root.path().join("exhibits");
+    let audit = Audit::of_file(&path, &AuditOptions::default()).unwrap();
+    let mut archive = eid_archive::Archive::open(&path, &Default::default()).unwrap();
+    let c = crops::write_into(&mut archive, &audit, &out, &CropOptions::default()).unwrap();
+    assert!(c.originals.is_empty() && c.annotated.is_empty());
+    assert_eq!(
+        std::fs::read_dir(&out).unwrap().count(),
+        0,
+        "no folder, no leftover"
+    );
 }

@@ -121,8 +121,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Unreadable);
         }
     };
-    let dir = crops::folder_for(&args.out, &audit);
-    let written = match crops::write(&mut archive, &audit, &dir, &args.exhibits.options()) {
+    let written = match crops::write_into(&mut archive, &audit, &args.out, &args.exhibits.options())
+    {
         Ok(w) => w,
         Err(e) => {
             crate::warn_line!("{}: {e}", args.archive.display());
@@ -130,6 +130,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         }
     };
     let mut out = io::stdout().lock();
+    let dir = args.out.join(&written.folder);
     let text = render(&audit, &written, &dir.display().to_string());
     out.write_all(crate::terminal::clean(&text).as_bytes())?;
     out.flush()?;

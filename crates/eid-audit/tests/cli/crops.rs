@@ -177,3 +177,97 @@ fn the_exhibit_in_the_docs_is_what_crops_writes() {
         "docs/exhibit-accepted-front.svg is stale: regenerate it with eid-audit crops testdata/accepted.zip --embed"
     );
 }
+
+#[test]
+fn a_second_archive_with_the_same_process_id_never_mixes_with_the_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("x");
+    let o = out.to_str().unwrap();
+    // Two archives with one process id: accepted.zip, and itself with its
+    // front image left out (other bytes, other SHA-256).
+    let first = eid_audit(&["crops", "testdata/accepted.zip", "-o", o]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let pid = "00000000-0000-4000-8000-000000000001";
+    let before = crate::tree(&out.join(pid));
+    let again = eid_audit(&[
+        "crops",
+        "testdata/accepted.zip",
+        "-o",
+        o,
+        "--crops-exclude",
+        "Photo",
+    ]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(
+        crate::tree(&out.join(pid)),
+        before,
+        "the first folder is untouched"
+    );
+    let sha = crate::record::sha256_hex(
+        &std::fs::read(crate::root().join("testdata/accepted.zip")).unwrap(),
+    );
+    let second = out.join(format!("{pid}-{}", &sha[..12]));
+    assert!(
+        stdout(&again).contains(&format!("{pid}-{}", &sha[..12])),
+        "{}",
+        stdout(&again)
+    );
+    assert!(
+        !second.join("data-photo.png").exists(),
+        "the second run's own options"
+    );
+    // Both names taken: refused, and nothing of the third run is left.
+    let third = eid_audit(&["crops", "testdata/accepted.zip", "-o", o]);
+    assert_eq!(third.status.code(), Some(2));
+    assert!(
+        stderr(&third).contains("a report is already here") || stderr(&third).contains("already"),
+        "{}",
+        stderr(&third)
+    );
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn crops_refuses_a_symlinked_or_file_out_in_one_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    let link = dir.path().join("link");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let o = eid_audit(&[
+        "crops",
+        "testdata/accepted.zip",
+        "-o",
+        link.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is a symbolic link; refusing to write through it"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_dir(&real).unwrap().count(),
+        0,
+        "nothing written through it"
+    );
+    let file = dir.path().join("file");
+    std::fs::write(&file, "").unwrap();
+    let o = eid_audit(&[
+        "crops",
+        "testdata/accepted.zip",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("is a file, not a folder"),
+        "{}",
+        stderr(&o)
+    );
+}

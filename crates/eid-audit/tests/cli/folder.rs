@@ -161,3 +161,26 @@ fn a_swap_killed_half_way_is_rolled_back_by_the_next_run() {
         .collect();
     assert!(hidden.is_empty(), "{hidden:?}");
 }
+
+#[test]
+fn an_out_that_is_a_file_is_said_once_in_one_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("file");
+    std::fs::write(&file, "mine").unwrap();
+    let o = report(&["testdata/accepted.zip", "-o", file.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("is a file, not a folder"), "{err}");
+    assert!(!err.contains("os error 17"), "{err}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    // An OS error is said once: a folder that cannot be made under a file.
+    let o = report(&[
+        "testdata/accepted.zip",
+        "-o",
+        file.join("r").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.matches("(os error").count(), 1, "{err}");
+}
