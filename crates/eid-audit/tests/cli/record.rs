@@ -510,11 +510,13 @@ fn usage_mistakes_are_said_in_one_line() {
     std::fs::write(&file, b"x").unwrap();
     let o = report(&["testdata/accepted.zip", "-o", file.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
+    // An --out that names a file says so (issue 20), in one line.
     assert!(
-        stderr(&o).contains("cannot create the report folder"),
+        stderr(&o).contains("is a file, not a folder"),
         "{}",
         stderr(&o)
     );
+    assert_eq!(stderr(&o).lines().count(), 1);
     let key = dir.path().join("key");
     std::fs::write(&key, b"0123456789abcdef0123").unwrap();
     let o = report(&[
