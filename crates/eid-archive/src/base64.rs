@@ -95,6 +95,26 @@ pub(crate) fn decode_base64(text: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Where base64 text goes on after its padding with anything but more
+/// padding and white space (`...AB==CDEF`), the sizes it decodes to when a
+/// reader stops at the padding (as this one does) and when it reads on (as
+/// `base64 -d` does): two readings of one image, which the caller refuses.
+pub(crate) fn continues_after_padding(text: &str) -> Option<(u64, u64)> {
+    let text = strip_data_url(text);
+    let pad = text.find('=')?;
+    let after = &text.as_bytes()[pad..];
+    if after
+        .iter()
+        .all(|c| matches!(BASE64[usize::from(*c)], 64 | 65))
+    {
+        return None;
+    }
+    let symbols = |t: &[u8]| t.iter().filter(|c| BASE64[usize::from(**c)] < 64).count() as u64;
+    let before = symbols(&text.as_bytes()[..pad]) * 6 / 8;
+    let all = symbols(text.as_bytes()) * 6 / 8;
+    Some((before, all))
+}
+
 /// The decoded size of base64 text, without decoding it.
 pub(crate) fn decoded_len(text: &str) -> u64 {
     let text = strip_data_url(text);
@@ -137,5 +157,19 @@ mod tests {
         assert_eq!(decode_base64("a?b"), None);
         assert_eq!(decoded_len("aGVsbG8="), 5);
         assert_eq!(decode_base64("aGVs\nbG8=").as_deref(), Some(&b"hello"[..]));
+    }
+
+    #[test]
+    fn text_after_the_padding_is_found_with_both_readings() {
+        use super::continues_after_padding;
+        assert_eq!(continues_after_padding("aGVsbG8="), None);
+        assert_eq!(continues_after_padding("aGVsbG8= \n="), None);
+        assert_eq!(continues_after_padding("aGVsbG8"), None);
+        // "hello" then "world": 5 bytes read to the padding, 10 read on.
+        assert_eq!(continues_after_padding("aGVsbG8=d29ybGQ="), Some((5, 10)));
+        assert_eq!(
+            continues_after_padding("data:image/png;base64,aGk=aGk="),
+            Some((2, 4))
+        );
     }
 }

@@ -8,7 +8,8 @@ use super::copies::{self, Reading, one_copy, read_with};
 use super::index::{MemberKind, format_by_name, macos_metadata, unsafe_name};
 use super::outside::ProcessFile;
 use crate::dialect::{
-    self, Cx, JsonKind, Obj, assure, decode_base64, decoded_len, manual, parse_json,
+    self, Cx, JsonKind, Obj, assure, continues_after_padding, decode_base64, decoded_len, manual,
+    parse_json,
 };
 use crate::error::{Ambiguity, Error, ErrorKind, Measure, Sized};
 use crate::evidence::{
@@ -420,6 +421,16 @@ fn map(archive: &Archive, c: Collected) -> Result<(Evidence, Embedded), Error> {
             continue;
         }
         let text = img.base64.as_str();
+        if let Some((stopped, read_on)) = continues_after_padding(text) {
+            return Err(archive.err(
+                None,
+                ErrorKind::Ambiguous(Ambiguity::Base64AfterPadding {
+                    image: img.path,
+                    stopped,
+                    read_on,
+                }),
+            ));
+        }
         let found = media::probe_growing(None, &archive.limits, |want| {
             // Four base64 characters carry three bytes; a prefix rounded up to
             // whole groups decodes to at least the bytes asked for.

@@ -36,7 +36,7 @@ impl Bundle {
         for (name, bytes) in files {
             self.zip
                 .start_file(format!("crops/{folder}/{name}"), options)
-                .map_err(|e| OutputError::io(&self.path)(io::Error::other(e)))?;
+                .map_err(|e| OutputError::io(&self.path)(plain(e)))?;
             self.zip
                 .write_all(bytes)
                 .map_err(OutputError::io(&self.path))?;
@@ -50,7 +50,16 @@ impl Bundle {
         let mut w = self
             .zip
             .finish()
-            .map_err(|e| OutputError::io(&path)(io::Error::other(e)))?;
+            .map_err(|e| OutputError::io(&path)(plain(e)))?;
         w.flush().map_err(OutputError::io(&path))
+    }
+}
+
+/// A zip writer's error as the plain I/O error under it (a full disk says
+/// "No space left on device", once), else its one-line text.
+fn plain(e: zip::result::ZipError) -> io::Error {
+    match e {
+        zip::result::ZipError::Io(e) => e,
+        other => io::Error::other(other.to_string()),
     }
 }

@@ -8,7 +8,7 @@ mod json;
 pub(crate) mod manual;
 pub(crate) mod native;
 
-pub(crate) use crate::base64::{decode_base64, decoded_len};
+pub(crate) use crate::base64::{continues_after_padding, decode_base64, decoded_len};
 pub(crate) use json::parse_json;
 
 use crate::codes::string_enum;

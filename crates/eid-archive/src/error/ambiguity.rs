@@ -43,6 +43,16 @@ pub enum Ambiguity {
         /// The embedded copy.
         embedded: String,
     },
+    /// An embedded image's base64 goes on after its padding: a reader that
+    /// stops there and one that reads on see two images.
+    Base64AfterPadding {
+        /// Where the image is (`front`, a JSON path).
+        image: String,
+        /// Bytes when read to the padding.
+        stopped: u64,
+        /// Bytes when read on.
+        read_on: u64,
+    },
     /// A process record inside the archive and one given outside it disagree.
     ProcessRecordsDisagree {
         /// The one inside.
@@ -180,6 +190,15 @@ impl fmt::Display for Ambiguity {
                     "the key {key} appears twice in {at}; parsers differ on which value counts"
                 )
             }
+            Ambiguity::Base64AfterPadding {
+                image,
+                stopped,
+                read_on,
+            } => write!(
+                f,
+                "the embedded image {} goes on after its base64 padding: {stopped} bytes read to the padding, {read_on} read on; refusing to pick one",
+                Name(image)
+            ),
             Ambiguity::CopiesDiffer {
                 what,
                 member,

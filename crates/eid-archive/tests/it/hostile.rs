@@ -336,3 +336,53 @@ fn a_batch_of_hostile_and_good_archives_reports_every_good_one_correctly() {
         8 + 15 + 1
     );
 }
+
+#[test]
+fn an_embedded_image_that_goes_on_after_its_padding_is_refused_as_ambiguous() {
+    use std::io::{Read, Write};
+    // The bundled native result, its selfie's base64 padded half-way and
+    // going on: a reader that stops at the padding and one that reads on
+    // (`base64 -d`) would see two images.
+    let bytes = std::fs::read(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/native-accepted.zip"),
+    )
+    .unwrap();
+    let mut from = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut to = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..from.len() {
+        let mut m = from.by_index(i).unwrap();
+        let name = m.name().unwrap().to_string();
+        let mut data = Vec::new();
+        m.read_to_end(&mut data).unwrap();
+        if name == "result.json" {
+            let mut v: serde_json::Value = serde_json::from_slice(&data).unwrap();
+            let image = v["biometrics"]["face"]["image"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            // 9,380 symbols carry 7,035 bytes; "=QUJD" adds a pad and 3 more.
+            v["biometrics"]["face"]["image"] = format!("{image}=QUJD").into();
+            data = serde_json::to_vec(&v).unwrap();
+        }
+        to.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        to.write_all(&data).unwrap();
+    }
+    let zip = to.finish().unwrap().into_inner();
+    let e = support::open("two-images.zip", zip).unwrap_err();
+    assert!(
+        matches!(
+            e.kind(),
+            ErrorKind::Ambiguous(eid_archive::Ambiguity::Base64AfterPadding {
+                stopped: 7035,
+                read_on: 7038,
+                ..
+            })
+        ),
+        "{e}"
+    );
+    assert_eq!(
+        e.to_string(),
+        "two-images.zip: ambiguous archive: the embedded image biometrics.face.image goes on after its base64 padding: 7035 bytes read to the padding, 7038 read on; refusing to pick one"
+    );
+}
