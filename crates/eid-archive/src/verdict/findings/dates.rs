@@ -97,8 +97,10 @@ fn underage(cx: &Context<'_>, birth: Date, on: Date, source: &str, out: &mut Vec
     let disputed =
         (age(LeapDayBirthday::March1) < minimum) != (age(LeapDayBirthday::February28) < minimum);
     let underage = chosen < minimum;
+    // Messages name the rule, never the value: no age, no birthday (they
+    // would give the birth date away under every personal-data mode).
     let note = if disputed {
-        " (born on 29 February: jurisdictions disagree whether this day is the birthday)"
+        "; the birthday rules disagree on this day (leap_day_birthday)"
     } else {
         ""
     };
@@ -117,19 +119,19 @@ fn underage(cx: &Context<'_>, birth: Date, on: Date, source: &str, out: &mut Vec
             strict,
             FindingCode::CheckContradictsData,
             "notUnderage",
-            format!("notUnderage is valid but the age on the verification date {on} ({source}) is {chosen}, under {minimum}{note}"),
+            format!("notUnderage is valid but the holder is under {minimum} on the verification date {on} ({source}){note}"),
         )),
         Some(CheckResult::Invalid) if !underage => out.push(Finding::new(
             Severity::Info,
             FindingCode::CheckContradictsData,
             "notUnderage",
-            format!("notUnderage is not valid although the age on the verification date {on} ({source}) is {chosen}, at least {minimum}{note}"),
+            format!("notUnderage is not valid although the holder is at least {minimum} on the verification date {on} ({source}){note}"),
         )),
         None if underage => out.push(Finding::new(
             unchecked,
             FindingCode::UncheckedAge,
             "notUnderage",
-            format!("the age on the verification date {on} ({source}) is {chosen}, under {minimum}, and no notUnderage check says so{note}"),
+            format!("the holder is under {minimum} on the verification date {on} ({source}), and no notUnderage check says so{note}"),
         )),
         _ => {}
     }
