@@ -18,7 +18,7 @@ mod json;
 mod media;
 
 pub use archive::zip_members;
-pub use media::{encode, feature_colour};
+pub use media::{encode, feature_colour, with_exif_orientation};
 
 /// The JSON shape the OCR evidence is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

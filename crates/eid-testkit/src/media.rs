@@ -155,3 +155,44 @@ pub(crate) fn base64(bytes: &[u8]) -> String {
     use base64::Engine as _;
     base64::engine::general_purpose::STANDARD.encode(bytes)
 }
+
+/// `image` (a JPEG or PNG from [`encode`]) with an EXIF orientation tag, as
+/// phones write it: a real `Exif` APP1 segment right after a JPEG's SOI, or
+/// an `eXIf` chunk right after a PNG's IHDR. The pixels are untouched, so a
+/// feature's box still names the stored pixels painted in its colour.
+pub fn with_exif_orientation(image: &[u8], orientation: u8) -> Vec<u8> {
+    // A big-endian TIFF header and IFD0 with one entry: Orientation (0x0112),
+    // SHORT, count 1, the value in the first two bytes of the value field.
+    let mut tiff = b"MM\0\x2a\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01".to_vec();
+    tiff.extend_from_slice(&[0, orientation, 0, 0]);
+    tiff.extend_from_slice(&[0, 0, 0, 0]); // no next IFD
+    let mut out = Vec::with_capacity(image.len() + 64);
+    if image.starts_with(&[0xFF, 0xD8]) {
+        let len = u16::try_from(2 + 6 + tiff.len()).expect("a small segment");
+        out.extend_from_slice(&image[..2]);
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(b"Exif\0\0");
+        out.extend_from_slice(&tiff);
+        out.extend_from_slice(&image[2..]);
+    } else {
+        // Signature (8) and IHDR (4 + 4 + 13 + 4).
+        let (head, rest) = image.split_at(33);
+        out.extend_from_slice(head);
+        let len = u32::try_from(tiff.len()).expect("a small chunk");
+        out.extend_from_slice(&len.to_be_bytes());
+        let mut body = b"eXIf".to_vec();
+        body.extend_from_slice(&tiff);
+        out.extend_from_slice(&body);
+        out.extend_from_slice(&crc32fast_png(&body).to_be_bytes());
+        out.extend_from_slice(rest);
+    }
+    out
+}
+
+/// The CRC-32 of a PNG chunk's type and data.
+fn crc32fast_png(bytes: &[u8]) -> u32 {
+    let mut h = flate2::Crc::new();
+    h.update(bytes);
+    h.sum()
+}

@@ -69,6 +69,9 @@ impl SideWriter<'_, '_, '_> {
             }
         };
         let sha256 = hex(&Sha256::digest(&bytes));
+        // Read before the bytes go: the SVG must undo the turn a browser
+        // gives the copy beside it.
+        let exif = media::exif_orientation(&bytes).map_or(1, |o| o.to_exif());
         let original = self.write_original(&bytes, media.format.as_str(), &sha256)?;
         let needs_pixels = self.options.annotation == Annotation::Png
             || self
@@ -104,7 +107,8 @@ impl SideWriter<'_, '_, '_> {
         match (self.options.annotation, dims) {
             (Annotation::Svg, Some((width, height))) => {
                 let sheet =
-                    exhibit::Sheet::new(self.audit, side, self.features, &sha256, (width, height));
+                    exhibit::Sheet::new(self.audit, side, self.features, &sha256, (width, height))
+                        .with_exif_orientation(exif);
                 let svg = sheet.svg(embedded.as_deref().or(original.as_deref()));
                 self.annotated("svg", width, height, |w| {
                     std::io::Write::write_all(w, svg.as_bytes())

@@ -18,6 +18,8 @@ pub(crate) struct Sheet {
     /// For each box, the index of its feature in the list given to `new`.
     sources: Vec<usize>,
     id_prefix: String,
+    /// The EXIF orientation of the stored image (1 for none).
+    exif_orientation: u8,
 }
 
 impl Sheet {
@@ -82,7 +84,16 @@ impl Sheet {
             notes,
             sources,
             id_prefix: side.as_str().to_owned(),
+            exif_orientation: 1,
         }
+    }
+
+    /// The sheet of an image that carries EXIF orientation `o` (2..=8; 1
+    /// for none): its SVG turns the image back onto the stored pixels the
+    /// boxes name. The raster sheet is drawn into the stored pixels anyway.
+    pub(crate) fn with_exif_orientation(mut self, o: u8) -> Sheet {
+        self.exif_orientation = o;
+        self
     }
 
     /// For each box, in order, the index of its feature in the list the
@@ -117,6 +128,7 @@ impl Sheet {
             width: self.width,
             height: self.height,
             background,
+            exif_orientation: self.exif_orientation,
             caption,
             boxes: self.boxes.clone(),
             notes: self.notes.clone(),

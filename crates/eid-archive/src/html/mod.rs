@@ -147,6 +147,7 @@ fn read_images(
             side,
             href,
             sha256: hex(&Sha256::digest(&bytes)),
+            exif_orientation: crate::media::exif_orientation(&bytes).map_or(1, |o| o.to_exif()),
             member: match &media.source {
                 Source::Member(n) => Some(n.clone()),
                 _ => None,

@@ -20,14 +20,21 @@ pub(crate) struct SideImage {
     pub(crate) href: String,
     /// SHA-256 of the image's bytes.
     pub(crate) sha256: String,
+    /// The EXIF orientation the image carries (1 for none).
+    pub(crate) exif_orientation: u8,
     /// The member it was read from, when it is a member.
     pub(crate) member: Option<String>,
 }
 
-/// The attribute the exhibit renderer puts on its image so that a browser
-/// does not turn it by EXIF; the page's style sheet says the same, and an
-/// inline style attribute would break the page's Content-Security-Policy.
-const IMAGE_STYLE: &str = " style=\"image-orientation:none\"";
+/// The attributes the exhibit renderer puts on its image to say how a
+/// browser should apply its EXIF orientation: `none` for an image without
+/// one, `from-image` for one it turns back itself. The page's style sheet
+/// says the same (by `data-exif-orientation`), and an inline style attribute
+/// would break the page's Content-Security-Policy.
+const IMAGE_STYLES: [&str; 2] = [
+    " style=\"image-orientation:none\"",
+    " style=\"image-orientation:from-image\"",
+];
 
 /// The exhibit's SVG made fit to sit inside an HTML page: no XML
 /// declaration, no inline style.
@@ -36,7 +43,9 @@ fn inline_svg(svg: &str) -> String {
         Some(rest) => rest.split_once('\n').map_or("", |(_, b)| b),
         None => svg,
     };
-    body.replace(IMAGE_STYLE, "")
+    IMAGE_STYLES
+        .iter()
+        .fold(body.to_owned(), |b, style| b.replace(style, ""))
 }
 
 /// The features table, then each side with its annotation.
@@ -59,7 +68,8 @@ pub(crate) fn features_and_sides(out: &mut String, a: &Audit, images: &[SideImag
             .or_else(|| member_sha256(a, &media.source))
             // The caption shows twelve characters of the hash.
             .unwrap_or_else(|| "not computed".into());
-        let sheet = Sheet::new(a, side, features, &sha, (width, height));
+        let sheet = Sheet::new(a, side, features, &sha, (width, height))
+            .with_exif_orientation(image.map_or(1, |i| i.exif_orientation));
         for (k, &i) in sheet.box_sources().iter().enumerate() {
             if let Some(b) = features[i].bbox
                 && !b.is_empty()
@@ -175,6 +185,12 @@ mod tests {
         // image, this test says the page must follow.
         let src = include_str!("../draw/svg/mod.rs");
         assert!(src.contains("style=\\\"image-orientation:none\\\""));
+        let turned = include_str!("../draw/svg/orient.rs");
+        assert!(turned.contains("style=\\\"image-orientation:from-image\\\""));
+        let css = include_str!("assets/report.css");
+        assert!(css.contains(
+            "svg.exhibit image[data-exif-orientation] { image-orientation: from-image; }"
+        ));
         let svg = "<?xml version=\"1.0\"?>\n<svg><image href=\"a.png\" style=\"image-orientation:none\"/></svg>";
         assert_eq!(inline_svg(svg), "<svg><image href=\"a.png\"/></svg>");
     }

@@ -982,7 +982,10 @@ fn a_leap_day_birthday_on_the_disputed_day_is_never_an_error() {
             && m.contains("the birthday rules disagree on this day (leap_day_birthday)"),
         "{m}"
     );
-    assert!(!m.contains("17") && !m.contains("29 February") && !m.contains("-02-29"), "{m}");
+    assert!(
+        !m.contains("17") && !m.contains("29 February") && !m.contains("-02-29"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -1087,7 +1090,10 @@ fn native_six_digit_dates_take_their_century_from_the_verification() {
     );
     let m = messages(&a, FindingCode::CheckContradictsData);
     assert!(m[0].contains("dateOfExpiry 2030-10-05"), "{m:?}");
-    assert!(m[1].contains("the holder is at least 18") && !m[1].contains("31"), "{m:?}");
+    assert!(
+        m[1].contains("the holder is at least 18") && !m[1].contains("31"),
+        "{m:?}"
+    );
     assert_eq!(findings_of(&a, FindingCode::MalformedEvidence), none());
 }
 

@@ -67,7 +67,11 @@ fn not_underage_valid_for_a_minor_is_an_error_and_never_quotes_the_birth_date() 
         (f.len(), f[0].severity, f[0].subject.as_str()),
         (1, Severity::Error, "notUnderage")
     );
-    assert!(f[0].message.contains("the holder is under 18"), "{}", f[0].message);
+    assert!(
+        f[0].message.contains("the holder is under 18"),
+        "{}",
+        f[0].message
+    );
     assert!(!f[0].message.contains("17"), "age leaked: {}", f[0].message);
     assert!(
         !f[0].message.contains("2003"),

@@ -32,6 +32,8 @@ macro_rules! browser_or_skip {
     };
 }
 
+mod exhibits;
+
 /// A feature name that would run script if it were not escaped, in SVG text
 /// and in HTML alike.
 const HOSTILE_FEATURE: &str = "</text><script>alert(1)</script><img src=x onerror=alert(2)>";

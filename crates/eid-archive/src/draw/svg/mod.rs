@@ -4,7 +4,11 @@
 //! The output is a standalone SVG document whose user space is exactly the
 //! stored image's pixel grid (`viewBox="0 0 {width} {height}"`), so box
 //! coordinates from the evidence are written unchanged and an auditor can
-//! compare them with the archive by eye.
+//! compare them with the archive by eye. The image is shown as stored, as
+//! the provider analysed it: one that carries an EXIF orientation (which
+//! every browser applies to it, whatever the CSS says) is drawn turned and
+//! put back onto the stored grid by a transform on its group alone (see
+//! `orient`), so it may look sideways; nothing else is transformed.
 //!
 //! Everything that reaches this module from an evidence archive is
 //! untrusted: feature names, caption fields and the image reference. The
@@ -24,6 +28,7 @@
 //! box arithmetic is done in `i128`, so `i64::MAX`-sized boxes are fine.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod orient;
 mod panels;
 #[cfg(test)]
 mod tests;
@@ -104,6 +109,9 @@ pub struct Exhibit<'a> {
     pub height: u32,
     /// Image or blank canvas.
     pub background: Background<'a>,
+    /// The EXIF orientation (2..=8) the image of a [`Background::Href`]
+    /// carries, which browsers apply to it; 1, or any other value, for none.
+    pub exif_orientation: u8,
     /// Caption band contents.
     pub caption: Caption,
     /// Features with a box.
@@ -276,7 +284,7 @@ fn render_into(e: &Exhibit<'_>, out: &mut String) -> fmt::Result {
         Esc(&label_text(&e.caption.side, CAPTION_FIELD_CHARS)),
     )?;
 
-    write_background(out, &p, href, wi, hi)?;
+    write_background(out, &p, href, e.exif_orientation, wi, hi)?;
     // Features under the panels: the panels are only semi-opaque, so boxes
     // stay visible through them, while the caption and legend text stays
     // readable even where an outline (typically the MRZ) crosses it.
@@ -293,13 +301,24 @@ fn render_into(e: &Exhibit<'_>, out: &mut String) -> fmt::Result {
     writeln!(out, "</svg>")
 }
 
-fn write_background(out: &mut String, p: &str, href: Option<&str>, w: i64, h: i64) -> fmt::Result {
+fn write_background(
+    out: &mut String,
+    p: &str,
+    href: Option<&str>,
+    exif: u8,
+    w: i64,
+    h: i64,
+) -> fmt::Result {
     if let Some(href) = href {
+        if let Some(m) = orient::unturn(exif, w, h) {
+            return orient::write_turned(out, href, exif, m, w, h);
+        }
         // Both spellings for a path: SVG 2 viewers read `href`, older ones
         // `xlink:href`. An embedded image is written once (it can weigh
         // megabytes); every viewer that reads data URIs reads `href`.
-        // `image-orientation: none` keeps a browser from turning the image by
-        // its EXIF orientation: the boxes are in stored pixels.
+        // An image without an EXIF orientation: `image-orientation: none`
+        // changes nothing in a browser that reads the same header, and keeps
+        // a `data:` image on its stored pixels in one that would see one.
         let style = "style=\"image-orientation:none\"";
         let esc = Esc(href);
         if href.starts_with("data:") {

@@ -50,6 +50,7 @@ pub(super) fn exhibit(
         width: w,
         height: h,
         background: Background::Href("front.jpeg"),
+        exif_orientation: 1,
         caption: caption(),
         boxes,
         notes,

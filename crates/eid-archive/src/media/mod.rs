@@ -11,6 +11,10 @@ use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use std::io::Cursor;
 
+mod orientation;
+
+pub(crate) use orientation::exif_orientation;
+
 /// What an image header says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Probe {
