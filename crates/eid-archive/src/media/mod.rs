@@ -123,44 +123,53 @@ pub(crate) fn probe(bytes: &[u8], named: Option<MediaFormat>, limits: &Limits) -
     }
 }
 
-/// Width and height from a JPEG's start-of-frame segment, walking the marker
-/// segments from the start. `None` when the bytes end first or anything is
-/// unexpected (the decoder then decides).
-fn jpeg_frame_size(b: &[u8]) -> Option<(u32, u32)> {
+/// The marker segments of a JPEG before its first scan, as `(marker, body)`,
+/// walked from the start: fill bytes and the markers without a length are
+/// skipped; the walk ends at the first scan, the end of the image, or
+/// anything unexpected (the decoder then decides). One walk for every header
+/// read (the frame's size, the EXIF orientation).
+pub(crate) fn jpeg_segments(b: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
     let mut i = 2; // after SOI
-    while i + 4 <= b.len() {
-        if b[i] != 0xFF {
-            return None;
-        }
-        let marker = b[i + 1];
-        match marker {
-            0xFF => {
-                i += 1; // fill byte
-                continue;
+    std::iter::from_fn(move || {
+        while i + 4 <= b.len() {
+            if b[i] != 0xFF {
+                return None;
             }
-            0xD0..=0xD9 | 0x01 => {
-                i += 2; // markers without a length
-                continue;
+            let marker = b[i + 1];
+            match marker {
+                0xFF => {
+                    i += 1; // fill byte
+                    continue;
+                }
+                0x01 | 0xD0..=0xD7 => {
+                    i += 2; // markers without a length
+                    continue;
+                }
+                0xD8 | 0xD9 | 0xDA => return None, // a new image, its end, the first scan
+                _ => {}
             }
-            _ => {}
+            let len = usize::from(u16::from_be_bytes([b[i + 2], b[i + 3]]));
+            if len < 2 {
+                return None;
+            }
+            let body = b.get(i + 4..i + 2 + len)?;
+            i += 2 + len;
+            return Some((marker, body));
         }
-        let len = usize::from(u16::from_be_bytes([b[i + 2], b[i + 3]]));
-        if len < 2 {
-            return None;
-        }
-        // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC).
-        if (0xC0..=0xCF).contains(&marker) && !matches!(marker, 0xC4 | 0xC8 | 0xCC) {
-            let f = b.get(i + 4..i + 9)?;
-            let height = u32::from(u16::from_be_bytes([f[1], f[2]]));
-            let width = u32::from(u16::from_be_bytes([f[3], f[4]]));
-            return (width > 0 && height > 0).then_some((width, height));
-        }
-        if marker == 0xDA {
-            return None; // scan data before any frame header
-        }
-        i += 2 + len;
-    }
-    None
+        None
+    })
+}
+
+/// Width and height from a JPEG's start-of-frame segment. `None` when the
+/// bytes end first or anything is unexpected (the decoder then decides).
+fn jpeg_frame_size(b: &[u8]) -> Option<(u32, u32)> {
+    // SOF0..SOF15, except DHT (C4), JPG (C8) and DAC (CC).
+    let (_, f) = jpeg_segments(b)
+        .find(|(m, _)| (0xC0..=0xCF).contains(m) && !matches!(m, 0xC4 | 0xC8 | 0xCC))?;
+    let f = f.get(..5)?;
+    let height = u32::from(u16::from_be_bytes([f[1], f[2]]));
+    let width = u32::from(u16::from_be_bytes([f[3], f[4]]));
+    (width > 0 && height > 0).then_some((width, height))
 }
 
 /// Width and height from a PNG's IHDR, the first chunk.

@@ -26,37 +26,9 @@ pub(crate) fn exif_orientation(bytes: &[u8]) -> Option<Orientation> {
 
 /// The TIFF data of the first `Exif\0\0` APP1 segment before the first scan.
 fn jpeg_exif(b: &[u8]) -> Option<&[u8]> {
-    let mut i = 2; // after SOI
-    while i + 4 <= b.len() {
-        if b[i] != 0xFF {
-            return None;
-        }
-        let marker = b[i + 1];
-        match marker {
-            0xFF => {
-                i += 1; // fill byte
-                continue;
-            }
-            0x01 | 0xD0..=0xD7 => {
-                i += 2; // markers without a length
-                continue;
-            }
-            0xD9 | 0xDA => return None, // end of image, or the first scan
-            _ => {}
-        }
-        let len = usize::from(u16::from_be_bytes([b[i + 2], b[i + 3]]));
-        if len < 2 {
-            return None;
-        }
-        let body = b.get(i + 4..i + 2 + len)?;
-        if marker == 0xE1
-            && let Some(tiff) = body.strip_prefix(b"Exif\0\0")
-        {
-            return Some(tiff);
-        }
-        i += 2 + len;
-    }
-    None
+    super::jpeg_segments(b)
+        .filter(|(m, _)| *m == 0xE1)
+        .find_map(|(_, body)| body.strip_prefix(b"Exif\0\0"))
 }
 
 /// The data of the `eXIf` chunk, when it comes before the image data.

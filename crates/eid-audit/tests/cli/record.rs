@@ -376,9 +376,10 @@ fn force_replaces_the_whole_report_and_a_second_run_is_refused() {
     }
 }
 
+/// A run stopped by `signal` half-way keeps the previous report and
+/// leaves nothing of its own.
 #[cfg(unix)]
-#[test]
-fn an_interrupt_keeps_the_previous_report() {
+fn a_signal_keeps_the_previous_report(signal: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("r");
     report(&["testdata/accepted.zip", "-o", out.to_str().unwrap()]);
@@ -409,7 +410,7 @@ fn an_interrupt_keeps_the_previous_report() {
         std::thread::sleep(std::time::Duration::from_millis(10));
     }
     let sent = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
+        .args([signal, &child.id().to_string()])
         .status()
         .unwrap();
     assert!(sent.success());
@@ -426,51 +427,15 @@ fn an_interrupt_keeps_the_previous_report() {
 
 #[cfg(unix)]
 #[test]
+fn an_interrupt_keeps_the_previous_report() {
+    a_signal_keeps_the_previous_report("-INT");
+}
+
+/// What schedulers and `kill` send (SIGTERM) is an interrupt too.
+#[cfg(unix)]
+#[test]
 fn a_termination_keeps_the_previous_report_too() {
-    // What schedulers and `kill` send (SIGTERM) is an interrupt too.
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("r");
-    report(&["testdata/accepted.zip", "-o", out.to_str().unwrap()]);
-    let before = std::fs::read(out.join("archives.csv")).unwrap();
-    let input = tmp.path().join("many");
-    std::fs::create_dir_all(&input).unwrap();
-    let bytes = std::fs::read(root().join("testdata/nested-upper-case.zip")).unwrap();
-    for i in 0..2000 {
-        std::fs::write(input.join(format!("{i:05}.zip")), &bytes).unwrap();
-    }
-    let child = Command::new(env!("CARGO_BIN_EXE_eid-audit"))
-        .args([
-            "report",
-            input.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "-f",
-            "-j",
-            "1",
-            "--crops",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = std::time::Instant::now();
-    while !out.join(".eid-audit-partial/crops").exists() && started.elapsed().as_secs() < 30 {
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-    let sent = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let o = child.wait_with_output().unwrap();
-    assert_eq!(o.status.code(), Some(130), "{}", stderr(&o));
-    assert_eq!(
-        stderr(&o).trim_end(),
-        "eid-audit: interrupted; the previous report is kept"
-    );
-    assert_eq!(std::fs::read(out.join("archives.csv")).unwrap(), before);
-    assert!(!out.join(".eid-audit-partial").exists());
-    assert!(!out.join(".eid-audit.lock").exists());
+    a_signal_keeps_the_previous_report("-TERM");
 }
 
 #[test]
