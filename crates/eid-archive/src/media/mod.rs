@@ -145,7 +145,7 @@ pub(crate) fn jpeg_segments(b: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
                     i += 2; // markers without a length
                     continue;
                 }
-                0xD8 | 0xD9 | 0xDA => return None, // a new image, its end, the first scan
+                0xD8..=0xDA => return None, // a new image, its end, the first scan
                 _ => {}
             }
             let len = usize::from(u16::from_be_bytes([b[i + 2], b[i + 3]]));
