@@ -36,10 +36,8 @@ fn main() -> ExitCode {
     }
     let inputs: Vec<PathBuf> = discover(&paths, &mut std::io::empty())
         .into_iter()
-        .filter_map(|i| match i {
-            Input::Archive(p) => Some(p),
-            _ => None,
-        })
+        .filter(Input::is_archive)
+        .map(|i| i.path().to_owned())
         .collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs)

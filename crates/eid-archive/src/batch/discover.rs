@@ -6,23 +6,103 @@ use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 
 /// One input: an archive path, or something that could not be walked or read
-/// as a path.
-#[non_exhaustive]
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Input {
-    /// An archive to read (opening it checks that it is a regular file).
-    Archive(PathBuf),
-    /// A folder that could not be listed, or a line that is not a path; it
-    /// becomes an error row.
-    Unreadable(PathBuf, String),
+/// as a path, with its shard key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    path: PathBuf,
+    key: String,
+    problem: Option<String>,
+}
+
+/// Archives first, by path, then what could not be read, by path: the
+/// order of the rows.
+impl Ord for Input {
+    fn cmp(&self, other: &Input) -> std::cmp::Ordering {
+        (self.problem.is_some(), &self.path, &self.problem, &self.key).cmp(&(
+            other.problem.is_some(),
+            &other.path,
+            &other.problem,
+            &other.key,
+        ))
+    }
+}
+
+impl PartialOrd for Input {
+    fn partial_cmp(&self, other: &Input) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 impl Input {
-    /// The path.
-    pub fn path(&self) -> &Path {
-        match self {
-            Input::Archive(p) | Input::Unreadable(p, _) => p,
+    fn archive(path: PathBuf, key: String) -> Input {
+        Input {
+            path,
+            key,
+            problem: None,
         }
+    }
+
+    fn unreadable(path: PathBuf, why: String) -> Input {
+        let key = lexical(&path);
+        Input {
+            path,
+            key,
+            problem: Some(why),
+        }
+    }
+
+    /// The path, as given or found.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The key a shard is chosen by: the path relative to the folder it was
+    /// found under, else the path as given, normalised lexically (`./`
+    /// dropped, `..` resolved, `/` between components). It does not depend
+    /// on how the store is spelled or where it is mounted.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+
+    /// True when it is an archive to read (not a folder that could not be
+    /// listed, nor a line that is not a path).
+    pub fn is_archive(&self) -> bool {
+        self.problem.is_none()
+    }
+
+    /// Why it is not an archive to read, if it is not.
+    pub(crate) fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
+    }
+}
+
+/// A path made a key without the file system: `.` components dropped, `..`
+/// taken off the component before it where there is one, components joined
+/// by `/` (a leading `/` kept for an absolute path).
+fn lexical(path: &Path) -> String {
+    use std::path::Component;
+    let mut parts: Vec<String> = Vec::new();
+    let mut absolute = false;
+    for c in path.components() {
+        match c {
+            Component::RootDir => absolute = true,
+            Component::Prefix(p) => parts.push(p.as_os_str().to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if parts.last().is_some_and(|l| l != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..".into());
+                }
+            }
+            Component::Normal(n) => parts.push(n.to_string_lossy().into_owned()),
+        }
+    }
+    let joined = parts.join("/");
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
     }
 }
 
@@ -37,7 +117,7 @@ pub fn discover(paths: &[PathBuf], stdin: &mut dyn BufRead) -> Vec<Input> {
         if p.as_os_str() == "-" {
             read_paths(stdin, &mut out);
         } else {
-            add(p, &mut out, true);
+            add(p, &mut out, true, p);
         }
     }
     out.sort();
@@ -58,7 +138,7 @@ fn read_paths(stdin: &mut dyn BufRead, out: &mut Vec<Input>) {
             Ok(0) => return,
             Ok(_) => {}
             Err(e) => {
-                out.push(Input::Unreadable(
+                out.push(Input::unreadable(
                     PathBuf::from(format!("<stdin line {}>", n + 1)),
                     format!("cannot read standard input: {e}"),
                 ));
@@ -77,8 +157,8 @@ fn read_paths(stdin: &mut dyn BufRead, out: &mut Vec<Input>) {
             continue;
         }
         match path_from_bytes(bytes) {
-            Some(p) => add(&p, out, true),
-            None => out.push(Input::Unreadable(
+            Some(p) => add(&p, out, true, &p),
+            None => out.push(Input::unreadable(
                 PathBuf::from(format!("<stdin line {n}>")),
                 "not a path (it holds a NUL byte, or is not valid here)".into(),
             )),
@@ -107,7 +187,10 @@ fn is_zip(p: &Path) -> bool {
 /// Adds a path: a folder is walked; a path named by the user is an input
 /// whatever it is (a pipe or a device gets its error row when opened); in a
 /// walk, every entry named `*.zip` is an input, links and pipes included.
-fn add(p: &Path, out: &mut Vec<Input>, given: bool) {
+/// `root` is the path named (a folder walked, or the file itself): an input's
+/// key is its path relative to it, so that the key does not depend on how
+/// the root is spelled.
+fn add(p: &Path, out: &mut Vec<Input>, given: bool, root: &Path) {
     let meta = if given {
         std::fs::metadata(p)
     } else {
@@ -118,29 +201,39 @@ fn add(p: &Path, out: &mut Vec<Input>, given: bool) {
             Ok(entries) => {
                 for e in entries {
                     match e {
-                        Ok(e) => add(&e.path(), out, false),
-                        Err(err) => out.push(Input::Unreadable(
+                        Ok(e) => add(&e.path(), out, false, root),
+                        Err(err) => out.push(Input::unreadable(
                             p.to_owned(),
                             format!("cannot list folder: {err}"),
                         )),
                     }
                 }
             }
-            Err(err) => out.push(Input::Unreadable(
+            Err(err) => out.push(Input::unreadable(
                 p.to_owned(),
                 format!("cannot list folder: {err}"),
             )),
         },
-        _ if given || is_zip(p) => out.push(Input::Archive(p.to_owned())),
+        _ if given || is_zip(p) => out.push(Input::archive(p.to_owned(), key_under(root, p))),
         // An entry the walk cannot even look at (a path longer than the
         // system takes, a permission refused) may hold archives: it gets its
         // error row, never a silent skip.
-        Err(err) if err.kind() != std::io::ErrorKind::NotFound => out.push(Input::Unreadable(
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => out.push(Input::unreadable(
             p.to_owned(),
             format!("cannot look at this entry: {err}"),
         )),
         // The walk skips other names, and entries that vanished.
         _ => {}
+    }
+}
+
+/// The key of `path`, found under `root`: the path relative to the root
+/// (the root's own name when it is the path itself), else the path itself,
+/// normalised lexically.
+fn key_under(root: &Path, path: &Path) -> String {
+    match path.strip_prefix(root) {
+        Ok(rel) if !rel.as_os_str().is_empty() => lexical(rel),
+        _ => lexical(path),
     }
 }
 
@@ -166,7 +259,9 @@ mod tests {
         }
         let got = discover(&[tmp.path().to_owned()], &mut std::io::empty());
         assert!(
-            got.iter().any(|i| matches!(i, Input::Unreadable(_, why) if why.contains("cannot look at this entry"))),
+            got.iter().any(|i| i
+                .problem()
+                .is_some_and(|why| why.contains("cannot look at this entry"))),
             "{got:?}"
         );
     }
@@ -178,9 +273,9 @@ mod tests {
         let got = discover(&[PathBuf::from("-")], &mut std::io::Cursor::new(input));
         let shown: Vec<String> = got
             .iter()
-            .map(|i| match i {
-                Input::Archive(p) => format!("archive {}", p.display()),
-                Input::Unreadable(p, why) => format!("error {} {why}", p.display()),
+            .map(|i| match i.problem() {
+                None => format!("archive {}", i.path().display()),
+                Some(why) => format!("error {} {why}", i.path().display()),
             })
             .collect();
         assert_eq!(

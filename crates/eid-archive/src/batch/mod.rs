@@ -9,7 +9,7 @@ mod ordered;
 mod shard;
 
 pub use discover::{Input, discover};
-pub use shard::{ParseShardError, Shard};
+pub use shard::{ParseShardError, Shard, ShardRecord};
 
 use crate::error::{Error, ErrorKind};
 use std::io;
@@ -77,13 +77,13 @@ impl Batch {
             self.in_flight,
             |index, input| {
                 let label = input.path().display().to_string();
-                match input {
-                    Input::Unreadable(_, why) => Err(Error::new(
+                match input.problem() {
+                    Some(why) => Err(Error::new(
                         label,
                         None,
-                        ErrorKind::Io(io::Error::other(why.clone())),
+                        ErrorKind::Io(io::Error::other(why.to_owned())),
                     )),
-                    Input::Archive(path) => isolate(&label, || work(index, path)),
+                    None => isolate(&label, || work(index, input.path())),
                 }
             },
             &mut sink,

@@ -1,7 +1,12 @@
-//! Splitting a store across machines: shard `K/N` keeps the paths whose hash
-//! is `K-1` modulo `N`, the same on every machine.
+//! Splitting a store across machines: shard `K/N` keeps the inputs whose
+//! key hashes to `K-1` modulo `N`, the same on every machine, however the
+//! store is spelled or mounted (the key is the path relative to the folder
+//! named: see [`Input::key`]).
 
-use std::path::Path;
+use super::Input;
+use crate::codes::hex;
+use serde::Serialize;
+use sha2::{Digest, Sha256};
 
 /// A shard `K/N` (1-based): the inputs whose path hashes to `K-1` modulo `N`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,35 +46,70 @@ impl std::str::FromStr for Shard {
 }
 
 impl Shard {
-    /// True when the path belongs to this shard. The hash (FNV-1a, 64 bits, of
-    /// the path's bytes as given) is the same on every machine.
-    pub fn contains(&self, path: &Path) -> bool {
+    /// True when the key belongs to this shard. The hash (FNV-1a, 64 bits,
+    /// of the key's UTF-8 bytes) is the same on every machine.
+    pub fn contains(&self, key: &str) -> bool {
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in path.as_os_str().as_encoded_bytes() {
+        for b in key.as_bytes() {
             h = (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
         }
         h % u64::from(self.count) == u64::from(self.index - 1)
     }
+
+    /// Keeps this shard's inputs, and says what it saw: the record `run.json`
+    /// keeps, from which a merge can prove that the shards are disjoint and
+    /// cover one store.
+    pub fn select(&self, inputs: &mut Vec<Input>) -> ShardRecord {
+        let mut keys: Vec<&str> = inputs.iter().map(Input::key).collect();
+        keys.sort_unstable();
+        let mut digest = Sha256::new();
+        for k in &keys {
+            digest.update(k.as_bytes());
+            digest.update(b"\n");
+        }
+        let seen = inputs.len();
+        let keys_digest = hex(&digest.finalize());
+        inputs.retain(|i| self.contains(i.key()));
+        ShardRecord {
+            index: self.index,
+            count: self.count,
+            inputs_seen: seen,
+            inputs_kept: inputs.len(),
+            keys_digest,
+        }
+    }
+}
+
+/// What a shard saw and kept, as `run.json` records it (`shard`).
+#[non_exhaustive]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShardRecord {
+    /// Which shard, 1 to `count`.
+    pub index: u32,
+    /// How many shards.
+    pub count: u32,
+    /// Inputs listed before the split (the whole store).
+    pub inputs_seen: usize,
+    /// Inputs of this shard.
+    pub inputs_kept: usize,
+    /// SHA-256 over the sorted keys of every input seen, one a line: equal
+    /// in every shard of one store.
+    pub keys_digest: String,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::batch::discover;
     use std::path::PathBuf;
 
     #[test]
     fn shards_partition_the_inputs() {
-        let paths: Vec<PathBuf> = (0..300)
-            .map(|i| PathBuf::from(format!("store/{i}.zip")))
-            .collect();
+        let paths: Vec<String> = (0..300).map(|i| format!("store/{i}.zip")).collect();
         let shards: Vec<Shard> = (1..=3).map(|k| format!("{k}/3").parse().unwrap()).collect();
         for p in &paths {
-            assert_eq!(
-                shards.iter().filter(|s| s.contains(p)).count(),
-                1,
-                "{}",
-                p.display()
-            );
+            assert_eq!(shards.iter().filter(|s| s.contains(p)).count(), 1, "{p}");
         }
         let sizes: Vec<usize> = shards
             .iter()
@@ -79,5 +119,54 @@ mod tests {
         for bad in ["0/3", "4/3", "1/0", "x/2", "3"] {
             assert!(bad.parse::<Shard>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_assignment_does_not_depend_on_how_the_store_is_spelled() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = tmp.path().join("store");
+        for i in 0..40 {
+            let dir = store.join(format!("d{}", i % 4));
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(format!("{i}.zip")), b"").unwrap();
+        }
+        let shard: Shard = "2/4".parse().unwrap();
+        let kept = |root: PathBuf| {
+            let mut inputs = discover(&[root], &mut std::io::empty());
+            let record = shard.select(&mut inputs);
+            let keys: Vec<String> = inputs.iter().map(|i| i.key().to_owned()).collect();
+            (keys, record)
+        };
+        let (plain, r1) = kept(store.clone());
+        let (dotted, r2) = kept(store.join(".").join("d0").join(".."));
+        // Another mount point of the same tree: a copy elsewhere.
+        let other = tmp.path().join("mnt/elsewhere/store");
+        std::fs::create_dir_all(other.parent().unwrap()).unwrap();
+        std::fs::rename(&store, &other).unwrap();
+        let (moved, r3) = kept(other);
+        assert_eq!(plain, dotted);
+        assert_eq!(plain, moved);
+        assert!(!plain.is_empty() && plain.len() < 40, "{plain:?}");
+        assert!(
+            plain
+                .iter()
+                .all(|k| k.starts_with('d') && !k.contains("store")),
+            "{plain:?}"
+        );
+        assert_eq!((r1.inputs_seen, r1.count), (40, 4));
+        assert_eq!(r1, r2);
+        assert_eq!(r1, r3);
+        // Four shards cover the store once.
+        let all: usize = (1..=4)
+            .map(|k| {
+                let s: Shard = format!("{k}/4").parse().unwrap();
+                let mut inputs = discover(
+                    &[tmp.path().join("mnt/elsewhere/store")],
+                    &mut std::io::empty(),
+                );
+                s.select(&mut inputs).inputs_kept
+            })
+            .sum();
+        assert_eq!(all, 40);
     }
 }

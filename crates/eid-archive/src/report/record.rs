@@ -33,6 +33,9 @@ pub struct RunRecord {
     pub images: Images,
     /// The counts of the summary.
     pub summary: Tally,
+    /// The shard this run audited, when it is one of several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shard: Option<crate::batch::ShardRecord>,
     /// Every file the run wrote, with its SHA-256 (run.json itself excepted).
     pub outputs: Vec<FileRecord>,
 }

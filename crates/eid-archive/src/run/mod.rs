@@ -241,6 +241,7 @@ pub fn report(
         pii: o.pii.name().into(),
         images: images_record(o, &rule, tally.images),
         summary: tally.clone(),
+        shard: o.shard.clone(),
         ..RunRecord::default()
     };
     let entries = writer.finish(&summary.render_named(seconds), run)?;

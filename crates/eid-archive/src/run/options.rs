@@ -1,6 +1,7 @@
 //! What a report run writes, and how: its options.
 
 use crate::audit::AuditOptions;
+use crate::batch::ShardRecord;
 use crate::crops::CropOptions;
 use crate::ida::IdaOptions;
 use crate::pii::Pii;
@@ -34,6 +35,7 @@ pub struct ReportOptions {
     pub(super) policy_text: Option<String>,
     pub(super) tool: Tool,
     pub(super) command_line: Vec<String>,
+    pub(super) shard: Option<ShardRecord>,
 }
 
 impl ReportOptions {
@@ -56,6 +58,7 @@ impl ReportOptions {
             policy_text: None,
             tool: Tool::default(),
             command_line: Vec::new(),
+            shard: None,
         }
     }
 
@@ -134,6 +137,13 @@ impl ReportOptions {
     /// from, for `run.json`.
     pub fn with_policy_text(mut self, text: Option<String>) -> Self {
         self.policy_text = text;
+        self
+    }
+
+    /// The shard the inputs are (from [`Shard::select`](crate::batch::Shard::select)),
+    /// for `run.json`.
+    pub fn with_shard(mut self, shard: ShardRecord) -> Self {
+        self.shard = Some(shard);
         self
     }
 

@@ -838,3 +838,80 @@ fn no_control_bidi_or_zero_width_character_reaches_a_person() {
         assert!(stderr(&o).contains(shown), "stderr: {shown}");
     }
 }
+
+#[test]
+fn fail_on_error_exits_0_for_a_complete_audit_and_2_for_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("r");
+    let o = out.to_str().unwrap();
+    // The bundled archives hold a disagreement: 1 by default, 0 with --fail-on error.
+    let files = testdata();
+    let mut args: Vec<&str> = vec!["report", "-q", "-o", o, "-f"];
+    args.extend(files.iter().map(String::as_str));
+    assert_eq!(eid_audit(&args).status.code(), Some(1));
+    args.extend(["--fail-on", "error"]);
+    let ok = eid_audit(&args);
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    // An archive that cannot be read is still 2.
+    let o2 = eid_audit(&[
+        "report",
+        "-q",
+        "-o",
+        o,
+        "-f",
+        "--fail-on",
+        "error",
+        "testdata/hostile/not-a-zip.zip",
+    ]);
+    assert_eq!(o2.status.code(), Some(2));
+}
+
+#[test]
+fn run_json_records_the_shard_and_every_shard_saw_the_same_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut records = Vec::new();
+    for k in 1..=3 {
+        let out = tmp.path().join(format!("s{k}"));
+        // The store spelled three ways: the shards still agree.
+        let store = match k {
+            1 => "testdata".to_owned(),
+            2 => "./testdata".to_owned(),
+            _ => root().join("testdata").display().to_string(),
+        };
+        let shard = format!("{k}/3");
+        let o = eid_audit(&[
+            "report",
+            "-q",
+            &store,
+            "-o",
+            out.to_str().unwrap(),
+            "--shard",
+            &shard,
+            "--fail-on",
+            "error",
+        ]);
+        assert_eq!(
+            o.status.code().map(|c| c != 1),
+            Some(true),
+            "{}",
+            stderr(&o)
+        );
+        let run: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+        records.push(run["shard"].clone());
+    }
+    let seen = records[0]["inputsSeen"].as_u64().unwrap();
+    assert!(seen > 13, "the bundled store and its hostile set: {seen}");
+    for (k, r) in records.iter().enumerate() {
+        assert_eq!(r["index"], k + 1);
+        assert_eq!(r["count"], 3);
+        assert_eq!(r["inputsSeen"], seen);
+        assert_eq!(r["keysDigest"], records[0]["keysDigest"]);
+        assert_eq!(r["keysDigest"].as_str().unwrap().len(), 64);
+    }
+    let kept: u64 = records
+        .iter()
+        .map(|r| r["inputsKept"].as_u64().unwrap())
+        .sum();
+    assert_eq!(kept, seen, "the shards cover the store once");
+}

@@ -78,11 +78,29 @@ pub struct Args {
     /// No progress bar.
     #[arg(short, long)]
     pub(super) quiet: bool,
-    /// Process only shard K of N (1-based), chosen by a hash of each path.
+    /// What the exit code fails on: `disagreement` (1 when a recomputed
+    /// status disagrees, 2 when an archive cannot be read), or `error` (0
+    /// for any complete audit, whatever it found; 2 for unreadable input,
+    /// integrity failures and bad usage), for schedulers that retry or block
+    /// dependent jobs on a non-zero exit.
+    #[arg(long, value_enum, default_value = "disagreement", value_name = "WHAT")]
+    pub(super) fail_on: FailOn,
+    /// Process only shard K of N (1-based), chosen by a hash of each
+    /// archive's path relative to the folder named (the same however the
+    /// store is spelled or mounted).
     #[arg(long, value_name = "K/N")]
     pub(super) shard: Option<Shard>,
     #[command(flatten)]
     pub(super) judge: JudgeArgs,
+}
+
+/// What `report`'s exit code fails on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum FailOn {
+    /// Exit 1 when a status disagrees (or cannot be read), 2 on errors.
+    Disagreement,
+    /// Exit 0 for a complete audit; 2 only on errors.
+    Error,
 }
 
 /// Where `report --crops` puts the exhibits.
