@@ -183,7 +183,7 @@ impl IndexWriter {
 
     fn view<'a>(&'a self, t: &'a Tally) -> super::index_page::View<'a> {
         let status_bars = |f: &dyn Fn(Status) -> usize| -> Vec<Bar> {
-            Status::ALL
+            Status::FINAL
                 .iter()
                 .map(|s| Bar::new(s.as_str(), f(*s), s.as_str()))
                 .collect()
@@ -200,7 +200,8 @@ impl IndexWriter {
             + t.recorded.others;
         recorded.push(Bar::new("not final or none", other_recorded, "other"));
         let mut recomputed = status_bars(&|s| t.by_status.get(&s).copied().unwrap_or(0));
-        recomputed.push(Bar::new("not final or none", 0, "other"));
+        let not_final = t.by_status.get(&Status::NotFinal).copied().unwrap_or(0);
+        recomputed.push(Bar::new("not final or none", not_final, "other"));
         let severity = [Severity::Error, Severity::Warning, Severity::Info]
             .iter()
             .map(|s| {

@@ -15,10 +15,14 @@ pub(crate) struct Summary<'a>(pub(crate) &'a Tally);
 impl Summary<'_> {
     /// The summary as a terminal shows it; `seconds` is the elapsed wall time.
     pub(crate) fn render(&self, seconds: f64) -> String {
-        let status: Vec<String> = Status::ALL
+        let mut status: Vec<String> = Status::FINAL
             .iter()
             .map(|s| format!("{} {}", self.0.by_status.get(s).copied().unwrap_or(0), s))
             .collect();
+        // Archives given no status (not final, no OCR): said only when there are some.
+        if let Some(n) = self.0.by_status.get(&Status::NotFinal) {
+            status.push(format!("{n} not final"));
+        }
         let findings: Vec<String> = [Severity::Error, Severity::Warning, Severity::Info]
             .iter()
             .map(|s| format!("{} {}", self.0.findings.get(s).copied().unwrap_or(0), s))

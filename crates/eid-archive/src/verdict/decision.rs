@@ -24,7 +24,21 @@ string_enum! {
         Inconclusive => "inconclusive",
         /// An error prevented the verification from completing.
         Failed => "failed",
+        /// No recomputed status: the record says the process is not final
+        /// (`pending`, `processing`, `canceled`) and it holds no OCR
+        /// evidence, so nothing was verified, and nothing failed either.
+        NotFinal => "notFinal",
     }
+}
+
+impl Status {
+    /// The four final result statuses the provider page names, in its order.
+    pub const FINAL: [Status; 4] = [
+        Status::Accepted,
+        Status::Rejected,
+        Status::Inconclusive,
+        Status::Failed,
+    ];
 }
 
 string_enum! {
@@ -122,7 +136,7 @@ pub(crate) fn automatic(
         return match recorded {
             // A process that never reached a decision and holds no capture.
             Some(RecordedStatus::Other(word)) => Ok(Decision {
-                status: Status::Failed,
+                status: Status::NotFinal,
                 reasons: vec![Reason::new(
                     ReasonCode::ProcessNotFinal,
                     word.as_str(),

@@ -50,13 +50,17 @@ impl RecordedStatus {
         let word = evidence.recorded_status_word()?.trim().to_ascii_lowercase();
         // `completed` is the native result's own word, never the record's.
         let native_done = word == "completed" && !evidence.status_from_process_record();
-        Some(match Status::parse(&word) {
-            Some(s) => RecordedStatus::Final(s),
-            None if NOT_FINAL.contains(&word.as_str()) || native_done => {
-                RecordedStatus::Other(word)
-            }
-            None => RecordedStatus::Unreadable(word),
-        })
+        // Only the four final statuses are final: `notfinal` is no word a
+        // record writes (and the parse is exact, so it never matches).
+        Some(
+            match Status::parse(&word).filter(|s| Status::FINAL.contains(s)) {
+                Some(s) => RecordedStatus::Final(s),
+                None if NOT_FINAL.contains(&word.as_str()) || native_done => {
+                    RecordedStatus::Other(word)
+                }
+                None => RecordedStatus::Unreadable(word),
+            },
+        )
     }
 
     /// The word, lower-cased.

@@ -828,12 +828,14 @@ fn a_status_that_is_not_final_is_not_compared() {
 }
 
 #[test]
-fn a_canceled_process_without_ocr_is_failed_not_an_error() {
+fn a_canceled_process_without_ocr_gets_no_status_never_failed() {
+    // Issue 19: nothing was verified, and nothing failed either.
     let mut c = Case::accepted();
     c.process_mut()["status"] = json!("canceled");
     c.ocr = None;
     let a = c.audit();
-    assert_eq!(a.verdict.decision.status, Status::Failed);
+    assert_eq!(a.verdict.decision.status, Status::NotFinal);
+    assert_eq!(a.verdict.automatic.status, Status::NotFinal);
     assert_eq!(reason_codes(&a), vec!["ProcessNotFinal/canceled"]);
     assert_eq!(a.verdict.agrees, None);
     assert_eq!(

@@ -915,3 +915,56 @@ fn run_json_records_the_shard_and_every_shard_saw_the_same_store() {
         .sum();
     assert_eq!(kept, seen, "the shards cover the store once");
 }
+
+#[test]
+fn a_pending_process_without_ocr_is_counted_as_not_final_never_failed() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    // The bundled accepted archive, still pending, its OCR member removed.
+    let mut from =
+        zip::ZipArchive::new(std::fs::File::open(root().join("testdata/accepted.zip")).unwrap())
+            .unwrap();
+    let pending = dir.path().join("pending.zip");
+    let mut to = zip::ZipWriter::new(std::fs::File::create(&pending).unwrap());
+    for i in 0..from.len() {
+        let mut m = from.by_index(i).unwrap();
+        let name = m.name().unwrap().to_string();
+        let mut bytes = Vec::new();
+        m.read_to_end(&mut bytes).unwrap();
+        if name == "eid-ocr.json" {
+            continue;
+        }
+        if name == "process.json" {
+            let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+            v["status"] = "pending".into();
+            v.as_object_mut().unwrap().remove("providerSpecific");
+            v.as_object_mut().unwrap().remove("finalResult");
+            bytes = serde_json::to_vec(&v).unwrap();
+        }
+        to.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        to.write_all(&bytes).unwrap();
+    }
+    to.finish().unwrap();
+    let out = dir.path().join("r");
+    let o = eid_audit(&[
+        "report",
+        pending.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(
+        text.starts_with(
+            "archives     1 (0 accepted, 0 rejected, 0 inconclusive, 0 failed, 1 not final)"
+        ),
+        "{text}"
+    );
+    let rows = std::fs::read_to_string(out.join("archives.csv")).unwrap();
+    let row = rows.lines().nth(1).unwrap();
+    assert!(
+        row.contains(",pending,notFinal,notFinal,notFinal,,ProcessNotFinal/pending,"),
+        "{row}"
+    );
+}
