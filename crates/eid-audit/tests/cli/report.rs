@@ -755,33 +755,46 @@ fn paths_on_standard_input_are_bytes_and_a_bad_line_is_a_row() {
     assert_eq!(rows.matches(",accepted,accepted,").count(), 2, "{rows}");
 }
 
-#[test]
-fn a_recorded_status_that_cannot_be_read_is_counted_and_exits_1() {
+/// The bundled accepted archive rewritten member by member into `to`:
+/// `edit` gets each member's name and bytes and returns the bytes to keep,
+/// or `None` to leave the member out.
+fn accepted_edited(to: &Path, edit: impl Fn(&str, Vec<u8>) -> Option<Vec<u8>>) {
     use std::io::{Read, Write};
-    let dir = tempfile::tempdir().unwrap();
-    // The bundled accepted archive, its recorded status mistyped.
     let mut from =
         zip::ZipArchive::new(std::fs::File::open(root().join("testdata/accepted.zip")).unwrap())
             .unwrap();
-    let typo = dir.path().join("typo.zip");
-    let mut to = zip::ZipWriter::new(std::fs::File::create(&typo).unwrap());
+    let mut out = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
     for i in 0..from.len() {
         let mut m = from.by_index(i).unwrap();
         let name = m.name().unwrap().to_string();
         let mut bytes = Vec::new();
         m.read_to_end(&mut bytes).unwrap();
-        if name == "process.json" {
-            let text = String::from_utf8(bytes).unwrap();
-            assert!(text.contains("\"status\": \"accepted\""));
-            bytes = text
-                .replace("\"status\": \"accepted\"", "\"status\": \"acepted\"")
-                .into_bytes();
-        }
-        to.start_file(name, zip::write::SimpleFileOptions::default())
+        let Some(bytes) = edit(&name, bytes) else {
+            continue;
+        };
+        out.start_file(name, zip::write::SimpleFileOptions::default())
             .unwrap();
-        to.write_all(&bytes).unwrap();
+        out.write_all(&bytes).unwrap();
     }
-    to.finish().unwrap();
+    out.finish().unwrap();
+}
+
+#[test]
+fn a_recorded_status_that_cannot_be_read_is_counted_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    // The bundled accepted archive, its recorded status mistyped.
+    let typo = dir.path().join("typo.zip");
+    accepted_edited(&typo, |name, bytes| {
+        if name != "process.json" {
+            return Some(bytes);
+        }
+        let text = String::from_utf8(bytes).unwrap();
+        assert!(text.contains("\"status\": \"accepted\""));
+        Some(
+            text.replace("\"status\": \"accepted\"", "\"status\": \"acepted\"")
+                .into_bytes(),
+        )
+    });
     let out = dir.path().join("r");
     let o = eid_audit(&[
         "report",
@@ -918,34 +931,20 @@ fn run_json_records_the_shard_and_every_shard_saw_the_same_store() {
 
 #[test]
 fn a_pending_process_without_ocr_is_counted_as_not_final_never_failed() {
-    use std::io::{Read, Write};
     let dir = tempfile::tempdir().unwrap();
     // The bundled accepted archive, still pending, its OCR member removed.
-    let mut from =
-        zip::ZipArchive::new(std::fs::File::open(root().join("testdata/accepted.zip")).unwrap())
-            .unwrap();
     let pending = dir.path().join("pending.zip");
-    let mut to = zip::ZipWriter::new(std::fs::File::create(&pending).unwrap());
-    for i in 0..from.len() {
-        let mut m = from.by_index(i).unwrap();
-        let name = m.name().unwrap().to_string();
-        let mut bytes = Vec::new();
-        m.read_to_end(&mut bytes).unwrap();
-        if name == "eid-ocr.json" {
-            continue;
-        }
-        if name == "process.json" {
+    accepted_edited(&pending, |name, bytes| match name {
+        "eid-ocr.json" => None,
+        "process.json" => {
             let mut v: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
             v["status"] = "pending".into();
             v.as_object_mut().unwrap().remove("providerSpecific");
             v.as_object_mut().unwrap().remove("finalResult");
-            bytes = serde_json::to_vec(&v).unwrap();
+            Some(serde_json::to_vec(&v).unwrap())
         }
-        to.start_file(name, zip::write::SimpleFileOptions::default())
-            .unwrap();
-        to.write_all(&bytes).unwrap();
-    }
-    to.finish().unwrap();
+        _ => Some(bytes),
+    });
     let out = dir.path().join("r");
     let o = eid_audit(&[
         "report",
