@@ -169,7 +169,13 @@ pub(crate) fn own_files(dir: &Path) -> OwnFiles {
         .into_iter()
         .map(|p| root.join(p))
         .collect();
-    let private = [STAGING, OLD].iter().map(|n| root.join(n)).collect();
+    // Only the folders that exist: with no earlier report here, no input is
+    // looked up at all (a store of millions is not canonicalised for nothing).
+    let private = [STAGING, OLD]
+        .iter()
+        .map(|n| root.join(n))
+        .filter(|p| p.exists())
+        .collect();
     OwnFiles { listed, private }
 }
 
@@ -183,6 +189,9 @@ pub(crate) struct OwnFiles {
 impl OwnFiles {
     /// True when `path` is one of them.
     pub(crate) fn contains(&self, path: &Path) -> bool {
+        if self.listed.is_empty() && self.private.is_empty() {
+            return false;
+        }
         let Ok(path) = path.canonicalize() else {
             return false;
         };
