@@ -5,6 +5,10 @@
 //!   image the crops need, nothing else: the front images (in the realistic
 //!   corpus every box is on the front), and with `--back` the back images too.
 //!
+//! - `floor store URL [--requests K]`: list the `*.zip` objects below a
+//!   store URL, GET each whole with K requests in flight and SHA-256 it,
+//!   nothing else (credentials and endpoint from the `AWS_*` environment).
+//!
 //! Prints one line: what, archives, bytes, seconds, archives/s, MB/s.
 
 use eid_archive::Limits;
@@ -24,15 +28,33 @@ fn main() -> ExitCode {
     };
     let mut paths = Vec::new();
     let mut jobs = 0usize;
+    let mut requests = 16usize;
     let mut back = false;
     while let Some(a) = args.next() {
         if a == "--back" {
             back = true;
         } else if a == "--jobs" {
             jobs = args.next().and_then(|n| n.parse().ok()).unwrap_or(0);
+        } else if a == "--requests" {
+            requests = args.next().and_then(|n| n.parse().ok()).unwrap_or(16);
         } else {
             paths.push(PathBuf::from(a));
         }
+    }
+    if what == "store" {
+        let url = paths
+            .first()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        let started = Instant::now();
+        let (n, bytes) = store(&url, requests);
+        let s = started.elapsed().as_secs_f64();
+        println!(
+            "{what}\t{n}\t{bytes}\t{s:.3}\t{:.1}\t{:.1}",
+            n as f64 / s,
+            bytes as f64 / 1e6 / s
+        );
+        return ExitCode::SUCCESS;
     }
     let inputs: Vec<PathBuf> = discover(&paths, &mut std::io::empty())
         .into_iter()
@@ -60,6 +82,50 @@ fn main() -> ExitCode {
         bytes as f64 / 1e6 / s
     );
     ExitCode::SUCCESS
+}
+
+/// Lists, GETs and hashes every `*.zip` object below `url`, `requests` at a
+/// time: the least any audit of the store must do.
+fn store(url: &str, requests: usize) -> (usize, u64) {
+    use futures::{StreamExt, TryStreamExt};
+    use object_store::{ObjectStore, ObjectStoreExt};
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let parsed = url::Url::parse(url).expect("a store URL");
+    let (_, prefix) = object_store::ObjectStoreScheme::parse(&parsed).expect("a store URL");
+    let s3 = object_store::aws::AmazonS3Builder::from_env()
+        .with_url(url)
+        .build()
+        .expect("an S3 store");
+    runtime.block_on(async {
+        let listed: Vec<object_store::ObjectMeta> =
+            s3.list(Some(&prefix)).try_collect().await.expect("listing");
+        let zips: Vec<_> = listed
+            .into_iter()
+            .filter(|m| m.location.as_ref().to_ascii_lowercase().ends_with(".zip"))
+            .collect();
+        let n = zips.len();
+        let s3 = &s3;
+        let bytes = futures::stream::iter(zips)
+            .map(|m| async move {
+                let body = s3
+                    .get(&m.location)
+                    .await
+                    .expect("GET")
+                    .bytes()
+                    .await
+                    .expect("body");
+                std::hint::black_box(Sha256::digest(&body));
+                body.len() as u64
+            })
+            .buffer_unordered(requests)
+            .fold(0u64, |a, b| async move { a + b })
+            .await;
+        (n, bytes)
+    })
 }
 
 /// Reads the file in 1 MiB chunks through SHA-256, as the report does.

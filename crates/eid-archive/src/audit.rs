@@ -99,6 +99,9 @@ pub struct ArchiveInfo {
     /// SHA-256 and size of its bytes.
     #[serde(flatten)]
     pub fingerprint: Fingerprint,
+    /// What object storage said of it, when it was read from one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stored: Option<crate::archive::StoredObject>,
 }
 
 impl Audit {
@@ -140,6 +143,7 @@ impl Audit {
             archive: ArchiveInfo {
                 path: archive.label().to_owned(),
                 fingerprint: archive.fingerprint().clone(),
+                stored: archive.stored().cloned(),
             },
             process_id,
             verdict,
@@ -148,6 +152,7 @@ impl Audit {
             member_hashes: None,
             policy: options.policy.clone(),
         };
+        audit.compare_stored_checksum();
         if options.hash_members {
             audit.hash_members(archive);
         }
@@ -160,6 +165,27 @@ impl Audit {
     /// Hashes every member of `archive` (the one this audit was made from),
     /// inflating each in full, which also verifies its CRC and size. A member
     /// that fails is an error finding (`MemberCorrupt`): the evidence is damaged.
+    /// The store's own SHA-256 of the object, when it keeps one, must be
+    /// the SHA-256 of the bytes read: an error finding otherwise (the
+    /// evidence was damaged at rest or in transfer).
+    fn compare_stored_checksum(&mut self) {
+        let Some(stored) = self.archive.stored.as_ref().and_then(|s| s.sha256.as_ref()) else {
+            return;
+        };
+        if *stored != self.archive.fingerprint.sha256 {
+            let detail = format!(
+                "the store's SHA-256 of the object is {stored}, the bytes read hash to {}",
+                self.archive.fingerprint.sha256
+            );
+            self.verdict.findings.push(Finding::new(
+                Severity::Error,
+                FindingCode::StoredChecksumMismatch,
+                String::new(),
+                detail,
+            ));
+        }
+    }
+
     fn hash_members(&mut self, archive: &mut Archive) {
         let mut hashes = Vec::with_capacity(archive.members().len());
         for i in 0..archive.members().len() {

@@ -191,6 +191,17 @@ pub enum ErrorKind {
     /// Nothing in the archive allows a decision to be reproduced.
     #[error("cannot be judged: {0}")]
     CannotJudge(CannotJudge),
+    /// Object storage failed to answer, after its retries (a network
+    /// failure, a server error, a throttle that did not end): nothing is
+    /// known to be wrong with the archive, and a later run may read it.
+    #[error("object storage failed, after retries: {0}")]
+    Storage(String),
+    /// The object changed between the listing and the read: the bytes
+    /// judged would not be the object listed.
+    #[error(
+        "the object changed after it was listed (it no longer has ETag {0}); refusing to judge it"
+    )]
+    ObjectChanged(String),
     /// A bug in eid-audit or a dependency (a panic), caught and confined to this archive.
     #[error("internal error while reading this archive (please report it): {0}")]
     Internal(String),
@@ -200,7 +211,11 @@ impl ErrorKind {
     /// A short stable code for reports.
     pub fn code(&self) -> &'static str {
         match self {
-            ErrorKind::Io(_) | ErrorKind::NotAFile(_) | ErrorKind::Changed => "Io",
+            ErrorKind::Io(_)
+            | ErrorKind::NotAFile(_)
+            | ErrorKind::Changed
+            | ErrorKind::ObjectChanged(_) => "Io",
+            ErrorKind::Storage(_) => "Storage",
             ErrorKind::NoCentralDirectory | ErrorKind::Zip(_) | ErrorKind::Zip64(_) => "Zip",
             ErrorKind::TooManyMembers { .. } => "TooManyMembers",
             ErrorKind::TooLarge { .. } => "TooLarge",

@@ -113,11 +113,14 @@ impl Audited {
         }
     }
 
-    /// True when a member fails its integrity check.
+    /// True when a member, or the whole archive, fails its integrity check.
     pub(crate) fn fails_integrity(&self) -> bool {
-        self.findings
-            .iter()
-            .any(|f| f.code == FindingCode::MemberCorrupt)
+        self.findings.iter().any(|f| {
+            matches!(
+                f.code,
+                FindingCode::MemberCorrupt | FindingCode::StoredChecksumMismatch
+            )
+        })
     }
 }
 

@@ -52,11 +52,13 @@ pub mod media;
 mod pii;
 mod report;
 pub mod run;
+#[cfg(feature = "store")]
+pub mod store;
 mod tally;
 mod verdict;
 mod visible;
 
-pub use archive::{Archive, Member, MemberKind, ProcessSource, ReadOptions};
+pub use archive::{Archive, Member, MemberKind, ProcessSource, ReadOptions, StoredObject};
 pub use audit::{ArchiveInfo, Audit, AuditOptions, MemberHash};
 pub use config::{ConfigError, ConfigErrorKind};
 pub use dates::Date;

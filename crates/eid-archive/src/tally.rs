@@ -40,6 +40,9 @@ pub struct Tally {
     pub findings: BTreeMap<Severity, usize>,
     /// Archives that could not be read or judged.
     pub errors: usize,
+    /// Of those, the archives object storage failed to give after its
+    /// retries: a later run may read them (exit code 75).
+    pub storage_failures: usize,
     /// Archives with a member that fails its integrity check.
     pub integrity_failures: usize,
     /// Archives whose status the policy in force changes, by transition
@@ -80,6 +83,8 @@ impl Serialize for Tally {
             unreadable_status: usize,
             findings: BTreeMap<String, usize>,
             errors: usize,
+            #[serde(skip_serializing_if = "is_zero")]
+            storage_failures: usize,
             integrity_failures: usize,
             policy_changes: BTreeMap<String, usize>,
             bytes: u64,
@@ -94,6 +99,7 @@ impl Serialize for Tally {
             unreadable_status: self.unreadable_status,
             findings: named(&self.findings, |s| s.to_string()),
             errors: self.errors,
+            storage_failures: self.storage_failures,
             integrity_failures: self.integrity_failures,
             policy_changes: named(&self.policy_changes, |(a, b)| format!("{a} → {b}")),
             bytes: self.bytes,
@@ -101,6 +107,10 @@ impl Serialize for Tally {
         }
         .serialize(s)
     }
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Counts keyed by name.
@@ -165,6 +175,9 @@ impl Tally {
             Err(e) => {
                 self.bytes += e.fingerprint().map_or(0, |f| f.bytes);
                 self.errors += 1;
+                if matches!(e.kind(), crate::error::ErrorKind::Storage(_)) {
+                    self.storage_failures += 1;
+                }
                 if self.listed_errors.len() < LISTED {
                     self.listed_errors.push(Listed {
                         index: event.index,

@@ -16,6 +16,7 @@ pub mod crafted;
 pub mod hostile;
 mod json;
 mod media;
+pub mod s3;
 
 pub use archive::zip_members;
 pub use media::{encode, feature_colour, with_exif_orientation};

@@ -61,6 +61,21 @@ impl ReadOptions {
     }
 }
 
+/// What object storage said of the object an archive was read from: the
+/// version read, and the store's own checksum of it, when it keeps one.
+#[non_exhaustive]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoredObject {
+    /// The ETag the read was pinned to.
+    pub etag: Option<String>,
+    /// The object's version, on a versioned bucket.
+    pub version: Option<String>,
+    /// The store's SHA-256 of the whole object (S3's
+    /// `x-amz-checksum-sha256`, as lower-case hex), when it has one.
+    pub sha256: Option<String>,
+}
+
 /// An opened archive: its fingerprint, its member index and the evidence read from it.
 ///
 /// Opening reads the central directory, every data (JSON) member and the
@@ -86,6 +101,8 @@ pub struct Archive {
     evidence: Evidence,
     /// Base64 images from native JSON, decoded only when a crop needs the pixels.
     embedded: Vec<(Depiction, String)>,
+    /// Where it was read from, when that was object storage.
+    stored: Option<StoredObject>,
 }
 
 impl std::fmt::Debug for Archive {
@@ -144,6 +161,35 @@ impl Archive {
         Archive::from_source(label, bytes, fingerprint, outside, &options.limits)
     }
 
+    /// Opens an archive read from object storage: its bytes, what the store
+    /// said of it, and the process record stored beside it (its label and
+    /// bytes), when there is one and the options do not name another.
+    #[cfg(feature = "store")]
+    pub(crate) fn from_stored(
+        label: String,
+        bytes: Vec<u8>,
+        stored: StoredObject,
+        beside: Option<(String, Vec<u8>)>,
+        options: &ReadOptions,
+    ) -> Result<Archive, Error> {
+        let outside = match (&options.process, beside) {
+            (ProcessSource::File(p), _) => Some(
+                outside::ProcessFile::read(p, &options.limits)
+                    .map_err(|(file, kind)| Error::new(file, None, kind))?,
+            ),
+            (ProcessSource::Auto, Some((label, bytes))) => {
+                Some(outside::ProcessFile { label, bytes })
+            }
+            _ => None,
+        };
+        let fingerprint = source::fingerprint(&bytes);
+        let bytes = source::Bytes::memory(bytes);
+        let mut archive =
+            Archive::from_source(label, bytes, fingerprint, outside, &options.limits)?;
+        archive.stored = Some(stored);
+        Ok(archive)
+    }
+
     fn from_source(
         label: String,
         bytes: source::Bytes,
@@ -166,6 +212,7 @@ impl Archive {
             members,
             evidence: Evidence::default(),
             embedded: Vec::new(),
+            stored: None,
         };
         let (evidence, embedded) = assemble::read_evidence(&mut archive, outside)
             .map_err(|e| e.with_fingerprint(&fingerprint))?;
@@ -237,6 +284,11 @@ impl Archive {
     /// SHA-256 and size of the archive's bytes.
     pub fn fingerprint(&self) -> &Fingerprint {
         &self.fingerprint
+    }
+
+    /// What object storage said of the object, when it was read from one.
+    pub fn stored(&self) -> Option<&StoredObject> {
+        self.stored.as_ref()
     }
 
     /// The member index, in central-directory order.

@@ -2,17 +2,38 @@
 //! paths read from standard input. Every path named or read becomes an input
 //! (and so a row), whatever it turns out to be: the rows count the inputs.
 
+use crate::archive::{Archive, ReadOptions};
+use crate::error::Error;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One input: an archive path, or something that could not be walked or read
 /// as a path, with its shard key.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct Input {
     path: PathBuf,
     key: String,
     problem: Option<String>,
+    remote: Option<Arc<dyn Remote>>,
 }
+
+/// An archive that is not a local file: object storage reads it whole when
+/// a worker opens it, never before.
+pub(crate) trait Remote: std::fmt::Debug + Send + Sync {
+    /// Reads the archive and opens it.
+    fn open(&self, label: &str, options: &ReadOptions) -> Result<Archive, Error>;
+}
+
+/// Two inputs are one when they name the same archive (an object's path is
+/// its URL) the same way.
+impl PartialEq for Input {
+    fn eq(&self, other: &Input) -> bool {
+        (&self.path, &self.key, &self.problem) == (&other.path, &other.key, &other.problem)
+    }
+}
+
+impl Eq for Input {}
 
 /// Archives first, by path, then what could not be read, by path: the
 /// order of the rows.
@@ -39,16 +60,43 @@ impl Input {
             path,
             key,
             problem: None,
+            remote: None,
         }
     }
 
-    fn unreadable(path: PathBuf, why: String) -> Input {
+    pub(crate) fn unreadable(path: PathBuf, why: String) -> Input {
         let key = lexical(&path);
         Input {
             path,
             key,
             problem: Some(why),
+            remote: None,
         }
+    }
+
+    /// An archive kept elsewhere (an object's URL as its path), read by
+    /// `remote` when it is opened.
+    #[cfg_attr(not(feature = "store"), allow(dead_code))]
+    pub(crate) fn remote(path: String, key: String, remote: Arc<dyn Remote>) -> Input {
+        Input {
+            path: PathBuf::from(path),
+            key,
+            problem: None,
+            remote: Some(remote),
+        }
+    }
+
+    /// Opens the archive: the file, or the object read whole.
+    pub(crate) fn open(&self, options: &ReadOptions) -> Result<Archive, Error> {
+        match &self.remote {
+            Some(r) => r.open(&self.path.display().to_string(), options),
+            None => Archive::open(&self.path, options),
+        }
+    }
+
+    /// True when it is read from object storage.
+    pub(crate) fn is_remote(&self) -> bool {
+        self.remote.is_some()
     }
 
     /// The path, as given or found.

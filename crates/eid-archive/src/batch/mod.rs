@@ -8,6 +8,8 @@ mod discover;
 mod ordered;
 mod shard;
 
+#[cfg_attr(not(feature = "store"), allow(unused_imports))]
+pub(crate) use discover::Remote;
 pub use discover::{Input, discover};
 pub use shard::{ParseShardError, Shard, ShardRecord};
 
@@ -16,7 +18,6 @@ use std::io;
 use std::num::NonZeroUsize;
 use std::ops::ControlFlow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::path::Path;
 
 /// A thread pool for batches of archives (the report run's engine; its
 /// own API is [`crate::run::report`]).
@@ -68,7 +69,7 @@ impl Batch {
     pub fn run<T: Send>(
         &self,
         inputs: &[Input],
-        work: impl Fn(usize, &Path) -> Result<T, Error> + Sync,
+        work: impl Fn(usize, &Input) -> Result<T, Error> + Sync,
         mut sink: impl FnMut(usize, Result<T, Error>) -> ControlFlow<()>,
     ) {
         ordered::run_ordered(
@@ -83,7 +84,7 @@ impl Batch {
                         None,
                         ErrorKind::Io(io::Error::other(why.to_owned())),
                     )),
-                    None => isolate(&label, || work(index, input.path())),
+                    None => isolate(&label, || work(index, input)),
                 }
             },
             &mut sink,

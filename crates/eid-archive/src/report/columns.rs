@@ -97,6 +97,13 @@ pub struct ArchiveRow {
     pub process_record_file: String,
     /// Its SHA-256.
     pub process_record_sha256: String,
+    /// The ETag of the object the archive was read from (object storage only).
+    pub object_etag: String,
+    /// The object's version, on a versioned bucket.
+    pub object_version: String,
+    /// The store's own SHA-256 of the object, when it keeps one (compared
+    /// with `sha256`: `StoredChecksumMismatch` when they differ).
+    pub stored_sha256: String,
     /// The policy in force, by name.
     pub policy: String,
     /// The policy's fingerprint ([`Policy::digest`](crate::Policy::digest)).

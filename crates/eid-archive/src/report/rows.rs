@@ -2,6 +2,7 @@
 //! the error that kept an archive from being audited.
 
 use super::columns::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow};
+use crate::archive::StoredObject;
 use crate::audit::Audit;
 use crate::codes::join_values;
 use crate::error::Error;
@@ -192,6 +193,7 @@ fn archive_row(archive: &str, a: &Audit, pii: &Pii) -> ArchiveRow {
         )
     };
     let review = v.review.as_ref();
+    let stored = |f: fn(&StoredObject) -> Option<&String>| s(a.archive.stored.as_ref().and_then(f));
     ArchiveRow {
         archive: archive.to_owned(),
         sha256: a.archive.fingerprint.sha256.clone(),
@@ -264,6 +266,9 @@ fn archive_row(archive: &str, a: &Audit, pii: &Pii) -> ArchiveRow {
             .as_ref()
             .map(|o| o.sha256.clone())
             .unwrap_or_default(),
+        object_etag: stored(|o| o.etag.as_ref()),
+        object_version: stored(|o| o.version.as_ref()),
+        stored_sha256: stored(|o| o.sha256.as_ref()),
         policy: a.policy.name.clone(),
         policy_digest: a.policy.digest(),
         pii: pii.name(),

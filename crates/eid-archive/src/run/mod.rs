@@ -152,8 +152,17 @@ pub fn report(
         )?),
         None => None,
     };
-    let mut batch =
-        Batch::new(Some(threads(o.jobs, inputs.len()))).map_err(OutputError::io(&o.out))?;
+    let mut workers = threads(o.jobs, inputs.len());
+    let remote = inputs.iter().filter(|i| i.is_remote()).count();
+    if remote > 0 {
+        // A worker reading an object mostly waits: as many workers as
+        // requests in flight (each holds at most one archive's bytes).
+        workers = workers.max(
+            o.requests
+                .min(NonZeroUsize::new(remote).unwrap_or(NonZeroUsize::MIN)),
+        );
+    }
+    let mut batch = Batch::new(Some(workers)).map_err(OutputError::io(&o.out))?;
     if matches!(o.crops, Some((CropsInto::Zip, _))) {
         // Each result in flight may hold up to 128 MiB of exhibits until
         // it is stored: bound them all together, whatever --jobs says.
@@ -170,7 +179,7 @@ pub fn report(
     let mut interrupted = false;
     batch.run(
         inputs,
-        |i, path| work.archive(i, path),
+        |i, input| work.archive(i, input),
         |i, mut result| {
             if let Ok(done) = &mut result {
                 if let Some(Err(_)) = &done.page {

@@ -18,12 +18,16 @@ pub(super) enum CropsInto {
     Zip,
 }
 
+/// Requests in flight to object storage, unless told otherwise.
+const DEFAULT_REQUESTS: NonZeroUsize = NonZeroUsize::new(16).expect("not zero");
+
 /// What a report run writes, and how.
 #[derive(Debug, Clone)]
 pub struct ReportOptions {
     pub(super) out: PathBuf,
     pub(super) force: bool,
     pub(super) jobs: Option<NonZeroUsize>,
+    pub(super) requests: NonZeroUsize,
     pub(super) audit: AuditOptions,
     pub(super) pii: Pii,
     pub(super) exclude: Vec<String>,
@@ -47,6 +51,7 @@ impl ReportOptions {
             out: out.into(),
             force: false,
             jobs: None,
+            requests: DEFAULT_REQUESTS,
             audit: AuditOptions::default(),
             pii: Pii::Omit,
             exclude: Vec::new(),
@@ -71,6 +76,15 @@ impl ReportOptions {
     /// Worker threads (`None`: one per core).
     pub fn with_jobs(mut self, jobs: Option<NonZeroUsize>) -> Self {
         self.jobs = jobs;
+        self
+    }
+
+    /// Objects read from object storage at once (16 by default): a worker
+    /// waits on the network while it reads one, so a run with objects among
+    /// its inputs has at least this many workers. Memory is bounded by
+    /// this times the largest archive allowed.
+    pub fn with_requests(mut self, requests: NonZeroUsize) -> Self {
+        self.requests = requests;
         self
     }
 

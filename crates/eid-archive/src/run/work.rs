@@ -2,8 +2,8 @@
 //! claims), how many of them run, and how exhibits folders are named.
 
 use super::options::CropsInto;
-use crate::archive::Archive;
 use crate::audit::{Audit, AuditOptions};
+use crate::batch::Input;
 use crate::crops::{self, CropOptions, Held};
 use crate::error::{Error, OutputError};
 use crate::event::Audited;
@@ -13,7 +13,7 @@ use crate::images::ImageRule;
 use crate::pii::Pii;
 use std::collections::{HashMap, HashSet};
 use std::num::NonZeroUsize;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// How many archives' exhibits may wait in memory at once, for one
 /// `crops.zip` (each at most 128 MiB): 1 GiB in all.
@@ -52,8 +52,8 @@ pub(super) struct Done {
 impl Work<'_> {
     /// Opens and audits one archive, cuts its exhibits (into a folder of the
     /// worker's own, or in memory) and writes its page while it is open.
-    pub(super) fn archive(&self, index: usize, path: &Path) -> Result<Done, Error> {
-        let mut archive = Archive::open(path, &self.audit.read)?;
+    pub(super) fn archive(&self, index: usize, input: &Input) -> Result<Done, Error> {
+        let mut archive = input.open(&self.audit.read)?;
         let audit = Audit::of_archive(&mut archive, &self.audit)?;
         let mut held = Held::new();
         let exhibits = self.crops.as_ref().map(|(into, c)| match into {

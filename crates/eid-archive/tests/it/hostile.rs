@@ -288,7 +288,7 @@ fn a_batch_of_hostile_and_good_archives_reports_every_good_one_correctly() {
     let options = AuditOptions::default();
     batch.run(
         &inputs,
-        |_, path| Audit::of_file(path, &options),
+        |_, input| Audit::of_file(input.path(), &options),
         |i, result| {
             let name = inputs[i]
                 .path()

@@ -16,5 +16,7 @@ mod ida_schema;
 mod properties;
 mod reader;
 mod round_three;
+#[cfg(feature = "store")]
+mod store;
 mod support;
 mod zip_structure;

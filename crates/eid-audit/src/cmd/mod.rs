@@ -248,6 +248,9 @@ pub enum Outcome {
     Disagrees,
     /// At least one archive could not be read (or fails its integrity check).
     Unreadable,
+    /// Object storage failed after its retries: the audit is incomplete,
+    /// and a later run may complete it (EX_TEMPFAIL).
+    Retry,
     /// Stopped by the user; the previous report is kept.
     Interrupted,
 }
@@ -255,7 +258,10 @@ pub enum Outcome {
 impl Outcome {
     /// The outcome of a report run, from its tally.
     pub fn of(tally: &eid_archive::Tally) -> Outcome {
-        if tally.errors > 0 || tally.integrity_failures > 0 {
+        if tally.storage_failures > 0 {
+            // Retryable wins: a retry that then finds damage exits 2 itself.
+            Outcome::Retry
+        } else if tally.errors > 0 || tally.integrity_failures > 0 {
             Outcome::Unreadable
         } else if tally.disagreements > 0 || tally.unreadable_status > 0 {
             // A status that cannot be read is never a silent success.
@@ -270,6 +276,7 @@ impl Outcome {
             Outcome::Agrees => ExitCode::SUCCESS,
             Outcome::Disagrees => ExitCode::from(1),
             Outcome::Unreadable => ExitCode::from(2),
+            Outcome::Retry => ExitCode::from(75),
             Outcome::Interrupted => ExitCode::from(130),
         }
     }

@@ -54,7 +54,15 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .with_member_hashes(args.hash_members)
             .with_media_verified(args.verify_media),
     );
-    let mut inputs = batch::discover(&args.paths, &mut io::stdin().lock());
+    options = options.with_requests(args.requests);
+    let mut inputs = match inputs(&args) {
+        Ok(inputs) => inputs,
+        Err(Listing::Retry(e)) => {
+            crate::warn_line!("eid-audit: {e}");
+            return Ok(Outcome::Retry);
+        }
+        Err(Listing::Fail(e)) => return Err(e),
+    };
     if let Some(shard) = args.shard {
         options = options.with_shard(shard.select(&mut inputs));
     } else if inputs.is_empty() {
@@ -122,6 +130,66 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         (Outcome::Disagrees, FailOn::Error) => Outcome::Agrees,
         (outcome, _) => outcome,
     })
+}
+
+/// Why the inputs could not be listed.
+enum Listing {
+    /// Object storage failed after its retries: a later run may succeed.
+    Retry(anyhow::Error),
+    /// The request is wrong.
+    Fail(anyhow::Error),
+}
+
+/// The inputs: local paths discovered, and store URLs listed, in one order.
+fn inputs(args: &Args) -> Result<Vec<batch::Input>, Listing> {
+    let (urls, local): (Vec<&PathBuf>, Vec<&PathBuf>) = args
+        .paths
+        .iter()
+        .partition(|p| p.to_str().is_some_and(|s| s.contains("://")));
+    if args.manifest.is_some() && urls.len() != 1 {
+        return Err(Listing::Fail(anyhow::anyhow!(
+            "--manifest reads keys from one store: name exactly one s3://, gs:// or az:// URL"
+        )));
+    }
+    let local: Vec<PathBuf> = local.into_iter().cloned().collect();
+    let mut inputs = if local.is_empty() {
+        Vec::new()
+    } else {
+        batch::discover(&local, &mut io::stdin().lock())
+    };
+    for url in urls {
+        inputs.extend(list(url.to_str().unwrap_or_default(), args)?);
+    }
+    inputs.sort();
+    inputs.dedup();
+    Ok(inputs)
+}
+
+#[cfg(feature = "store")]
+fn list(url: &str, args: &Args) -> Result<Vec<batch::Input>, Listing> {
+    use eid_archive::store::{self, StoreOptions};
+    if !store::is_store_url(url.as_ref()) {
+        return Err(Listing::Fail(anyhow::anyhow!(
+            "{url}: not a store eid-audit reads (s3://, gs://, az://)"
+        )));
+    }
+    let options = StoreOptions::default()
+        .with_retries(args.retries)
+        .with_manifest(args.manifest.clone());
+    store::list(url, &options).map_err(|e| {
+        if e.is_retryable() {
+            Listing::Retry(e.into())
+        } else {
+            Listing::Fail(e.into())
+        }
+    })
+}
+
+#[cfg(not(feature = "store"))]
+fn list(url: &str, _: &Args) -> Result<Vec<batch::Input>, Listing> {
+    Err(Listing::Fail(anyhow::anyhow!(
+        "{url}: this eid-audit was built without object storage (the `store` feature)"
+    )))
 }
 
 /// The paths given, for a message.

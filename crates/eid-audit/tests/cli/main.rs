@@ -15,6 +15,7 @@ mod inspect;
 mod record;
 mod report;
 mod resources;
+mod store;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

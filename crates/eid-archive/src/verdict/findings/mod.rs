@@ -83,6 +83,9 @@ string_enum! {
         /// A member fails its integrity check (CRC, declared size) when
         /// inflated whole (`--hash-members`): the evidence is damaged.
         MemberCorrupt => "MemberCorrupt",
+        /// The object store's own SHA-256 of the archive differs from the
+        /// SHA-256 of the bytes read: the store or the transfer damaged it.
+        StoredChecksumMismatch => "StoredChecksumMismatch",
         /// A crop was not cut: the archive's crops already held twice the
         /// pixels of its images.
         CropBudget => "CropBudget",

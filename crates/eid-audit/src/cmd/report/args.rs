@@ -13,9 +13,13 @@ use std::path::PathBuf;
   find /store -name '*.zip' | eid-audit report - -o report --pii hmac --pii-key-file key
   eid-audit report /store -o out/3 --shard 3/8
   eid-audit report /store -o report --ida --pii full
-  eid-audit report testdata/*.zip -o report -f --html")]
+  eid-audit report testdata/*.zip -o report -f --html
+  AWS_REGION=eu-north-1 eid-audit report s3://bank-kyc/eid/2026/ -o report --requests 32")]
 pub struct Args {
-    /// Archives, or folders walked recursively for *.zip; `-` reads paths from standard input.
+    /// Archives, or folders walked recursively for *.zip; `-` reads paths
+    /// from standard input; `s3://bucket/prefix` (or `gs://`, `az://`) reads
+    /// every *.zip object below the prefix from object storage, with the
+    /// credentials of the environment (AWS_*, AWS_ENDPOINT_URL, AWS_ALLOW_HTTP).
     #[arg(required = true, value_name = "PATH")]
     pub(super) paths: Vec<PathBuf>,
     /// Report folder: archives.csv, checks.csv, features.csv, findings.csv,
@@ -90,6 +94,18 @@ pub struct Args {
     /// store is spelled or mounted).
     #[arg(long, value_name = "K/N")]
     pub(super) shard: Option<Shard>,
+    /// Objects read from object storage at once (each held whole in memory
+    /// while it is audited).
+    #[arg(long, value_name = "K", default_value = "16")]
+    pub(super) requests: NonZeroUsize,
+    /// Times a failed object-storage request is tried again, with backoff;
+    /// a failure that persists is an error row, and exit code 75.
+    #[arg(long, value_name = "N", default_value = "10")]
+    pub(super) retries: usize,
+    /// Read the keys listed in FILE (one a line, or an S3 Inventory CSV
+    /// report) from the bucket named, instead of listing its prefix.
+    #[arg(long, value_name = "FILE")]
+    pub(super) manifest: Option<PathBuf>,
     #[command(flatten)]
     pub(super) judge: JudgeArgs,
 }
