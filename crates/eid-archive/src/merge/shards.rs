@@ -162,23 +162,14 @@ pub(super) fn check_together(shards: &mut [ShardReport], html: bool) -> Result<(
     };
     for pair in shards.windows(2) {
         if pair[0].index == pair[1].index {
-            return Err(pair[1].refuse(format!(
-                "shard {} is given twice (also {})",
-                pair[1].index,
-                pair[0].dir.display()
-            )));
+            return Err(pair[1].refuse(format!("given twice (also as {})", pair[0].dir.display())));
         }
     }
     for s in &shards[1..] {
         for (pointer, what) in SAME {
             let (a, b) = (&first.run.pointer(pointer), &s.run.pointer(pointer));
             if a != b {
-                return Err(s.refuse(format!(
-                    "{what} {} differs from shard {}'s {}",
-                    shown(*b),
-                    first.index,
-                    shown(*a)
-                )));
+                return Err(s.refuse(differs(what, *b, *a, first.index)));
             }
         }
         for (key, what) in [
@@ -228,11 +219,8 @@ pub(super) fn check_together(shards: &mut [ShardReport], html: bool) -> Result<(
     }
     if let Some(k) = (1..=first.count).find(|k| !shards.iter().any(|s| s.index == *k)) {
         return Err(Refusal {
-            shard: format!("shard {k}"),
-            what: format!(
-                "of {} is missing: give every shard's report folder",
-                first.count
-            ),
+            shard: format!("shard {k} of {}", first.count),
+            what: "missing: give every shard's report folder".into(),
         });
     }
     let kept: u64 = shards
@@ -312,6 +300,31 @@ fn nearest_canonical(path: &Path) -> PathBuf {
             _ => return path.to_owned(),
         }
     }
+}
+
+/// The message for a value that differs from the first shard's: for an
+/// object (the limits), only the keys that differ.
+fn differs(what: &str, mine: Option<&Value>, first: Option<&Value>, index: u32) -> String {
+    if let (Some(Value::Object(m)), Some(Value::Object(f))) = (mine, first) {
+        let keys: BTreeSet<&String> = m.keys().chain(f.keys()).collect();
+        let diff: Vec<String> = keys
+            .into_iter()
+            .filter(|k| m.get(*k) != f.get(*k))
+            .map(|k| {
+                format!(
+                    "{k} {} (shard {index}: {})",
+                    shown(m.get(k)),
+                    shown(f.get(k))
+                )
+            })
+            .collect();
+        return format!("{what} differ from shard {index}'s: {}", diff.join(", "));
+    }
+    format!(
+        "{what} {} differs from shard {index}'s {}",
+        shown(mine),
+        shown(first)
+    )
 }
 
 /// A value for a message.

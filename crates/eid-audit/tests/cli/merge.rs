@@ -224,3 +224,249 @@ fn merge_with_html_crops_and_full_pii_equals_one_run_and_keeps_the_exit_code() {
     a.extend_from_slice(&["-o", other.to_str().unwrap(), "--fail-on", "error"]);
     assert_eq!(eid_audit(&a).status.code(), Some(0));
 }
+
+/// Copies a folder (a shard report) whole.
+fn copy_dir(from: &Path, to: &Path) {
+    for (name, bytes) in tree(from) {
+        let path = to.join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+}
+
+/// Changes a shard's run.json.
+fn edit_run(dir: &Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let mut run = run_json(dir);
+    edit(&mut run);
+    std::fs::write(
+        dir.join("run.json"),
+        serde_json::to_vec_pretty(&run).unwrap(),
+    )
+    .unwrap();
+}
+
+#[test]
+fn shards_that_do_not_belong_together_are_refused_with_one_line_naming_the_shard() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = tmp.path();
+    let store = store(t, 12, true, false);
+    let shard = |k: u32, dir: &str, extra: &[&str]| {
+        let out = t.join(dir);
+        let s = format!("{k}/2");
+        let mut a = vec![
+            "report",
+            store.to_str().unwrap(),
+            "-q",
+            "-o",
+            out.to_str().unwrap(),
+        ];
+        a.extend_from_slice(&["--shard", &s]);
+        a.extend_from_slice(extra);
+        eid_audit(&a);
+        out
+    };
+    let (s1, s2) = (shard(1, "s1", &[]), shard(2, "s2", &[]));
+    let plain = t.join("plain");
+    eid_audit(&[
+        "report",
+        store.to_str().unwrap(),
+        "-q",
+        "-o",
+        plain.to_str().unwrap(),
+    ]);
+    let variant = |case: &str, edit: &dyn Fn(&Path)| {
+        let dir = t.join(case).join("s2");
+        copy_dir(&s2, &dir);
+        edit(&dir);
+        dir
+    };
+    let json =
+        |case: &str, f: fn(&mut serde_json::Value)| variant(case, &move |d: &Path| edit_run(d, f));
+    let cases: Vec<(&str, Vec<PathBuf>, PathBuf)> = vec![
+        (
+            "version",
+            vec![
+                s1.clone(),
+                json("version", |r| r["tool"]["version"] = "0.0.0-other".into()),
+            ],
+            t.join("m"),
+        ),
+        (
+            "policy",
+            vec![
+                s1.clone(),
+                json("policy", |r| r["policy"]["digest"] = "00000000".into()),
+            ],
+            t.join("m"),
+        ),
+        (
+            "limits",
+            vec![
+                s1.clone(),
+                json("limits", |r| r["limits"]["max_members"] = 7.into()),
+            ],
+            t.join("m"),
+        ),
+        (
+            "pii",
+            vec![s1.clone(), shard(2, "pii/s2", &["--pii", "mask"])],
+            t.join("m"),
+        ),
+        (
+            "count",
+            vec![
+                s1.clone(),
+                json("count", |r| r["shard"]["count"] = 3.into()),
+            ],
+            t.join("m"),
+        ),
+        (
+            "keys",
+            vec![
+                s1.clone(),
+                json("keys", |r| r["shard"]["keysDigest"] = "ff".into()),
+            ],
+            t.join("m"),
+        ),
+        ("missing", vec![s1.clone()], t.join("m")),
+        (
+            "twice",
+            vec![s1.clone(), s1.clone(), s2.clone()],
+            t.join("m"),
+        ),
+        (
+            "tampered",
+            vec![
+                s1.clone(),
+                variant("tampered", &|d: &Path| {
+                    let mut f = std::fs::OpenOptions::new()
+                        .append(true)
+                        .open(d.join("checks.csv"))
+                        .unwrap();
+                    f.write_all(b"x").unwrap();
+                }),
+            ],
+            t.join("m"),
+        ),
+        ("not a shard", vec![s1.clone(), plain.clone()], t.join("m")),
+        ("no run.json", vec![s1.clone(), t.to_owned()], t.join("m")),
+        (
+            "file set",
+            vec![s1.clone(), shard(2, "jsonl/s2", &["--jsonl"])],
+            t.join("m"),
+        ),
+        (
+            "options",
+            vec![s1.clone(), shard(2, "hash/s2", &["--hash-members"])],
+            t.join("m"),
+        ),
+        ("html", vec![s1.clone(), s2.clone()], t.join("m")),
+        ("inside", vec![s1.clone(), s2.clone()], s1.join("merged")),
+    ];
+    let mut lines = Vec::new();
+    for (case, dirs, out) in cases {
+        let mut a = vec!["merge".to_owned()];
+        a.extend(dirs.iter().map(|d| d.display().to_string()));
+        a.extend(["-o".to_owned(), out.display().to_string()]);
+        if case == "html" {
+            a.push("--html".into());
+        }
+        let a: Vec<&str> = a.iter().map(String::as_str).collect();
+        let o = eid_audit(&a);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{case}: {err}");
+        assert_eq!(err.lines().count(), 1, "{case}: one line: {err}");
+        assert!(!t.join("m/archives.csv").exists(), "{case}: nothing merged");
+        lines.push(format!("{case}: {}", err.trim_end()));
+    }
+    let filters = vec![
+        (t.to_str().unwrap(), "[TMP]"),
+        (env!("CARGO_PKG_VERSION"), "[VERSION]"),
+    ];
+    insta::with_settings!({filters => filters}, {
+        insta::assert_snapshot!("refusals", lines.join("\n"));
+    });
+}
+
+/// True when GNU parallel runs here; a missing tool skips the test, unless
+/// EID_AUDIT_REQUIRE_TOOLS is set (CI sets it and installs parallel).
+fn parallel_available() -> bool {
+    let ok = Command::new("parallel")
+        .arg("--version")
+        .stdin(Stdio::null())
+        .output()
+        .is_ok_and(|o| {
+            o.status.success() && String::from_utf8_lossy(&o.stdout).contains("GNU parallel")
+        });
+    if !ok {
+        assert!(
+            std::env::var_os("EID_AUDIT_REQUIRE_TOOLS").is_none(),
+            "GNU parallel is required (apt-get install parallel)"
+        );
+        eprintln!("SKIP: GNU parallel is not installed");
+    }
+    ok
+}
+
+#[test]
+fn four_shards_under_gnu_parallel_then_merge_equal_one_run() {
+    if !parallel_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let store = store(tmp.path(), 40, true, true);
+    let bin = env!("CARGO_BIN_EXE_eid-audit");
+    let out = tmp.path().join("out");
+    // The scheduler's recipe, as docs/scheduling.md gives it.
+    let shards = Command::new("parallel")
+        .args(["--will-cite", "--halt", "never"])
+        .arg(format!(
+            "{bin} report {} --out {}/{{}} --shard {{}}/4 --fail-on error --jsonl -q",
+            store.display(),
+            out.display()
+        ))
+        .args([":::", "1", "2", "3", "4"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    // Every shard holds a broken archive: each exits 2, and parallel
+    // counts the failed jobs.
+    let failed = shards.status.code().unwrap();
+    assert!(
+        (0..=4).contains(&failed),
+        "{}",
+        String::from_utf8_lossy(&shards.stderr)
+    );
+    let single = tmp.path().join("single");
+    let one = eid_audit(&[
+        "report",
+        store.to_str().unwrap(),
+        "--out",
+        single.to_str().unwrap(),
+        "--fail-on",
+        "error",
+        "--jsonl",
+        "-q",
+    ]);
+    let merged = tmp.path().join("merged");
+    let dirs: Vec<String> = (1..=4)
+        .map(|k| out.join(k.to_string()).display().to_string())
+        .collect();
+    let mut a: Vec<&str> = vec!["merge"];
+    a.extend(dirs.iter().map(String::as_str));
+    a.extend_from_slice(&["-o", merged.to_str().unwrap(), "--fail-on", "error"]);
+    let m = eid_audit(&a);
+    assert_eq!(m.status.code(), one.status.code(), "{}", stderr(&m));
+    assert_same_report(&single, &merged, false);
+    let (s, r) = (run_json(&single), run_json(&merged));
+    for key in [
+        "archives",
+        "errors",
+        "disagreements",
+        "byStatus",
+        "findings",
+    ] {
+        assert_eq!(s["summary"][key], r["summary"][key], "{key}");
+    }
+    assert!(r["summary"]["archives"].as_u64().unwrap() >= 44);
+}
