@@ -45,13 +45,14 @@ fn store(tmp: &Path, count: usize, broken: bool, copies: bool) -> PathBuf {
 }
 
 /// The files a merged report must have byte-equal to a single run's.
-const SAME_BYTES: [&str; 6] = [
+const SAME_BYTES: [&str; 7] = [
     "archives.csv",
     "checks.csv",
     "features.csv",
     "findings.csv",
     "members.csv",
     "audits.jsonl",
+    "verified_claims.jsonl",
 ];
 
 /// `summary.txt` without its timing line, which no two runs share.
@@ -136,6 +137,7 @@ fn merge_of_four_shards_equals_one_run_with_problems_last_and_paths_by_component
         missing.to_str().unwrap(),
         "-",
         "--jsonl",
+        "--excel",
         "--fail-on",
         "error",
     ];
@@ -191,7 +193,7 @@ fn merge_with_html_crops_and_full_pii_equals_one_run_and_keeps_the_exit_code() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store(tmp.path(), 30, false, false);
     let s = store.to_str().unwrap();
-    let args = [s, "--html", "--crops", "--pii", "full", "--jsonl"];
+    let args = [s, "--html", "--crops", "--pii", "full", "--jsonl", "--ida"];
     let single = tmp.path().join("single");
     let mut all = vec!["report"];
     all.extend_from_slice(&args);
@@ -209,6 +211,11 @@ fn merge_with_html_crops_and_full_pii_equals_one_run_and_keeps_the_exit_code() {
     assert_eq!(m.status.code(), Some(1), "{}", stderr(&m));
     assert_same_report(&single, &merged, true);
     assert_eq!(tree(&single.join("crops")), tree(&merged.join("crops")));
+    let claims = std::fs::read_to_string(merged.join("verified_claims.jsonl")).unwrap();
+    assert!(
+        claims.lines().count() > 3,
+        "claims of several shards merged"
+    );
     assert!(
         tree(&merged.join("html"))
             .keys()
