@@ -49,6 +49,7 @@ mod images;
 mod limits;
 #[doc(hidden)]
 pub mod media;
+pub mod merge;
 mod pii;
 mod report;
 pub mod run;

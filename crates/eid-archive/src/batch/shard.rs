@@ -75,6 +75,7 @@ impl Shard {
             count: self.count,
             inputs_seen: seen,
             inputs_kept: inputs.len(),
+            inputs_not_archives: inputs.iter().filter(|i| !i.is_archive()).count(),
             keys_digest,
         }
     }
@@ -93,6 +94,10 @@ pub struct ShardRecord {
     pub inputs_seen: usize,
     /// Inputs of this shard.
     pub inputs_kept: usize,
+    /// Of those, the inputs that are not archives to read (a folder that
+    /// could not be listed, a line that is not a path): their rows come
+    /// last, so a merge tells them from archives that failed to open.
+    pub inputs_not_archives: usize,
     /// SHA-256 over the sorted keys of every input seen, one a line: equal
     /// in every shard of one store.
     pub keys_digest: String,

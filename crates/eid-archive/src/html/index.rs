@@ -110,13 +110,19 @@ impl IndexWriter {
             let path = self.dir.join(super::archive_page_name(event.index));
             super::write_new(&path, html.as_bytes())?;
         }
-        let page = page_of(event.index);
+        let mut html = String::with_capacity(1024);
+        table_row(&mut html, event);
+        self.add_row(event.index, &html)
+    }
+
+    /// Adds the row at `index`, made by `table_row` or `table_row_of`, to
+    /// its page of all archives.
+    pub(crate) fn add_row(&mut self, index: usize, html: &str) -> Result<(), OutputError> {
+        let page = page_of(index);
         if self.page.as_ref().is_none_or(|(p, ..)| *p != page) {
             self.close_page()?;
             self.open_page(page)?;
         }
-        let mut html = String::with_capacity(1024);
-        table_row(&mut html, event);
         if let Some((_, w, path)) = self.page.as_mut() {
             w.write_all(html.as_bytes())
                 .map_err(OutputError::io(path))?;

@@ -295,25 +295,67 @@ pub(crate) fn table_row(out: &mut String, event: &Event<'_>) {
                 e.detail(),
             ),
         };
+    table_row_of(
+        out,
+        index,
+        &RowCells {
+            archive: &archive,
+            status,
+            agrees,
+            process_id,
+            recorded: &recorded,
+            reasons: &reasons,
+            similarity: &similarity,
+            day: &day,
+            findings: &findings,
+            worst,
+            error: &error,
+        },
+    );
+}
+
+/// The cells of a row of a table of archives, as `archives.csv` has them
+/// (`status` is `error` for an archive that could not be read, `agrees` is
+/// `yes`, `NO` or `-`).
+pub(crate) struct RowCells<'a> {
+    pub(crate) archive: &'a str,
+    pub(crate) status: &'a str,
+    pub(crate) agrees: &'a str,
+    pub(crate) process_id: &'a str,
+    pub(crate) recorded: &'a str,
+    pub(crate) reasons: &'a str,
+    pub(crate) similarity: &'a str,
+    pub(crate) day: &'a str,
+    pub(crate) findings: &'a str,
+    pub(crate) worst: &'a str,
+    pub(crate) error: &'a str,
+}
+
+/// One row of a table of archives from its cells (a merge has the rows,
+/// not the events), linking to the page of the archive at `index`.
+pub(crate) fn table_row_of(out: &mut String, index: usize, c: &RowCells<'_>) {
     let _ = write!(
         out,
-        "<tr id=\"a{index:06}\" data-status=\"{}\" data-agrees=\"{agrees}\"><td>{}</td>\
+        "<tr id=\"a{index:06}\" data-status=\"{}\" data-agrees=\"{}\"><td>{}</td>\
          <td><a href=\"{}\">{}</a></td><td>{}</td><td>{}</td><td>",
-        Esc(status),
+        Esc(c.status),
+        c.agrees,
         index + 1,
         super::archive_page_name(index),
-        Esc(&archive),
-        Esc(process_id),
-        Esc(&recorded),
+        Esc(c.archive),
+        Esc(c.process_id),
+        Esc(c.recorded),
     );
-    layout::status_badge(out, status);
+    layout::status_badge(out, c.status);
     let _ = writeln!(
         out,
-        "</td><td>{agrees}</td><td>{}</td><td>{}</td><td>{}</td><td>{findings}</td><td>{}</td><td>{}</td></tr>",
-        Esc(&reasons),
-        Esc(&similarity),
-        Esc(&day),
-        Esc(worst),
-        Esc(&error),
+        "</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        c.agrees,
+        Esc(c.reasons),
+        Esc(c.similarity),
+        Esc(c.day),
+        c.findings,
+        Esc(c.worst),
+        Esc(c.error),
     );
 }

@@ -33,7 +33,8 @@ mod page;
 mod sides;
 
 pub use escape::escape;
-pub(crate) use index::IndexWriter;
+pub(crate) use index::{IndexWriter, archive_nav};
+pub(crate) use index_page::{RowCells, table_row_of};
 
 use crate::archive::Archive;
 use crate::audit::Audit;

@@ -10,16 +10,18 @@ mod folder;
 mod lines;
 mod record;
 mod rows;
+mod staged;
 mod summary;
 mod writer;
 
 pub(crate) use folder::own_files;
 pub(crate) use lines::audit_line;
 pub use record::Tool;
-pub(crate) use record::{Host, Images, PolicyRecord, RunRecord, utc_timestamp};
+pub(crate) use record::{FileRecord, Host, Images, PolicyRecord, RunRecord, utc_timestamp};
 pub(crate) use rows::{RowOptions, Rows};
+pub(crate) use staged::Staged;
 pub(crate) use summary::Summary;
-pub(crate) use writer::{ReportWriter, WriterOptions};
+pub(crate) use writer::{ReportWriter, WriterOptions, hash_file};
 
 /// The report's file names, in the order they are written.
 pub const REPORT_FILES: [&str; 5] = [

@@ -274,7 +274,7 @@ impl Drop for ReportWriter {
 /// order. The files are hashed in parallel: a report with `--html` or
 /// `--crops` holds thousands of small files, and opening and reading them
 /// one after the other would be a noticeable part of the run.
-fn hash_all(root: &Path) -> Result<Vec<FileRecord>, OutputError> {
+pub(super) fn hash_all(root: &Path) -> Result<Vec<FileRecord>, OutputError> {
     use rayon::prelude::*;
     let mut files = Vec::new();
     let mut stack = vec![root.to_owned()];
@@ -307,7 +307,7 @@ fn hash_all(root: &Path) -> Result<Vec<FileRecord>, OutputError> {
 }
 
 /// SHA-256 (hex) and size of one file.
-fn hash_file(path: &Path) -> Result<(String, u64), OutputError> {
+pub(crate) fn hash_file(path: &Path) -> Result<(String, u64), OutputError> {
     let mut hasher = Sha256::new();
     let mut file = File::open(path).map_err(OutputError::io(path))?;
     let mut buf = vec![0u8; 64 << 10];

@@ -3,6 +3,7 @@
 
 mod crops;
 mod inspect;
+mod merge;
 mod pseudonym;
 mod report;
 
@@ -40,6 +41,8 @@ enum Command {
     Crops(crops::Args),
     /// Audit many archives in parallel into a report folder for compliance.
     Report(report::Args),
+    /// Merge shard reports (`report --shard K/N`) into the report of the whole store.
+    Merge(merge::Args),
     /// Print the HMAC pseudonym of a value, to find one person in a `--pii hmac` report.
     Pseudonym(pseudonym::Args),
     /// Print a shell completion script.
@@ -287,6 +290,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Inspect(args) => inspect::run(args),
         Command::Crops(args) => crops::run(args),
         Command::Report(args) => report::run(args),
+        Command::Merge(args) => merge::run(args),
         Command::Pseudonym(args) => pseudonym::run(args),
         Command::Completions { shell } => {
             let mut out = std::io::stdout().lock();

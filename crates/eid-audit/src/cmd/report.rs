@@ -5,7 +5,8 @@
 mod args;
 
 pub use args::Args;
-use args::{FailOn, Into};
+pub(crate) use args::FailOn;
+use args::Into;
 
 use super::Outcome;
 use anyhow::bail;

@@ -12,6 +12,7 @@ mod html;
 mod ida;
 mod images;
 mod inspect;
+mod merge;
 mod record;
 mod report;
 mod resources;

@@ -112,7 +112,7 @@ pub struct Args {
 
 /// What `report`'s exit code fails on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(super) enum FailOn {
+pub(crate) enum FailOn {
     /// Exit 1 when a status disagrees (or cannot be read), 2 on errors.
     Disagreement,
     /// Exit 0 for a complete audit; 2 only on errors.
