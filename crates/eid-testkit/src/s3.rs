@@ -3,6 +3,9 @@
 //! handle is dropped, with boto3 (which moto brings) to put objects the way
 //! an integrator's upload would, checksums included.
 //!
+//! [`S3sFs`] is the other server the tests use: s3s-fs, a folder served as
+//! a store (Rust, from crates.io).
+//!
 //! Without moto, [`S3Server::start`] returns `None` and the test prints
 //! SKIP, unless `EID_AUDIT_REQUIRE_S3` is set (CI sets it): then it fails.
 
@@ -16,6 +19,85 @@ use std::time::{Duration, Instant};
 pub struct S3Server {
     child: Child,
     port: u16,
+}
+
+/// A running s3s-fs server (crates.io `s3s-fs`, `--features binary`): a
+/// folder served as a store, each sub-folder a bucket, each file an object.
+#[derive(Debug)]
+pub struct S3sFs {
+    child: Child,
+    port: u16,
+}
+
+impl S3sFs {
+    /// Starts s3s-fs over `root` on a free loopback port; `None` (with a
+    /// SKIP line) when it is not installed and `EID_AUDIT_REQUIRE_S3` is
+    /// not set.
+    pub fn start(test: &str, root: &std::path::Path) -> Option<S3sFs> {
+        let installed = Command::new("s3s-fs")
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !installed {
+            assert!(
+                std::env::var_os("EID_AUDIT_REQUIRE_S3").is_none(),
+                "{test}: s3s-fs is required (cargo install s3s-fs --features binary)"
+            );
+            eprintln!(
+                "SKIP {test}: s3s-fs is not installed (cargo install s3s-fs --features binary)"
+            );
+            return None;
+        }
+        let port = free_port();
+        let child = Command::new("s3s-fs")
+            .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+            .args(["--access-key", KEY, "--secret-key", KEY])
+            .arg(root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("s3s-fs starts");
+        let server = S3sFs { child, port };
+        wait_for(port, "s3s-fs");
+        Some(server)
+    }
+
+    /// The environment an eid-audit run needs to reach this server.
+    pub fn env(&self) -> Vec<(&'static str, String)> {
+        env_for(self.port)
+    }
+}
+
+impl Drop for S3sFs {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Waits until something listens on `port`, for at most 30 s.
+fn wait_for(port: u16, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "{what} did not start on port {port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn env_for(port: u16) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_ACCESS_KEY_ID", KEY.into()),
+        ("AWS_SECRET_ACCESS_KEY", KEY.into()),
+        ("AWS_REGION", "us-east-1".into()),
+        ("AWS_ENDPOINT_URL", format!("http://127.0.0.1:{port}")),
+        ("AWS_ALLOW_HTTP", "true".into()),
+    ]
 }
 
 /// The access key the tests use; moto accepts any.
@@ -74,13 +156,7 @@ impl S3Server {
 
     /// The environment an eid-audit run needs to reach this server.
     pub fn env(&self) -> Vec<(&'static str, String)> {
-        vec![
-            ("AWS_ACCESS_KEY_ID", KEY.into()),
-            ("AWS_SECRET_ACCESS_KEY", KEY.into()),
-            ("AWS_REGION", "us-east-1".into()),
-            ("AWS_ENDPOINT_URL", self.endpoint()),
-            ("AWS_ALLOW_HTTP", "true".into()),
-        ]
+        env_for(self.port)
     }
 
     /// Runs operations through boto3, in one process: each is a JSON object

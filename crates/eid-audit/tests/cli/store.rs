@@ -3,7 +3,7 @@
 //! the same files. SKIP without moto, unless EID_AUDIT_REQUIRE_S3 is set.
 
 use super::{root, stderr, testdata};
-use eid_testkit::s3::{S3Server, free_port};
+use eid_testkit::s3::{S3Server, S3sFs, free_port};
 use serde_json::json;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -143,6 +143,57 @@ fn a_store_read_from_s3_gives_the_rows_of_a_local_run_of_the_same_files() {
             strip(rows(&local.join(f))),
             "{f}"
         );
+    }
+}
+
+#[test]
+fn s3s_fs_serves_the_same_rows_as_a_local_run_of_the_same_files() {
+    // A second implementation of S3: a folder served as a bucket.
+    let dir = tempfile::tempdir().unwrap();
+    let bucket = dir.path().join("root/kyc/store");
+    std::fs::create_dir_all(&bucket).unwrap();
+    for f in testdata()
+        .iter()
+        .chain(["testdata/process-beside.json".to_owned()].iter())
+    {
+        let name = Path::new(f).file_name().unwrap();
+        std::fs::copy(root().join(f), bucket.join(name)).unwrap();
+    }
+    let Some(s3) = S3sFs::start("store::s3s_fs", &dir.path().join("root")) else {
+        return;
+    };
+    let (remote, local) = (dir.path().join("remote"), dir.path().join("local"));
+    let o = run(
+        &s3.env(),
+        &[
+            "report",
+            "s3://kyc/store",
+            "-q",
+            "-o",
+            remote.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let mut args = vec!["report", "-q", "-o", local.to_str().unwrap()];
+    let files = testdata();
+    args.extend(files.iter().map(String::as_str));
+    assert_eq!(run(&[], &args).status.code(), Some(1));
+    let (r, l) = (
+        rows(&remote.join("archives.csv")),
+        rows(&local.join("archives.csv")),
+    );
+    assert_eq!(r.len(), 13);
+    for (a, b) in r.iter().zip(&l) {
+        assert_eq!(
+            a["archive"],
+            b["archive"].replace("testdata/", "s3://kyc/store/")
+        );
+        assert!(!a["object_etag"].is_empty(), "{a:?}");
+        for (k, v) in a {
+            if !LOCATION.contains(&k.as_str()) {
+                assert_eq!(v, &b[k], "column {k} of {}", a["archive"]);
+            }
+        }
     }
 }
 
