@@ -112,6 +112,21 @@ impl<'a> Bits<'a> {
     }
 
     fn refill(&mut self) {
+        // Most of the data has no FF byte: as many whole bytes as fit at once.
+        if self.marker.is_none() {
+            let room = ((64 - self.n) / 8) as usize;
+            if let Some(chunk) = self.data.get(self.pos..self.pos + room)
+                && !chunk.contains(&0xFF)
+            {
+                for &b in chunk {
+                    self.acc |= u64::from(b) << (56 - self.n);
+                    self.n += 8;
+                }
+                self.pos += room;
+                self.real += 8 * room as u32;
+                return;
+            }
+        }
         while self.n <= 56 {
             let byte = if self.marker.is_some() {
                 0xFF
@@ -172,6 +187,28 @@ impl<'a> Bits<'a> {
         let v = (self.acc >> (64 - len)) as u32;
         self.consume(len);
         v
+    }
+
+    /// Reads one symbol of `table` and skips the `extra(symbol)` bits that
+    /// follow it (at most 16): a coefficient's value, never needed.
+    pub(super) fn symbol_and_bits(
+        &mut self,
+        table: &Huffman,
+        extra: impl Fn(u8) -> u32,
+    ) -> Result<u8, Stop> {
+        if self.n < 32 {
+            self.refill();
+        }
+        let entry = table.lookup[(self.acc >> (64 - LOOKUP_BITS)) as usize];
+        if entry != 0 {
+            // One step for the code and its value bits: the common case.
+            let sym = entry as u8;
+            self.consume(u32::from(entry >> 8) + extra(sym).min(16));
+            return Ok(sym);
+        }
+        let sym = self.symbol(table)?;
+        self.skip(extra(sym).min(16));
+        Ok(sym)
     }
 
     /// Reads one symbol of `table`.

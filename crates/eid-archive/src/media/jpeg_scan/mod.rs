@@ -1,7 +1,8 @@
 //! Does a JPEG's entropy-coded data cover its frame? Decoders are lenient:
 //! a scan cut short (cut in half and given an end-of-image marker) or a
 //! frame header that claims more rows than the scan codes decodes "cleanly",
-//! the missing blocks filled with grey, and crops cut from it are garbage.
+//! the missing blocks filled with grey or with what the decoder read past
+//! the data, and crops cut from it are garbage.
 //!
 //! The check reads the markers of the whole image (frame, Huffman tables,
 //! restart interval, scans) and walks each scan's data with the scan's

@@ -209,8 +209,7 @@ impl<'t> Walker<'_, 't> {
                     Kind::Sequential => self.sequential(i)?,
                     Kind::DcFirst => {
                         let dc = self.dc(i)?;
-                        let s = self.bits.symbol(dc)?;
-                        self.bits.skip(u32::from(s.min(16)));
+                        self.bits.symbol_and_bits(dc, u32::from)?;
                     }
                     Kind::DcRefine => self.bits.skip(1),
                     Kind::AcFirst => self.ac_first(index, history)?,
@@ -244,20 +243,18 @@ impl<'t> Walker<'_, 't> {
     /// lenient decoders take it: coverage, not validity, is the question.
     fn sequential(&mut self, i: usize) -> Result<(), Stop> {
         let dc = self.dc(i)?;
-        let s = self.bits.symbol(dc)?;
-        self.bits.skip(u32::from(s.min(16)));
+        self.bits.symbol_and_bits(dc, u32::from)?;
         let ac = self.ac(i)?;
         let mut k = 1u32;
         while k < 64 {
-            let rs = self.bits.symbol(ac)?;
-            let (r, s) = (u32::from(rs >> 4), u32::from(rs & 15));
+            let rs = self.bits.symbol_and_bits(ac, |rs| u32::from(rs & 15))?;
+            let (r, s) = (u32::from(rs >> 4), rs & 15);
             if s == 0 {
                 if r != 15 {
                     break; // end of block
                 }
                 k += 16;
             } else {
-                self.bits.skip(s);
                 k += r + 1;
             }
         }
@@ -277,11 +274,10 @@ impl<'t> Walker<'_, 't> {
         let mut k = u32::from(self.scan.ss);
         let se = u32::from(self.scan.se);
         while k <= se {
-            let rs = self.bits.symbol(ac)?;
-            let (r, s) = (u32::from(rs >> 4), u32::from(rs & 15));
+            let rs = self.bits.symbol_and_bits(ac, |rs| u32::from(rs & 15))?;
+            let (r, s) = (u32::from(rs >> 4), rs & 15);
             if s != 0 {
                 k += r;
-                self.bits.skip(s);
                 if k <= se {
                     mask |= 1 << k;
                 }
