@@ -117,18 +117,32 @@ pub fn same_name_features(n: usize) -> Vec<u8> {
     )
 }
 
-/// A JPEG of a few hundred bytes whose frame header claims `side` × `side`
-/// pixels, with `boxes` found features each boxed `0,0 2147483647×2147483647`.
+/// A grey JPEG of `side` × `side` pixels whose scan codes every block, with
+/// `boxes` found features each boxed `0,0 2147483647×2147483647`. Its header
+/// tells the truth (a frame taller than its scan is refused before any
+/// crop): the image is megabytes of zero bits that deflate to a few KB.
 pub fn giant_boxes(side: u16, boxes: usize) -> Vec<u8> {
-    let small = image::RgbImage::from_pixel(16, 16, image::Rgb([128, 128, 128]));
-    let mut jpeg = crate::encode(&small, ImageKind::Jpeg);
-    let sof = jpeg
-        .windows(2)
-        .position(|w| w == [0xFF, 0xC0])
-        .expect("a baseline JPEG has a SOF0 marker");
-    // SOF0: marker, length (2), precision (1), height (2), width (2).
-    jpeg[sof + 5..sof + 7].copy_from_slice(&side.to_be_bytes());
-    jpeg[sof + 7..sof + 9].copy_from_slice(&side.to_be_bytes());
+    boxed(grey_jpeg(side), boxes)
+}
+
+/// A JPEG of `side` × `side` pixels of noise, whose crops no compression
+/// shrinks, with `boxes` found features each boxed `0,0 2147483647×2147483647`:
+/// megabytes of exhibits from one image (built where tested: the noise is as
+/// large zipped).
+pub fn noisy_boxes(side: u32, boxes: usize) -> Vec<u8> {
+    let mut seed: u32 = 0x9E37_79B9;
+    let noise = image::RgbImage::from_fn(side, side, |_, _| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let [r, g, b, _] = seed.to_le_bytes();
+        image::Rgb([r, g, b])
+    });
+    boxed(crate::encode(&noise, ImageKind::Jpeg), boxes)
+}
+
+/// The accepted case with `jpeg` as its front image and `boxes` giant boxes.
+fn boxed(jpeg: Vec<u8>, boxes: usize) -> Vec<u8> {
     let mut case = Case::accepted();
     case.features = (0..boxes)
         .map(|i| FeatureSpec::found(&format!("Box {i}"), 0, 0, 2_147_483_647, 2_147_483_647))
@@ -137,6 +151,42 @@ pub fn giant_boxes(side: u16, boxes: usize) -> Vec<u8> {
     members.retain(|(n, _)| n != "front.jpeg");
     members.push(("front.jpeg".into(), jpeg));
     zip_members(&members)
+}
+
+/// A baseline JPEG of `side` × `side` mid-grey pixels (three components, no
+/// subsampling) written by hand: its Huffman tables have one one-bit code
+/// each, a DC difference of 0 and the end of block, so every block is two
+/// zero bits.
+fn grey_jpeg(side: u16) -> Vec<u8> {
+    let mut j = vec![0xFF, 0xD8];
+    // DQT: table 0, all ones (every coefficient is zero anyway).
+    j.extend_from_slice(&[0xFF, 0xDB, 0x00, 0x43, 0x00]);
+    j.extend_from_slice(&[1; 64]);
+    // SOF0: 8 bits, side × side, components 1–3 sampled 1×1 on table 0.
+    j.extend_from_slice(&[0xFF, 0xC0, 0x00, 0x11, 0x08]);
+    j.extend_from_slice(&side.to_be_bytes());
+    j.extend_from_slice(&side.to_be_bytes());
+    j.push(3);
+    for id in 1..=3 {
+        j.extend_from_slice(&[id, 0x11, 0x00]);
+    }
+    // DHT: DC table 0, then AC table 0, each one code of one bit for symbol 0.
+    for class in [0x00, 0x10] {
+        j.extend_from_slice(&[0xFF, 0xC4, 0x00, 0x14, class, 1]);
+        j.extend_from_slice(&[0; 16]);
+    }
+    // SOS: the three components on tables 0, coefficients 0–63.
+    j.extend_from_slice(&[
+        0xFF, 0xDA, 0x00, 0x0C, 3, 1, 0x00, 2, 0x00, 3, 0x00, 0, 63, 0,
+    ]);
+    let bits = u64::from(side).div_ceil(8).pow(2) * 3 * 2;
+    let mut data = vec![0u8; usize::try_from(bits.div_ceil(8)).expect("a few MB")];
+    if let (Some(last), used @ 1..) = (data.last_mut(), bits % 8) {
+        *last = 0xFF >> used; // the last byte's fill bits are ones
+    }
+    j.extend(data);
+    j.extend_from_slice(&[0xFF, 0xD9]);
+    j
 }
 
 fn png_chunk(png: &mut Vec<u8>, kind: &[u8], data: &[u8]) {

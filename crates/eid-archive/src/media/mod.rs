@@ -11,6 +11,7 @@ use image::metadata::Orientation;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
 use std::io::Cursor;
 
+mod jpeg_scan;
 mod orientation;
 
 pub(crate) use orientation::exif_orientation;
@@ -226,6 +227,15 @@ fn decode_inner(
     if format == ImageFormat::Jpeg && !has_jpeg_end(bytes) {
         return Err("truncated JPEG: no end-of-image marker".into());
     }
+    // Nor do they say when the marker is there but the scan stops short of
+    // the frame (cut and closed, or a header taller than its data): walk it.
+    let coverage = match format {
+        ImageFormat::Jpeg => jpeg_scan::scan_coverage(bytes),
+        _ => jpeg_scan::Coverage::Complete,
+    };
+    if let jpeg_scan::Coverage::Incomplete(why) = &coverage {
+        return Err(format!("truncated JPEG scan: {why}"));
+    }
     let mut image_limits = image::Limits::default();
     image_limits.max_image_width = Some(max);
     image_limits.max_image_height = Some(max);
@@ -256,6 +266,13 @@ fn decode_inner(
         .filter(|o| *o != Orientation::NoTransforms);
     let image =
         DynamicImage::from_decoder(decoder).map_err(|e| format!("cannot be decoded: {e}"))?;
+    // Fail closed: pixels from data whose coverage is unknown are not clean.
+    // (The decoder refuses these codings today; this holds if it learns one.)
+    if let jpeg_scan::Coverage::NotChecked(why) = coverage {
+        return Err(format!(
+            "decodes, but whether its scan covers the frame is not checked: {why}"
+        ));
+    }
     Ok((image, orientation))
 }
 

@@ -13,6 +13,7 @@ mod hostile;
 mod ida;
 mod ida_refusals;
 mod ida_schema;
+mod media_scan;
 mod properties;
 mod reader;
 mod round_three;

@@ -967,3 +967,51 @@ fn a_pending_process_without_ocr_is_counted_as_not_final_never_failed() {
         "{row}"
     );
 }
+
+#[test]
+fn verify_media_finds_a_jpeg_scan_cut_in_half_and_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    // The bundled accepted archive, its front image cut in half and given an
+    // end-of-image marker: the decoder alone takes it and fills the rest.
+    let cut = dir.path().join("cut.zip");
+    accepted_edited(&cut, |name, mut bytes| {
+        if name == "front.jpeg" {
+            bytes.truncate(bytes.len() / 2);
+            bytes.extend_from_slice(&[0xFF, 0xD9]);
+        }
+        Some(bytes)
+    });
+    let out = dir.path().join("r");
+    let report = |verify: bool| {
+        let mut args = vec![
+            "report",
+            cut.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "-f",
+        ];
+        if verify {
+            args.push("--verify-media");
+        }
+        let o = eid_audit(&args);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        super::record::rows(&out.join("findings.csv"))
+    };
+    // Without the option the header alone is read: nothing to say.
+    assert!(
+        report(false)
+            .iter()
+            .all(|f| f["code"] != "UndecodableMedia")
+    );
+    let found: Vec<_> = report(true)
+        .into_iter()
+        .filter(|f| f["code"] == "UndecodableMedia")
+        .collect();
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["subject"], "front.jpeg");
+    assert_eq!(found[0]["severity"], "warning");
+    assert_eq!(
+        found[0]["message"],
+        "truncated JPEG scan: scan 1 covers 1,908 of 4,080 MCUs (rows 0–183 of 404): the data ends"
+    );
+}
