@@ -123,6 +123,18 @@ pub enum ErrorKind {
         "not a readable zip archive: no end-of-central-directory record (empty, truncated, or not a zip file)"
     )]
     NoCentralDirectory,
+    /// The file is empty.
+    #[error("empty file (0 bytes): not a zip archive")]
+    Empty,
+    /// The file begins with zip entries but has no end-of-central-directory
+    /// record: cut short, as an interrupted download or copy leaves it.
+    #[error(
+        "truncated zip archive: it begins with zip entries but its end (the central directory) is missing, as an interrupted download or copy leaves it"
+    )]
+    Truncated,
+    /// Neither the start nor the end of the file is zip: another kind of file.
+    #[error("not a zip archive: it begins {0}")]
+    NotAZip(String),
     /// The zip structure cannot be walked; the detail comes from the zip reader.
     #[error("not a readable zip archive: {0}")]
     Zip(String),
@@ -217,6 +229,9 @@ impl ErrorKind {
             | ErrorKind::ObjectChanged(_) => "Io",
             ErrorKind::Storage(_) => "Storage",
             ErrorKind::NoCentralDirectory | ErrorKind::Zip(_) | ErrorKind::Zip64(_) => "Zip",
+            ErrorKind::Empty => "Empty",
+            ErrorKind::Truncated => "Truncated",
+            ErrorKind::NotAZip(_) => "NotAZip",
             ErrorKind::TooManyMembers { .. } => "TooManyMembers",
             ErrorKind::TooLarge { .. } => "TooLarge",
             ErrorKind::Ambiguous(_) => "Ambiguous",

@@ -366,7 +366,40 @@ fn unreadable(e: zip::result::ZipError, raw: &mut source::Bytes) -> ErrorKind {
     {
         return ErrorKind::Zip64(problem);
     }
+    if matches!(kind, ErrorKind::NoCentralDirectory) {
+        return no_end_record(raw);
+    }
     kind
+}
+
+/// Why a file has no end record, from its first bytes: empty, a zip cut
+/// short (it begins with a local header), or another kind of file.
+fn no_end_record(raw: &mut source::Bytes) -> ErrorKind {
+    if raw.len() == 0 {
+        return ErrorKind::Empty;
+    }
+    let head = raw.read_at(0, 8).unwrap_or_default();
+    if head.starts_with(b"PK\x03\x04") || head.starts_with(b"PK\x07\x08") {
+        return ErrorKind::Truncated;
+    }
+    let known: [(&[u8], &str); 7] = [
+        (b"%PDF", "like a PDF document"),
+        (b"\x89PNG", "like a PNG image"),
+        (b"\xff\xd8\xff", "like a JPEG image"),
+        (b"\x1f\x8b", "like gzip data"),
+        (b"{", "like JSON"),
+        (b"<", "like HTML or XML"),
+        (b"Rar!", "like a RAR archive"),
+    ];
+    let what = known
+        .iter()
+        .find(|(magic, _)| head.starts_with(magic))
+        .map(|(_, name)| (*name).to_owned())
+        .unwrap_or_else(|| {
+            let hex: Vec<String> = head.iter().take(4).map(|b| format!("{b:02x}")).collect();
+            format!("with the bytes {}", hex.join(" "))
+        });
+    ErrorKind::NotAZip(what)
 }
 
 /// The zip reader's errors in this crate's words.

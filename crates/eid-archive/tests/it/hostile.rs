@@ -73,18 +73,18 @@ fn refused_archives_name_the_problem() {
         ),
         (
             "truncated.zip",
-            |k| matches!(k, ErrorKind::NoCentralDirectory),
-            "truncated.zip: not a readable zip archive",
+            |k| matches!(k, ErrorKind::Truncated),
+            "truncated.zip: truncated zip archive: it begins with zip entries but its end",
         ),
         (
             "empty.zip",
-            |k| matches!(k, ErrorKind::NoCentralDirectory),
-            "empty.zip: not a readable zip archive",
+            |k| matches!(k, ErrorKind::Empty),
+            "empty.zip: empty file (0 bytes): not a zip archive",
         ),
         (
             "not-a-zip.zip",
-            |k| matches!(k, ErrorKind::NoCentralDirectory),
-            "not-a-zip.zip: not a readable zip archive",
+            |k| matches!(k, ErrorKind::NotAZip(w) if w == "like a PDF document"),
+            "not-a-zip.zip: not a zip archive: it begins like a PDF document",
         ),
         (
             "json-nested-200000.zip",

@@ -211,9 +211,9 @@ fn error_rows_invent_nothing() {
         "no file stem passed off as a process id"
     );
     assert_eq!(row["findings"], "", "not zero: unknown");
-    assert_eq!(row["error_code"], "Zip");
+    assert_eq!(row["error_code"], "NotAZip");
     assert!(
-        row["error"].starts_with("not a readable zip archive"),
+        row["error"].starts_with("not a zip archive: it begins like a PDF document"),
         "{row:?}"
     );
     assert!(
@@ -311,7 +311,7 @@ fn jsonl_holds_error_rows_too() {
         .collect();
     assert_eq!(lines.len(), 2);
     let error = lines.iter().find(|l| l.get("error").is_some()).unwrap();
-    assert_eq!(error["error"]["code"], "Zip");
+    assert_eq!(error["error"]["code"], "Empty");
     assert_eq!(error["archive"]["path"], "testdata/hostile/empty.zip");
 }
 
