@@ -2,17 +2,17 @@
 //! exit-code contract.
 
 mod crops;
+mod docs;
 mod inspect;
 mod merge;
 mod pseudonym;
 mod report;
 
 use anyhow::{Context, bail};
-use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 use eid_archive::Pii;
 use eid_archive::ida::IdaOptions;
 use eid_archive::{AuditOptions, Limits, Policy, ProcessSource, ReadOptions};
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -51,8 +51,8 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
-    /// Print the manual page (roff).
-    Man,
+    /// Print a manual page (roff), or write them all with --out.
+    Man(docs::ManArgs),
 }
 
 /// Output format of `inspect`.
@@ -292,17 +292,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Report(args) => report::run(args),
         Command::Merge(args) => merge::run(args),
         Command::Pseudonym(args) => pseudonym::run(args),
-        Command::Completions { shell } => {
-            let mut out = std::io::stdout().lock();
-            clap_complete::generate(shell, &mut Cli::command(), "eid-audit", &mut out);
-            out.flush()?;
-            Ok(Outcome::Agrees)
-        }
-        Command::Man => {
-            let mut out = std::io::stdout().lock();
-            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-            out.flush()?;
-            Ok(Outcome::Agrees)
-        }
+        Command::Completions { shell } => docs::completions(shell),
+        Command::Man(args) => docs::man(args),
     }
 }

@@ -626,17 +626,108 @@ fn inspect_follows_the_personal_data_mode() {
     assert!(full.contains("ALEX SAMPLE") && full.contains("X00000001"));
 }
 
-#[test]
-fn completions_and_the_manual_page() {
-    let bash = eid_audit(&["completions", "bash"]);
-    assert_eq!(bash.status.code(), Some(0));
-    assert!(stdout(&bash).contains("eid-audit") && stdout(&bash).contains("--crops-exclude"));
-    let man = eid_audit(&["man"]);
-    assert!(
-        stdout(&man).starts_with(".ie") || stdout(&man).contains(".TH"),
-        "{}",
-        stdout(&man)
+/// What bash completes after `words`, the last one being completed, with
+/// the script `eid-audit completions bash` prints loaded as a shell loads it.
+fn bash_completes(words: &[&str]) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("eid-audit.bash");
+    let o = eid_audit(&["completions", "bash"]);
+    assert_eq!(o.status.code(), Some(0));
+    std::fs::write(&script, &o.stdout).unwrap();
+    let line = words.join(" ");
+    let driver = format!(
+        "source {script}; COMP_WORDS=({words}); COMP_CWORD={cword}; \
+         COMP_LINE='{line}'; COMP_POINT=${{#COMP_LINE}}; \
+         $(complete -p eid-audit | sed 's/.*-F \\([^ ]*\\) .*/\\1/') eid-audit '{cur}' '{prev}'; \
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script = script.display(),
+        words = words
+            .iter()
+            .map(|w| format!("'{w}'"))
+            .collect::<Vec<_>>()
+            .join(" "),
+        cword = words.len() - 1,
+        cur = words[words.len() - 1],
+        prev = words[words.len() - 2],
     );
+    let o = Command::new("bash")
+        .args(["--norc", "-c", &driver])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8(o.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn bash_completes_subcommands_and_their_options() {
+    assert!(bash_completes(&["eid-audit", "rep"]).contains(&"report".to_owned()));
+    // clap's script never completed a subcommand's options for a binary
+    // with a hyphen in its name (clap-rs/clap#6421): it does now.
+    assert_eq!(
+        bash_completes(&["eid-audit", "report", "--fail-o"]),
+        ["--fail-on"]
+    );
+    assert_eq!(bash_completes(&["eid-audit", "merge", "--fo"]), ["--force"]);
+    let values = bash_completes(&["eid-audit", "report", "--fail-on", ""]);
+    assert_eq!(values, ["disagreement", "error"]);
+}
+
+#[test]
+fn every_subcommand_has_its_manual_page() {
+    let man = eid_audit(&["man"]);
+    let top = stdout(&man);
+    assert!(top.contains(".TH eid-audit 1"), "{top}");
+    assert!(top.contains("eid\\-audit\\-report(1)"), "{top}");
+    let report = stdout(&eid_audit(&["man", "report"]));
+    assert!(report.contains(".TH eid-audit-report 1"), "{report}");
+    assert!(report.contains("fail\\-on"), "{report}");
+    let dir = tempfile::tempdir().unwrap();
+    let o = eid_audit(&["man", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut pages: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    assert_eq!(
+        pages,
+        [
+            "eid-audit-completions.1",
+            "eid-audit-crops.1",
+            "eid-audit-inspect.1",
+            "eid-audit-man.1",
+            "eid-audit-merge.1",
+            "eid-audit-pseudonym.1",
+            "eid-audit-report.1",
+            "eid-audit.1",
+        ]
+    );
+    // Every page the top page names exists.
+    for sub in [
+        "inspect",
+        "crops",
+        "report",
+        "merge",
+        "pseudonym",
+        "completions",
+        "man",
+    ] {
+        assert!(top.contains(&format!("eid\\-audit\\-{sub}(1)")), "{sub}");
+    }
+    // A page already there is never replaced.
+    std::fs::write(dir.path().join("eid-audit.1"), "mine").unwrap();
+    let o = eid_audit(&["man", "--out", dir.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        std::fs::read(dir.path().join("eid-audit.1")).unwrap(),
+        b"mine"
+    );
+    let o = eid_audit(&["man", "nosuch"]);
+    assert_eq!(o.status.code(), Some(2));
     let help = eid_audit(&["report", "--help"]);
     assert!(stdout(&help).contains("Examples:"));
 }
