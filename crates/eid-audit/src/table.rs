@@ -64,6 +64,18 @@ impl Table {
         s
     }
 
+    /// True when it has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Rows only, no header, indented by two spaces (a key/value block
+    /// inside a section).
+    pub fn render_rows_indented(&self) -> String {
+        let w = self.widths();
+        self.rows.iter().map(|r| Table::line(r, &w, "  ")).collect()
+    }
+
     /// Rows only, no header, no indent (key/value blocks).
     pub fn render_plain(&self) -> String {
         let w = self.widths();

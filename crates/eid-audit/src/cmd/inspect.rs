@@ -4,7 +4,7 @@ use super::{Format, JudgeArgs, Outcome};
 use crate::table::Table;
 use eid_archive::evidence::Source;
 use eid_archive::ida::VerifiedClaims;
-use eid_archive::{Archive, Audit, MemberKind, ReviewDecision};
+use eid_archive::{Archive, Audit, MemberKind, Pii, PiiField, ReviewDecision};
 use std::fmt::Write as _;
 use std::io::{self, Write as _};
 use std::path::PathBuf;
@@ -64,7 +64,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .write_all(eid_archive::html::standalone_page(&mut archive, &audit, &pii).as_bytes())?,
         // `ida` returned above.
         Format::Text | Format::Ida => {
-            out.write_all(crate::terminal::clean(&render(&audit)).as_bytes())?
+            out.write_all(crate::terminal::clean(&render(&audit, &pii)).as_bytes())?
         }
     }
     out.flush()?;
@@ -120,8 +120,56 @@ pub fn verdict_line(a: &Audit) -> String {
     crate::terminal::escape(&a.verdict_line()).into_owned()
 }
 
+/// The document the evidence describes: what it is and its dates (the
+/// expiry behind a failed `nonExpired` on screen), and the holder's fields
+/// as the personal-data mode allows.
+fn document(a: &Audit, pii: &Pii) -> Option<Table> {
+    let e = &a.evidence;
+    let plain = [
+        ("type", "documentType"),
+        ("country", "issuingCountry"),
+        ("nationality", "nationality"),
+        ("issued", "dateOfIssue"),
+        ("expires", "dateOfExpiry"),
+    ];
+    let personal = [
+        ("first name", "firstName", PiiField::Name),
+        ("last name", "lastName", PiiField::Name),
+        ("born", "dateOfBirth", PiiField::DateOfBirth),
+        ("number", "documentNumber", PiiField::DocumentNumber),
+        (
+            "personal no",
+            "personalIdentificationNumber",
+            PiiField::PersonalNumber,
+        ),
+        ("address", "address", PiiField::Address),
+    ];
+    let mut t = Table::key_values();
+    for (label, key) in plain {
+        if let Some(v) = e.document_value(key) {
+            t.row([label.into(), v.to_owned()]);
+        }
+    }
+    let mut withheld = 0;
+    for (label, key, field) in personal {
+        if let Some(v) = e.document_value(key) {
+            match pii.apply(field, Some(v)) {
+                shown if shown.is_empty() => withheld += 1,
+                shown => t.row([label.into(), shown]),
+            }
+        }
+    }
+    if withheld > 0 {
+        t.row([
+            "personal".into(),
+            format!("{withheld} fields left out (--pii {})", pii.name()),
+        ]);
+    }
+    (!t.is_empty()).then_some(t)
+}
+
 /// The text form: what an auditor reads at a terminal.
-pub fn render(a: &Audit) -> String {
+pub fn render(a: &Audit, pii: &Pii) -> String {
     let v = &a.verdict;
     let mut out = String::new();
     let _ = writeln!(out, "{}", verdict_line(a));
@@ -180,6 +228,10 @@ pub fn render(a: &Audit) -> String {
         format!("{} ({})", a.policy.name, a.policy.digest()),
     ]);
     out.push_str(&head.render_plain());
+    if let Some(doc) = document(a, pii) {
+        let _ = writeln!(out, "\ndocument");
+        out.push_str(&doc.render_rows_indented());
+    }
 
     section(
         &mut out,

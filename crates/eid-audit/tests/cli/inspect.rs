@@ -476,3 +476,33 @@ fn ida_format_refuses_archives_that_do_not_qualify_in_one_line() {
         stderr(&out)
     );
 }
+
+#[test]
+fn the_text_shows_the_document_and_its_holder_as_the_personal_data_mode_allows() {
+    let text = |mode: &str| {
+        let o = eid_audit(&[
+            "inspect",
+            "testdata/agent-accepted-expired.zip",
+            "--pii",
+            mode,
+        ]);
+        assert_eq!(o.status.code(), Some(0));
+        let all = stdout(&o);
+        let start = all.find("\ndocument\n").expect("a document block");
+        let block = &all[start + 1..];
+        block[..block.find("\n\n").unwrap()].to_owned()
+    };
+    let omit = text("omit");
+    // The expiry behind the failed nonExpired check is on screen.
+    assert!(omit.contains("  expires      2021-01-01"), "{omit}");
+    assert!(omit.contains("  type         passport"), "{omit}");
+    assert!(omit.contains("5 fields left out (--pii omit)"), "{omit}");
+    assert!(!omit.contains("SAMPLE"), "{omit}");
+    let full = text("full");
+    assert!(full.contains("  first name   ALEX SAMPLE"), "{full}");
+    assert!(full.contains("  number       X00000001"), "{full}");
+    assert!(!full.contains("left out"), "{full}");
+    let mask = text("mask");
+    assert!(mask.contains("  number       ******001"), "{mask}");
+    assert_ne!(full, omit, "--pii full prints more than omit");
+}
