@@ -26,7 +26,8 @@ export SLURM_CONF=$dir/slurm.conf
 
 # Stops what `start` started, by the pid files it wrote, and waits for the
 # daemons to go: a second `start` on the same ports must find them free.
-# All are signalled first, so their shut-downs overlap.
+# All are signalled first, so their shut-downs overlap; what has not gone
+# after 15 s is killed.
 stop() {
   local name pids=()
   for name in slurmd slurmctld munged; do
@@ -45,7 +46,8 @@ stop() {
     [ -n "$alive" ] || return 0
     sleep 0.1
   done
-  echo "$0: a daemon outlived 15 s after SIGTERM: ${pids[*]}" >&2
+  # slurmd waits long for a controller that is gone; it is ours to end.
+  kill -KILL "${pids[@]}" 2>/dev/null || true
 }
 
 start() {
@@ -61,6 +63,8 @@ start() {
   ctld_port=${SLURMCTLD_PORT:-6817}
   slurmd_port=${SLURMD_PORT:-6818}
   mkdir -p "$dir"/{munge,ctld,slurmd,log,run}
+  # A start that fails half-way stops what it started.
+  trap stop EXIT
   # munged refuses a key folder others can write, and warns of a socket
   # folder others cannot enter; the key itself is for root alone.
   chmod 755 "$dir/munge"
@@ -109,17 +113,28 @@ EOF
 
   slurmctld
   slurmd
-  local state=
-  for _ in $(seq 1 300); do
-    state=$(sinfo --noheader --nodes="$host" --format=%T 2>/dev/null || true)
+  # Until the node is idle, or a daemon has died (a port in use, a bad
+  # setting: its log says why), for at most a minute. sinfo itself waits for
+  # a controller that does not answer, so it gets a few seconds a try.
+  local state= name pid
+  while [ "$SECONDS" -lt 60 ]; do
+    state=$(timeout 5 sinfo --noheader --nodes="$host" --format=%T 2>/dev/null || true)
     if [ "$state" = idle ]; then
+      trap - EXIT
       echo "slurm: node $host idle with $cpus CPUs; export SLURM_CONF=$SLURM_CONF"
       return 0
     fi
+    for name in slurmctld slurmd; do
+      pid=$(cat "$dir/run/$name.pid" 2>/dev/null || true)
+      if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+        echo "$0: $name stopped; its log:" >&2
+        tail -n 5 "$dir/log/$name.log" >&2
+        exit 1
+      fi
+    done
     sleep 0.2
   done
   echo "$0: node $host not idle after 60 s (state: ${state:-none}); logs in $dir/log" >&2
-  stop
   exit 1
 }
 
