@@ -16,6 +16,7 @@ mod merge;
 mod record;
 mod report;
 mod resources;
+mod slurm;
 mod store;
 
 use std::collections::BTreeMap;

@@ -24,7 +24,7 @@ fn with_stdin(args: &[&str], input: &[u8]) -> Output {
 /// A store of `count` generated archives (every ninth broken when `broken`),
 /// plus copies whose paths sort differently by component than by text
 /// (`a/x.zip` before `a-x.zip`, `a.b/x.zip`).
-fn store(tmp: &Path, count: usize, broken: bool, copies: bool) -> PathBuf {
+pub(crate) fn store(tmp: &Path, count: usize, broken: bool, copies: bool) -> PathBuf {
     let store = tmp.join("store");
     let options = eid_testkit::corpus::CorpusOptions {
         count,
@@ -65,12 +65,12 @@ fn summary_text(dir: &Path) -> String {
         .join("\n")
 }
 
-fn run_json(dir: &Path) -> serde_json::Value {
+pub(crate) fn run_json(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(dir.join("run.json")).unwrap()).unwrap()
 }
 
 /// Asserts that the merged report equals the single run's.
-fn assert_same_report(single: &Path, merged: &Path, html: bool) {
+pub(crate) fn assert_same_report(single: &Path, merged: &Path, html: bool) {
     for name in SAME_BYTES {
         let (a, b) = (single.join(name), merged.join(name));
         if a.exists() || b.exists() {
