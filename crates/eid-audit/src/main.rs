@@ -2,6 +2,7 @@
 //! Parse, run, exit with a code; every decision is `eid-archive`'s.
 
 mod cmd;
+mod colour;
 mod table;
 mod terminal;
 

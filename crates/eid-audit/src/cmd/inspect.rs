@@ -64,7 +64,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .write_all(eid_archive::html::standalone_page(&mut archive, &audit, &pii).as_bytes())?,
         // `ida` returned above.
         Format::Text | Format::Ida => {
-            out.write_all(crate::terminal::clean(&render(&audit, &pii)).as_bytes())?
+            let text = crate::terminal::clean(&render(&audit, &pii)).into_owned();
+            let status = audit.verdict.decision.status.to_string().to_uppercase();
+            out.write_all(crate::colour::inspect(&text, &status).as_bytes())?
         }
     }
     out.flush()?;

@@ -31,6 +31,16 @@ use std::process::ExitCode;
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Colour status words and severities on a terminal: `auto` (unless
+    /// NO_COLOR is set or TERM is dumb), `always`, `never`. Files are never coloured.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        default_value = "auto",
+        value_name = "WHEN"
+    )]
+    color: crate::colour::When,
 }
 
 #[derive(Debug, Subcommand)]
@@ -286,6 +296,7 @@ impl Outcome {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
+    crate::colour::init(cli.color);
     match cli.command {
         Command::Inspect(args) => inspect::run(args),
         Command::Crops(args) => crops::run(args),

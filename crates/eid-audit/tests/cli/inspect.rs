@@ -506,3 +506,46 @@ fn the_text_shows_the_document_and_its_holder_as_the_personal_data_mode_allows()
     assert!(mask.contains("  number       ******001"), "{mask}");
     assert_ne!(full, omit, "--pii full prints more than omit");
 }
+
+#[test]
+fn colour_is_for_terminals_and_for_always_never_for_pipes_or_files() {
+    let archive = "testdata/recorded-accepted-contradicted.zip";
+    // Captured output is a pipe: `auto` paints nothing.
+    let plain = eid_audit(&["inspect", archive]);
+    assert!(!plain.stdout.contains(&0x1b));
+    let always = eid_audit(&["--color", "always", "inspect", archive]);
+    let text = stdout(&always);
+    assert!(
+        text.starts_with("00000000-0000-4000-8000-000000000009  \x1b[31mREJECTED\x1b[0m  ("),
+        "{text}"
+    );
+    assert!(
+        text.contains("  notBWCopy         \x1b[31mNOT VALID\x1b[0m\n"),
+        "{text}"
+    );
+    assert!(text.contains("\n  \x1b[31merror\x1b[0m "), "{text}");
+    // Without the escapes, the same text as without colour.
+    let stripped = text
+        .replace("\x1b[0m", "")
+        .replace("\x1b[31m", "")
+        .replace("\x1b[33m", "")
+        .replace("\x1b[36m", "");
+    assert_eq!(stripped, stdout(&plain));
+    let never = eid_audit(&["inspect", archive, "--color", "never"]);
+    assert_eq!(never.stdout, plain.stdout);
+    // The files of a report are never coloured.
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = eid_audit(&[
+        "report",
+        archive,
+        "-o",
+        out.to_str().unwrap(),
+        "--color",
+        "always",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    for f in ["summary.txt", "archives.csv", "findings.csv", "run.json"] {
+        assert!(!std::fs::read(out.join(f)).unwrap().contains(&0x1b), "{f}");
+    }
+}
