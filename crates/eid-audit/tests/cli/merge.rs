@@ -24,7 +24,7 @@ fn with_stdin(args: &[&str], input: &[u8]) -> Output {
 /// A store of `count` generated archives (every ninth broken when `broken`),
 /// plus copies whose paths sort differently by component than by text
 /// (`a/x.zip` before `a-x.zip`, `a.b/x.zip`).
-fn store(tmp: &Path, count: usize, broken: bool, copies: bool) -> PathBuf {
+pub(crate) fn store(tmp: &Path, count: usize, broken: bool, copies: bool) -> PathBuf {
     let store = tmp.join("store");
     let options = eid_testkit::corpus::CorpusOptions {
         count,
@@ -99,7 +99,7 @@ fn assert_same_report(single: &Path, merged: &Path, html: bool) {
 }
 
 /// Four shards of `args` (with `input` on standard input), then a merge.
-fn shards_then_merge(
+pub(crate) fn shards_then_merge(
     tmp: &Path,
     args: &[&str],
     input: &[u8],
