@@ -75,6 +75,21 @@ pub(crate) fn join_values<S: AsRef<str>>(values: impl IntoIterator<Item = S>) ->
     out
 }
 
+/// The values of a cell [`join_values`] wrote, unescaped; none for an empty
+/// cell (so one empty value cannot be told from no value, as in the CSV).
+#[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+pub(crate) fn split_values(cell: &str) -> impl Iterator<Item = String> + '_ {
+    cell.split(SEPARATOR)
+        .filter(move |_| !cell.is_empty())
+        .map(|v| {
+            if v.contains('%') {
+                v.replace("%3B", ";").replace("%25", "%")
+            } else {
+                v.to_owned()
+            }
+        })
+}
+
 /// Lower-case hex of bytes (digests).
 pub(crate) fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
@@ -102,11 +117,10 @@ mod join_tests {
             cell,
             "SecurityCheckFailed/nonExpired%3B SecurityCheckFailed/forged; 50%25; plain"
         );
-        let back: Vec<String> = cell
-            .split(SEPARATOR)
-            .map(|v| v.replace("%3B", ";").replace("%25", "%"))
-            .collect();
+        let back: Vec<String> = split_values(&cell).collect();
         assert_eq!(back, values);
+        assert_eq!(split_values("").count(), 0);
+        assert_eq!(split_values("%253B").collect::<Vec<_>>(), ["%3B"]);
         assert_eq!(join_values(["a", "b"]), "a; b");
         assert_eq!(join_values(Vec::<String>::new()), "");
     }

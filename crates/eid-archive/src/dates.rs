@@ -77,6 +77,55 @@ impl Date {
         ))
     }
 
+    /// An ISO-8601 timestamp as microseconds since 1970-01-01T00:00:00Z
+    /// (fractions beyond the microsecond dropped); `None` for anything
+    /// [`Date::parse`] refuses and for a bare date. The Parquet files'
+    /// timestamp columns hold this.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn utc_micros(s: &str) -> Option<i64> {
+        let date = Date::parse(s.get(..10)?)?;
+        if s.len() <= 11 || !matches!(s.as_bytes()[10], b'T' | b't' | b' ') {
+            return None;
+        }
+        let t = &s[11..];
+        let (minutes, second) = time_of_day(t)?;
+        // The fraction, if written, follows `HH:MM:SS`.
+        let mut micros = 0i64;
+        if t.len() > 9 && t.as_bytes()[5] == b':' && matches!(t.as_bytes()[8], b'.' | b',') {
+            let digits = t[9..].bytes().take_while(u8::is_ascii_digit).take(6);
+            let mut n = 0;
+            for d in digits {
+                micros = micros * 10 + i64::from(d - b'0');
+                n += 1;
+            }
+            micros *= 10i64.pow(6 - n);
+        }
+        let seconds = (date.days() * 1440 + minutes) * 60 + i64::from(second);
+        seconds.checked_mul(1_000_000)?.checked_add(micros)
+    }
+
+    /// Microseconds since the epoch written `YYYY-MM-DDThh:mm:ss[.f]Z`, the
+    /// fraction without trailing zeros: [`Date::utc_micros`] read back.
+    #[cfg_attr(not(feature = "parquet"), allow(dead_code))]
+    pub(crate) fn micros_text(us: i64) -> String {
+        let seconds = us.div_euclid(1_000_000);
+        let fraction = us.rem_euclid(1_000_000);
+        let s = seconds.rem_euclid(86_400);
+        let mut out = format!(
+            "{}T{:02}:{:02}:{:02}",
+            Date::from_days(seconds.div_euclid(86_400)),
+            s / 3600,
+            s / 60 % 60,
+            s % 60
+        );
+        if fraction > 0 {
+            let f = format!(".{fraction:06}");
+            out.push_str(f.trim_end_matches('0'));
+        }
+        out.push('Z');
+        out
+    }
+
     /// Parses a six-digit `YYMMDD` date (older native results), choosing the
     /// century so that the date falls in `(pivot - 100 years, pivot + ahead years]`:
     /// a birth date (`ahead` 0) is never in the future of the verification, an
@@ -313,6 +362,28 @@ mod tests {
         ] {
             assert_eq!(Date::utc_timestamp(text).as_deref(), utc, "{text}");
         }
+    }
+
+    #[test]
+    fn timestamps_in_microseconds_read_back_as_written_in_utc() {
+        let us = Date::utc_micros("2021-06-09T10:04:42.123Z").unwrap();
+        assert_eq!(us, 1_623_233_082_123_000);
+        assert_eq!(Date::micros_text(us), "2021-06-09T10:04:42.123Z");
+        let offset = Date::utc_micros("2021-06-09T23:30:00-05:00").unwrap();
+        assert_eq!(Date::micros_text(offset), "2021-06-10T04:30:00Z");
+        assert_eq!(
+            Date::utc_micros("1969-12-31T23:59:59.5Z"),
+            Some(-500_000),
+            "before the epoch"
+        );
+        assert_eq!(Date::micros_text(-500_000), "1969-12-31T23:59:59.5Z");
+        assert_eq!(Date::utc_micros("2021-06-09"), None, "a day is not a time");
+        assert_eq!(Date::utc_micros("2021-06-09T25:00:00Z"), None);
+        assert_eq!(
+            Date::utc_micros("2021-06-09T10:04:42.1234567Z"),
+            Some(1_623_233_082_123_456),
+            "nanoseconds dropped"
+        );
     }
 
     #[test]

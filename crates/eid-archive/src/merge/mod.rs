@@ -18,6 +18,8 @@
 //!   shards' records copied byte for byte in the order one run writes them
 //!   (a streaming k-way merge, memory flat in the number of rows:
 //!   `streams`), whatever the columns, as long as every shard has the same;
+//! - every Parquet file (`--parquet`), the shards' rows taken in the same
+//!   order and written as one run writes them (`parquet`);
 //! - `crops/`: each shard's exhibits folders, under their names (refused
 //!   when two shards hold a folder of one name: `copy`);
 //! - with `html`, `html/` as one run writes it: the index and the pages of
@@ -32,6 +34,8 @@
 mod copy;
 mod counts;
 mod pages;
+#[cfg(feature = "parquet")]
+mod parquet;
 mod records;
 mod shards;
 mod streams;
@@ -189,6 +193,16 @@ pub fn merge(dirs: &[PathBuf], options: &MergeOptions) -> Result<Merged, MergeEr
             | "audits.jsonl"
             | "verified_claims.jsonl" => {}
             e if e.ends_with(".csv") => {}
+            #[cfg(feature = "parquet")]
+            e if e.ends_with(".parquet") => {}
+            #[cfg(not(feature = "parquet"))]
+            e if e.ends_with(".parquet") => {
+                return Err(first
+                    .refuse(format!(
+                        "this eid-audit was built without Parquet support and cannot merge {e}"
+                    ))
+                    .into());
+            }
             e => {
                 return Err(first
                     .refuse(format!("merge does not know how to merge {e}"))
@@ -254,6 +268,10 @@ fn followers(
             }
             e if e.ends_with(".csv") => {
                 out.push(Box::new(streams::GroupedCsv::open(shards, e, staging)?));
+            }
+            #[cfg(feature = "parquet")]
+            e if e.ends_with(".parquet") => {
+                out.push(Box::new(parquet::GroupedParquet::open(shards, e, staging)?));
             }
             _ => {}
         }

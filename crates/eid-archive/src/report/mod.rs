@@ -1,6 +1,7 @@
 //! The report folder's files, each a sink of the run's events: the five CSV
 //! files ([`Rows`] of each event), `audits.jsonl`, `summary.txt` and
-//! `run.json` (from the run's tally), all written by a [`ReportWriter`]
+//! `run.json` (from the run's tally), with `--parquet` the tables as
+//! Parquet files too, all written by a [`ReportWriter`]
 //! into a staging folder that replaces an earlier report only when complete.
 //! Nothing here knows how exhibits or pages are made.
 
@@ -8,6 +9,11 @@ mod columns;
 mod excel;
 mod folder;
 mod lines;
+#[cfg(feature = "parquet")]
+pub(crate) mod parquet;
+#[cfg(not(feature = "parquet"))]
+#[path = "parquet_off.rs"]
+pub(crate) mod parquet;
 mod record;
 mod rows;
 mod staged;
@@ -34,12 +40,17 @@ pub const REPORT_FILES: [&str; 5] = [
 
 /// Every entry a report puts in its folder; a new report replaces all of
 /// them, so nothing stale (crops of an earlier run) is left beside it.
-pub const REPORT_ENTRIES: [&str; 12] = [
+pub const REPORT_ENTRIES: [&str; 17] = [
     "archives.csv",
     "checks.csv",
     "features.csv",
     "findings.csv",
     "members.csv",
+    "archives.parquet",
+    "checks.parquet",
+    "features.parquet",
+    "findings.parquet",
+    "members.parquet",
     "audits.jsonl",
     "verified_claims.jsonl",
     "summary.txt",

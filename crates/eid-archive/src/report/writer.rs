@@ -8,6 +8,7 @@
 use super::columns::{ArchiveRow, CheckRow, FeatureRow, FindingRow, MemberRow};
 use super::excel;
 use super::folder::{self, Lock};
+use super::parquet::{Footer, Tables};
 use super::record::{FileRecord, RunRecord};
 use super::rows::Rows;
 use crate::codes::hex;
@@ -32,6 +33,8 @@ pub struct WriterOptions {
     pub excel: bool,
     /// Also write `verified_claims.jsonl`.
     pub verified_claims: bool,
+    /// Also write the tables as Parquet files, with this footer.
+    pub(crate) parquet: Option<Footer>,
 }
 
 impl WriterOptions {
@@ -50,6 +53,12 @@ impl WriterOptions {
     /// These options, with `verified_claims.jsonl` or not.
     pub fn with_verified_claims(mut self, verified_claims: bool) -> Self {
         self.verified_claims = verified_claims;
+        self
+    }
+
+    /// These options, with Parquet files (their footer) or not.
+    pub(crate) fn with_parquet(mut self, footer: Option<Footer>) -> Self {
+        self.parquet = footer;
         self
     }
 
@@ -131,6 +140,7 @@ pub struct ReportWriter {
     staging: PathBuf,
     excel: bool,
     files: Option<[CsvFile; 5]>,
+    parquet: Option<Tables>,
     jsonl: Option<JsonLines>,
     claims: Option<JsonLines>,
     recovered: bool,
@@ -164,6 +174,10 @@ impl ReportWriter {
             CsvFile::create::<FindingRow>(&staging, super::REPORT_FILES[3])?,
             CsvFile::create::<MemberRow>(&staging, super::REPORT_FILES[4])?,
         ];
+        let parquet = match &options.parquet {
+            Some(footer) => Some(Tables::create(&staging, footer)?),
+            None => None,
+        };
         let jsonl = if options.jsonl {
             Some(JsonLines::create(&staging, "audits.jsonl")?)
         } else {
@@ -179,6 +193,7 @@ impl ReportWriter {
             staging,
             excel: options.excel,
             files: Some(files),
+            parquet,
             jsonl,
             claims,
             recovered,
@@ -217,6 +232,9 @@ impl ReportWriter {
         for r in &rows.members {
             members.row(r)?;
         }
+        if let Some(parquet) = self.parquet.as_mut() {
+            parquet.write(rows)?;
+        }
         Ok(())
     }
 
@@ -244,6 +262,9 @@ impl ReportWriter {
             if self.excel {
                 excel::rewrite(&path).map_err(OutputError::io(&path))?;
             }
+        }
+        if let Some(parquet) = self.parquet.take() {
+            parquet.close()?;
         }
         for lines in [self.jsonl.take(), self.claims.take()]
             .into_iter()

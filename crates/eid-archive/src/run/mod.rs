@@ -15,6 +15,7 @@ use crate::event::Event;
 use crate::html::IndexWriter;
 use crate::images::{ImageCount, ImageRule};
 use crate::pii::Pii;
+use crate::report::parquet::Footer;
 use crate::report::{
     Host, Images, PolicyRecord, ReportWriter, RowOptions, Rows, RunRecord, Summary, WriterOptions,
     audit_line, own_files, utc_timestamp,
@@ -118,7 +119,11 @@ pub fn report(
             .with_force(o.force)
             .with_jsonl(o.jsonl)
             .with_excel(o.excel)
-            .with_verified_claims(o.ida.is_some()),
+            .with_verified_claims(o.ida.is_some())
+            .with_parquet(
+                o.parquet
+                    .then(|| Footer::new(&o.tool.version, &policy.digest())),
+            ),
     )?;
     let recovered = writer.recovered();
     let rule = ImageRule::new(&o.pii, o.exclude.clone());

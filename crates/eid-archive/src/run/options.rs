@@ -36,6 +36,7 @@ pub struct ReportOptions {
     pub(super) ida: Option<IdaOptions>,
     pub(super) html: bool,
     pub(super) excel: bool,
+    pub(super) parquet: bool,
     pub(super) policy_text: Option<String>,
     pub(super) tool: Tool,
     pub(super) command_line: Vec<String>,
@@ -60,6 +61,7 @@ impl ReportOptions {
             ida: None,
             html: false,
             excel: false,
+            parquet: false,
             policy_text: None,
             tool: Tool::default(),
             command_line: Vec::new(),
@@ -144,6 +146,13 @@ impl ReportOptions {
     /// Writes the CSV files for spreadsheets.
     pub fn with_excel(mut self, excel: bool) -> Self {
         self.excel = excel;
+        self
+    }
+
+    /// Also writes the five tables as Parquet files beside the CSV files
+    /// (a build without the `parquet` feature refuses to run).
+    pub fn with_parquet(mut self, parquet: bool) -> Self {
+        self.parquet = parquet;
         self
     }
 

@@ -30,6 +30,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .with_jsonl(args.jsonl)
         .with_html(args.html)
         .with_excel(args.excel)
+        .with_parquet(args.parquet)
         .with_policy_text(policy_text)
         .with_invocation(
             "eid-audit",

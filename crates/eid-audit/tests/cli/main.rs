@@ -13,6 +13,7 @@ mod ida;
 mod images;
 mod inspect;
 mod merge;
+mod parquet;
 mod record;
 mod report;
 mod resources;

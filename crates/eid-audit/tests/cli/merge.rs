@@ -99,7 +99,7 @@ pub(crate) fn assert_same_report(single: &Path, merged: &Path, html: bool) {
 }
 
 /// Four shards of `args` (with `input` on standard input), then a merge.
-fn shards_then_merge(
+pub(crate) fn shards_then_merge(
     tmp: &Path,
     args: &[&str],
     input: &[u8],

@@ -733,7 +733,7 @@ fn every_subcommand_has_its_manual_page() {
 }
 
 /// The fenced blocks of one language between the README's query markers.
-fn readme_blocks(lang: &str) -> Vec<String> {
+pub(crate) fn readme_blocks(lang: &str) -> Vec<String> {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
     let begin = readme.find("<!-- queries:begin -->").unwrap();
     let end = readme.find("<!-- queries:end -->").unwrap();
@@ -751,7 +751,7 @@ fn readme_blocks(lang: &str) -> Vec<String> {
 
 /// True when `python3` can import these modules; a missing tool skips the
 /// test, unless EID_AUDIT_REQUIRE_TOOLS is set (CI sets it).
-fn python_has(modules: &[&str]) -> bool {
+pub(crate) fn python_has(modules: &[&str]) -> bool {
     let ok = Command::new("python3")
         .arg("-c")
         .arg(format!("import {}", modules.join(", ")))
@@ -760,7 +760,7 @@ fn python_has(modules: &[&str]) -> bool {
     if !ok {
         assert!(
             std::env::var_os("EID_AUDIT_REQUIRE_TOOLS").is_none(),
-            "python3 with {modules:?} is required (pip install duckdb pandas)"
+            "python3 with {modules:?} is required (pip install duckdb pandas pyarrow)"
         );
         eprintln!("skipped: python3 with {modules:?} is not installed");
     }

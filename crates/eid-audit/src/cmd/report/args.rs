@@ -14,6 +14,7 @@ use std::path::PathBuf;
   eid-audit report /store -o out/3 --shard 3/8
   eid-audit report /store -o report --ida --pii full
   eid-audit report testdata/*.zip -o report -f --html
+  eid-audit report /store -o report --parquet
   AWS_REGION=eu-north-1 eid-audit report s3://bank-kyc/eid/2026/ -o report --requests 32")]
 pub struct Args {
     /// Archives, or folders walked recursively for *.zip; `-` reads paths
@@ -72,6 +73,12 @@ pub struct Args {
     /// --pii; images are copied only under --pii full.
     #[arg(long)]
     pub(super) html: bool,
+    /// Also write archives.parquet, checks.parquet, features.parquet,
+    /// findings.parquet and members.parquet beside the CSV files: the same
+    /// rows, typed (booleans, dates, UTC timestamps, sizes, lists), zstd
+    /// (docs/parquet.md).
+    #[arg(long)]
+    pub(super) parquet: bool,
     /// Write the CSV files for spreadsheets: a byte-order mark, formula-like
     /// cells made text, CRC-32 kept as text.
     #[arg(long)]
