@@ -32,6 +32,7 @@
 mod copy;
 mod counts;
 mod pages;
+mod population;
 mod records;
 mod shards;
 mod streams;
@@ -42,6 +43,7 @@ use crate::tally::Tally;
 use serde::Serialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::{Instant, SystemTime};
 use streams::{Follower, Stop};
 
@@ -187,7 +189,10 @@ pub fn merge(dirs: &[PathBuf], options: &MergeOptions) -> Result<Merged, MergeEr
             | "run.json"
             | "summary.txt"
             | "audits.jsonl"
-            | "verified_claims.jsonl" => {}
+            | "verified_claims.jsonl"
+            | "duplicates.csv"
+            | "duplicates-index.csv"
+            | "sample.csv" => {}
             e if e.ends_with(".csv") => {}
             e => {
                 return Err(first
@@ -206,7 +211,12 @@ pub fn merge(dirs: &[PathBuf], options: &MergeOptions) -> Result<Merged, MergeEr
     }
     let staged = Staged::create(&options.out, options.force)?;
     let staging = staged.path().to_owned();
-    let followers = followers(&shards, &staging)?;
+    let merging = population::start(&shards)?;
+    let mut followers = followers(&shards, &staging)?;
+    followers.push(Box::new(population::IndexFollower {
+        merging: merging.clone(),
+        names: shards.iter().map(|s| s.name()).collect(),
+    }));
     let mut pages = match options.html {
         true => Some(pages::Pages::create(&shards, &staging)?),
         false => None,
@@ -216,6 +226,18 @@ pub fn merge(dirs: &[PathBuf], options: &MergeOptions) -> Result<Merged, MergeEr
             .as_mut()
             .map_or(Ok(()), |p| p.add(pick, &shards[pick.shard]))
     })?;
+    let html = options.html.then(|| staging.join("html"));
+    let finished = Rc::try_unwrap(merging)
+        .map_err(|_| OutputError::Options("the duplicates index is still in use".into()))?
+        .into_inner()
+        .finish(&staging)?
+        .map_err(|r| population::refusal(&shards, r))?;
+    if let (Some(dir), Some(record)) = (&html, &finished.sections.sample) {
+        let pii = pages::pii_of(&first.run);
+        crate::html::write_sample_page(dir, &finished.sample, record, &pii)?;
+    }
+    let sections = finished.sections;
+    tally.population = Some(Box::new(sections.clone()));
     if first.has("crops") {
         copy::crops(&shards, &staging)?;
     }
@@ -226,7 +248,7 @@ pub fn merge(dirs: &[PathBuf], options: &MergeOptions) -> Result<Merged, MergeEr
     let summary = Summary(&tally);
     let recovered = staged.recovered();
     let entries = staged.finish(&summary.render_named(seconds), |outputs| {
-        record(&shards, options, &tally, started_at, outputs)
+        record(&shards, options, &tally, started_at, outputs, sections)
     })?;
     Ok(Merged {
         summary: summary.render(seconds),
@@ -248,6 +270,8 @@ fn followers(
         match entry {
             "archives.csv" => {}
             "audits.jsonl" => out.push(Box::new(streams::EveryLine::open(shards, staging)?)),
+            // Made again from the shards' index files and samples.
+            "duplicates.csv" | "duplicates-index.csv" | "sample.csv" => {}
             "verified_claims.jsonl" => {
                 let header = archives_header(first)?;
                 out.push(Box::new(streams::Claims::open(shards, staging, &header)?));
@@ -284,6 +308,8 @@ struct MergedRecord<'a> {
     images: Value,
     summary: &'a Tally,
     merged: MergedFrom,
+    #[serde(flatten)]
+    population: crate::population::Sections,
     outputs: Vec<FileRecord>,
 }
 
@@ -314,6 +340,7 @@ fn record<'a>(
     tally: &'a Tally,
     started_at: SystemTime,
     outputs: Vec<FileRecord>,
+    population: crate::population::Sections,
 ) -> MergedRecord<'a> {
     let first = &shards[0].run;
     let mut images = first["images"].clone();
@@ -348,6 +375,7 @@ fn record<'a>(
                 })
                 .collect(),
         },
+        population,
         outputs,
     }
 }

@@ -34,12 +34,16 @@ pub const REPORT_FILES: [&str; 5] = [
 
 /// Every entry a report puts in its folder; a new report replaces all of
 /// them, so nothing stale (crops of an earlier run) is left beside it.
-pub const REPORT_ENTRIES: [&str; 12] = [
+pub const REPORT_ENTRIES: [&str; 16] = [
     "archives.csv",
     "checks.csv",
     "features.csv",
     "findings.csv",
     "members.csv",
+    "duplicates.csv",
+    "duplicates-index.csv",
+    "sample.csv",
+    "retention.csv",
     "audits.jsonl",
     "verified_claims.jsonl",
     "summary.txt",
