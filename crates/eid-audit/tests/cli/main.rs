@@ -13,6 +13,7 @@ mod ida;
 mod images;
 mod inspect;
 mod merge;
+mod population;
 mod record;
 mod report;
 mod resources;
