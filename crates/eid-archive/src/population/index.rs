@@ -296,3 +296,57 @@ mod tests {
         assert_eq!(i.heap_bytes(), 1000 * (16 + 16 + 24));
     }
 }
+
+/// The index of 100,000 archives shaped as real ones (a document for nine
+/// in ten, two or three images each), measured: its bytes, and the time to
+/// group it. Run by hand (BENCHMARKS.md):
+/// `cargo test --release -p eid-archive --lib index_of_100000 -- --ignored --nocapture`
+#[cfg(test)]
+mod measure {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    fn key(tag: &str, i: u64) -> Key {
+        let mut k = [0u8; 12];
+        k.copy_from_slice(&Sha256::digest(format!("{tag}{i}"))[..12]);
+        k
+    }
+
+    #[test]
+    #[ignore = "a measurement, not a test: run it by hand"]
+    fn index_of_100000_archives() {
+        let n: u32 = 100_000;
+        let started = std::time::Instant::now();
+        let mut index = Index::with_capacity(n as usize);
+        for i in 0..n {
+            let j = u64::from(i);
+            let images = 2 + u64::from(i % 3 == 0);
+            index.add(
+                i,
+                &Entry {
+                    archive: Some(key("a", j)),
+                    process: Some(key("p", j)),
+                    document: (i % 10 != 0).then(|| {
+                        let mut h = [0u8; 8];
+                        h.copy_from_slice(&key("h", j)[..8]);
+                        (key("d", j), h)
+                    }),
+                    images: (0..images).map(|m| key("i", j * 4 + m)).collect(),
+                },
+            );
+        }
+        let filled = started.elapsed();
+        let bytes = index.heap_bytes();
+        let started = std::time::Instant::now();
+        let groups = index.groups();
+        println!(
+            "{n} archives: index {bytes} bytes ({:.1} per archive), filled in {filled:?}, grouped in {:?} \
+             (adding {} bytes of classes while grouping), {} groups",
+            bytes as f64 / f64::from(n),
+            started.elapsed(),
+            2 * 4 * n,
+            groups.len()
+        );
+        assert!(groups.is_empty());
+    }
+}
