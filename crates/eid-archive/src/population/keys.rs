@@ -174,17 +174,22 @@ pub(crate) fn of_process(process_id: &str) -> Key {
     key
 }
 
-/// How much of an image a fingerprint reads: 4 KiB holds a JPEG's or a
-/// PNG's headers (with the camera's EXIF data) and the start of its pixels.
+/// How much of a JPEG a fingerprint reads: 4 KiB holds its headers (with
+/// the camera's EXIF data) and the start of its pixels.
 const FINGERPRINT_PREFIX: u64 = 4096;
 
 /// The keys of an archive's image members, in member order. With the
 /// member hashes (`--hash-members`, `--ida`), the first 12 bytes of each
-/// image's SHA-256. Without them, a fingerprint that costs no inflating of
-/// the whole image: the SHA-256 of the CRC-32 and size the archive declares
-/// for it and of its first 4 KiB, inflated. Two captures never share all
-/// three; a copy of the bytes always does. A member that cannot be read has
-/// no key (`--hash-members` reports it).
+/// image's SHA-256. Without them, a JPEG's key is a fingerprint that costs
+/// no inflating of the whole image: the SHA-256 of the CRC-32 and size the
+/// archive declares for it and of its first 4 KiB, inflated. A copy of the
+/// bytes always has the same; two different JPEGs share it only if they
+/// share size, first 4 KiB and CRC-32. Any other image is hashed whole:
+/// a PNG ends every chunk with the CRC-32 of the chunk, which makes the
+/// CRC-32 of the whole file the same for any two PNGs whose chunks have
+/// the same lengths (a CRC-32 over data and its own CRC-32 is a constant),
+/// so for a PNG the zip's CRC-32 says nothing. A member that cannot be read
+/// has no key (`--hash-members` reports it).
 pub(crate) fn of_images(archive: &mut Archive, audit: &Audit) -> Vec<Key> {
     let images = audit
         .members
@@ -204,8 +209,14 @@ pub(crate) fn of_images(archive: &mut Archive, audit: &Audit) -> Vec<Key> {
         let Ok(prefix) = archive.member_prefix(i, FINGERPRINT_PREFIX) else {
             continue;
         };
+        if !prefix.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            if let Some(key) = archive.member_sha256(i).ok().and_then(|s| of_hex(&s)) {
+                keys.push(key);
+            }
+            continue;
+        }
         let digest = Sha256::new()
-            .chain_update(b"duplicates/image-fingerprint\x1f")
+            .chain_update(b"duplicates/jpeg-fingerprint\x1f")
             .chain_update(m.crc32.to_le_bytes())
             .chain_update(m.size.to_le_bytes())
             .chain_update(&prefix)

@@ -88,7 +88,8 @@ pub(crate) struct Sections {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct DuplicatesRecord {
-    /// `sha256` (the members were hashed) or `fingerprint`.
+    /// `sha256` (the members were hashed) or `jpegFingerprint` (a JPEG by
+    /// its fingerprint, any other image by its SHA-256).
     pub(crate) images: String,
     /// `hmac` (the `--pii hmac` key) or `run` (a random key, never written).
     pub(crate) document_key: String,
@@ -143,7 +144,7 @@ impl Population {
         };
         Ok(Population {
             key: RunKey::for_run(pii),
-            images: if hashed { "sha256" } else { "fingerprint" },
+            images: if hashed { "sha256" } else { "jpegFingerprint" },
             index: Index::with_capacity(inputs),
             sampler: options.sample.clone().map(Sampler::new),
             retention,

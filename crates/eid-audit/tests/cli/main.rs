@@ -14,6 +14,7 @@ mod images;
 mod inspect;
 mod merge;
 mod population;
+mod population_merge;
 mod record;
 mod report;
 mod resources;

@@ -13,7 +13,7 @@ use std::path::Path;
 /// The `i`-th accepted case of a generated corpus: unique process id,
 /// person and (marked) images, an automatic decision (its verification
 /// date is the process record's `updatedAt`).
-fn unique(i: usize) -> Case {
+pub(super) fn unique(i: usize) -> Case {
     let options = CorpusOptions {
         count: 1000,
         seed: 5,
@@ -28,7 +28,7 @@ fn unique(i: usize) -> Case {
         .unwrap()
 }
 
-fn write(dir: &Path, name: &str, c: &Case) {
+pub(super) fn write(dir: &Path, name: &str, c: &Case) {
     let path = dir.join(name);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
     std::fs::write(path, c.to_zip()).unwrap();
@@ -36,7 +36,7 @@ fn write(dir: &Path, name: &str, c: &Case) {
 
 /// A store with one planted case of each kind of duplicate, and archives
 /// that share nothing.
-fn planted(dir: &Path) {
+pub(super) fn planted(dir: &Path) {
     // SameArchive: one archive's bytes at two paths.
     let a = unique(1);
     write(dir, "same/a.zip", &a);
@@ -81,7 +81,7 @@ fn planted(dir: &Path) {
     }
 }
 
-fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
+pub(super) fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
     let mut r = csv::Reader::from_path(path).unwrap();
     let header: Vec<String> = r
         .headers()
@@ -100,7 +100,7 @@ fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
         .collect()
 }
 
-fn report(store: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+pub(super) fn report(store: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
     let mut args = vec![
         "report",
         store.to_str().unwrap(),
@@ -174,7 +174,7 @@ fn one_planted_duplicate_of_each_kind_is_found_and_nothing_else() {
         serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
     assert_eq!(run["summary"]["duplicates"]["copies"], 1);
     assert_eq!(run["summary"]["duplicates"]["groups"]["ImageReused"], 1);
-    assert_eq!(run["duplicates"]["images"], "fingerprint");
+    assert_eq!(run["duplicates"]["images"], "jpegFingerprint");
     assert_eq!(run["duplicates"]["documentKey"], "run");
     // Nothing linkable leaves the run: no document number, no key.
     let text = std::fs::read_to_string(out.join("duplicates.csv")).unwrap();
@@ -387,101 +387,8 @@ fn population_options_need_each_other() {
     }
 }
 
-/// Four shards of `args` over `store`, merged into `out`.
-fn shards_then_merge(tmp: &Path, store: &Path, args: &[&str], out: &Path, tag: &str) {
-    let mut dirs = Vec::new();
-    for k in 1..=4 {
-        let dir = tmp.join(format!("{tag}/{k}"));
-        let shard = format!("{k}/4");
-        report(store, &dir, &[args, &["--shard", &shard]].concat());
-        assert!(dir.join("duplicates-index.csv").exists());
-        dirs.push(dir.display().to_string());
-    }
-    let mut all = vec!["merge"];
-    all.extend(dirs.iter().map(String::as_str));
-    all.extend_from_slice(&["-o", out.to_str().unwrap(), "--html", "--fail-on", "error"]);
-    let m = eid_audit(&all);
-    assert_eq!(m.status.code(), Some(0), "{}", stderr(&m));
-}
-
-fn run_json(dir: &Path) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(dir.join("run.json")).unwrap()).unwrap()
-}
-
-#[test]
-fn shards_merged_list_the_same_duplicates_sample_and_retention_as_one_run() {
-    let tmp = tempfile::tempdir().unwrap();
-    let store = tmp.path().join("store");
-    planted(&store);
-    for i in 30..50 {
-        write(&store, &format!("more/{i}.zip"), &unique(i));
-    }
-    let key = tmp.path().join("key");
-    std::fs::write(&key, "a key of at least sixteen bytes\n").unwrap();
-    let population = [
-        "--sample",
-        "2",
-        "--seed",
-        "s-1",
-        "--strata",
-        "month",
-        "--retention-years",
-        "5",
-        "--as-of",
-        "2026-01-01",
-        "--html",
-        "--excel",
-    ];
-    let hmac = [
-        &population[..],
-        &["--pii", "hmac", "--pii-key-file", key.to_str().unwrap()],
-    ]
-    .concat();
-    let single = tmp.path().join("single");
-    report(&store, &single, &hmac);
-    let merged = tmp.path().join("merged");
-    shards_then_merge(tmp.path(), &store, &hmac, &merged, "hmac");
-    for name in [
-        "duplicates.csv",
-        "sample.csv",
-        "retention.csv",
-        "html/sample.html",
-    ] {
-        assert!(
-            std::fs::read(single.join(name)).unwrap() == std::fs::read(merged.join(name)).unwrap(),
-            "{name} differs from the single run's"
-        );
-    }
-    assert!(!merged.join("duplicates-index.csv").exists());
-    let (one, all) = (run_json(&single), run_json(&merged));
-    assert_eq!(one["summary"], all["summary"]);
-    for section in ["sample", "retention"] {
-        assert_eq!(one[section], all[section], "{section}");
-    }
-    assert_eq!(all["duplicates"]["documentScope"], "store");
-    assert_eq!(one["summary"]["duplicates"]["groups"]["DocumentReused"], 1);
-
-    // Without one HMAC key, each shard compared documents under its own
-    // random key: the merge compares them within each shard only, and says so.
-    let plain = tmp.path().join("plain");
-    shards_then_merge(tmp.path(), &store, &population, &plain, "plain");
-    let all = run_json(&plain);
-    assert_eq!(all["duplicates"]["documentScope"], "shard");
-    let single_groups = groups_of(&single);
-    let merged_groups = groups_of(&plain);
-    for (kind, archives) in &single_groups {
-        if !kind.starts_with("Document") {
-            assert!(
-                merged_groups.contains(&(kind.clone(), archives.clone())),
-                "{kind}"
-            );
-        }
-    }
-    assert!(merged_groups.iter().all(|g| single_groups.contains(g)));
-}
-
 /// The groups of a report's `duplicates.csv`, as kind and archives.
-fn groups_of(dir: &Path) -> Vec<(String, Vec<String>)> {
+pub(super) fn groups_of(dir: &Path) -> Vec<(String, Vec<String>)> {
     let mut by: BTreeMap<String, (String, Vec<String>)> = BTreeMap::new();
     for r in read_csv(&dir.join("duplicates.csv")) {
         by.entry(format!("{:>4}", r["group"]))
