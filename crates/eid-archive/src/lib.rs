@@ -46,11 +46,13 @@ mod fsio;
 pub mod html;
 pub mod ida;
 mod images;
+mod inert;
 mod limits;
 #[doc(hidden)]
 pub mod media;
 pub mod merge;
 mod pii;
+pub mod population;
 mod report;
 pub mod run;
 #[cfg(feature = "store")]

@@ -67,6 +67,8 @@ pub struct Tally {
     pub(crate) listed_disagreements: Vec<Listed>,
     /// The first errors, in input order.
     pub(crate) listed_errors: Vec<Listed>,
+    /// Duplicates, the sample and retention, when the run is complete.
+    pub(crate) population: Option<Box<crate::population::Sections>>,
 }
 
 /// The counts as `run.json` records them (`summary`): statuses, severities
@@ -90,6 +92,8 @@ impl Serialize for Tally {
             bytes: u64,
             #[serde(skip_serializing_if = "Option::is_none")]
             verified_claims: Option<&'a ClaimsCount>,
+            #[serde(skip_serializing_if = "Option::is_none")]
+            duplicates: Option<&'a crate::population::DuplicateCounts>,
         }
         Record {
             archives: self.archives,
@@ -104,6 +108,11 @@ impl Serialize for Tally {
             policy_changes: named(&self.policy_changes, |(a, b)| format!("{a} → {b}")),
             bytes: self.bytes,
             verified_claims: self.verified_claims.as_ref(),
+            duplicates: self
+                .population
+                .as_ref()
+                .and_then(|p| p.duplicates.as_ref())
+                .map(|d| &d.counts),
         }
         .serialize(s)
     }

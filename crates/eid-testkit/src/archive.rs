@@ -73,13 +73,13 @@ impl Case {
         if let (Some((w, h)), Dialect::Assure) = (self.selfie, self.dialect) {
             out.push((
                 self.member_name(&format!("selfie.{ext}")),
-                self.encode(&selfie_image(w, h, self.textured, self.noise_seed())),
+                self.encode(&self.mark(selfie_image(w, h, self.textured, self.noise_seed()))),
             ));
         }
         if self.portrait && self.fail_reason.is_none() {
             out.push((
                 self.member_name(&format!("portrait.{ext}")),
-                self.encode(&selfie_image(120, 150, false, 0)),
+                self.encode(&self.mark(selfie_image(120, 150, false, 0))),
             ));
         }
         if self.video {

@@ -42,6 +42,7 @@ impl Case {
             portrait: true,
             video: false,
             textured: false,
+            marked: false,
             extra_ocr: Vec::new(),
         }
     }

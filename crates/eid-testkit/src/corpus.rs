@@ -82,6 +82,7 @@ pub fn case(i: usize, options: &CorpusOptions) -> (Case, &'static str, &'static 
     }
     let mut c = Case::accepted();
     c.stem = format!("{i:07}");
+    c.marked = true;
     c.process_id = format!(
         "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
         rng.next() as u32,

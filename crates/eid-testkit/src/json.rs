@@ -72,7 +72,7 @@ impl Case {
             .map(|f| (f.name.to_lowercase(), f.to_json()))
             .collect();
         let selfie = self.selfie.map(|(w, h)| {
-            base64(&self.encode(&selfie_image(w, h, self.textured, self.noise_seed())))
+            base64(&self.encode(&self.mark(selfie_image(w, h, self.textured, self.noise_seed()))))
         });
         let mut face = Map::new();
         if let Some(s) = &self.similarity {

@@ -215,6 +215,10 @@ pub struct Case {
     pub video: bool,
     /// Texture the images like photographs (for realistic sizes); flat otherwise.
     pub textured: bool,
+    /// Paint the process id's hash into a corner of every flat image, so
+    /// that no two processes' images are the same bytes, as no camera makes
+    /// the same bytes twice (a corpus; the bundled cases share their images).
+    pub marked: bool,
     /// Extra keys put into the OCR JSON (schema drift).
     pub extra_ocr: Vec<(String, Value)>,
 }

@@ -18,7 +18,39 @@ impl Case {
                 paint_box(&mut img, b, feature_colour(&f.name));
             }
         }
-        Some(img)
+        Some(self.mark(img))
+    }
+
+    /// The image with this case's mark, when it is `marked` (a flat
+    /// portrait is the same in every case otherwise): the
+    /// 32 bits of its noise seed as 2 × 4 pixel blocks along the bottom
+    /// right corner, clear of every feature box.
+    pub(crate) fn mark(&self, mut img: RgbImage) -> RgbImage {
+        if !self.marked {
+            return img;
+        }
+        let seed = self.noise_seed();
+        let (w, h) = (img.width(), img.height());
+        for bit in 0..32u32 {
+            let on = seed >> bit & 1 == 1;
+            let colour = if on {
+                Rgb([20, 20, 20])
+            } else {
+                Rgb([250, 250, 250])
+            };
+            for dx in 0..2 {
+                for dy in 0..4 {
+                    let (x, y) = (
+                        w.saturating_sub(64) + 2 * bit + dx,
+                        h.saturating_sub(4) + dy,
+                    );
+                    if x < w && y < h {
+                        img.put_pixel(x, y, colour);
+                    }
+                }
+            }
+        }
+        img
     }
 
     /// Seeds the texture noise, so every archive's photos differ.

@@ -256,6 +256,15 @@ impl Archive {
         Ok(buf)
     }
 
+    /// At most the first `len` inflated bytes of a member: an image's
+    /// fingerprint for the duplicates index, without inflating it whole.
+    pub(crate) fn member_prefix(&mut self, index: usize, len: u64) -> Result<Vec<u8>, Error> {
+        if index >= self.members.len() {
+            return Err(self.err(None, ErrorKind::Internal(format!("no member {index}"))));
+        }
+        self.read_prefix(index, len)
+    }
+
     /// SHA-256 of one member's inflated bytes, streamed (never held in memory),
     /// within the archive's total inflated-bytes limit. Inflating the whole
     /// member also verifies its CRC and declared size.

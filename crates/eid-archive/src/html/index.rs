@@ -250,6 +250,11 @@ impl IndexWriter {
             months,
             listed_disagreements: t.listed_disagreements.iter().map(cells).collect(),
             listed_errors: t.listed_errors.iter().map(cells).collect(),
+            population: t
+                .population
+                .as_deref()
+                .map(super::index_section)
+                .unwrap_or_default(),
         }
     }
 }

@@ -37,6 +37,8 @@ pub(crate) struct View<'a> {
     pub(crate) months: Vec<Bar>,
     pub(crate) listed_disagreements: Vec<ListedRow<'a>>,
     pub(crate) listed_errors: Vec<ListedRow<'a>>,
+    /// The section of duplicates, sample and retention (already HTML).
+    pub(crate) population: String,
 }
 
 pub(crate) fn render(out: &mut String, v: &View<'_>) {
@@ -79,6 +81,7 @@ pub(crate) fn render(out: &mut String, v: &View<'_>) {
         }
     }
     layout::close_table(out);
+    out.push_str(&v.population);
 
     out.push_str("<div class=\"charts\">\n");
     charts::pairs(

@@ -28,13 +28,15 @@ mod charts;
 mod escape;
 mod index;
 mod index_page;
-mod layout;
+pub(crate) mod layout;
 mod page;
+mod population;
 mod sides;
 
 pub use escape::escape;
 pub(crate) use index::{IndexWriter, archive_nav};
 pub(crate) use index_page::{RowCells, table_row_of};
+pub(crate) use population::{index_section, write_sample_page};
 
 use crate::archive::Archive;
 use crate::audit::Audit;

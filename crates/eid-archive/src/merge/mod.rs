@@ -36,6 +36,7 @@ mod counts;
 mod pages;
 #[cfg(feature = "parquet")]
 mod parquet;
+mod population;
 mod records;
 mod shards;
 mod streams;
@@ -46,6 +47,7 @@ use crate::tally::Tally;
 use serde::Serialize;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::{Instant, SystemTime};
 use streams::{Follower, Stop};
 
@@ -191,7 +193,10 @@ pub fn merge(dirs: &[PathBuf], options: &MergeOptions) -> Result<Merged, MergeEr
             | "run.json"
             | "summary.txt"
             | "audits.jsonl"
-            | "verified_claims.jsonl" => {}
+            | "verified_claims.jsonl"
+            | "duplicates.csv"
+            | "duplicates-index.csv"
+            | "sample.csv" => {}
             e if e.ends_with(".csv") => {}
             #[cfg(feature = "parquet")]
             e if e.ends_with(".parquet") => {}
@@ -220,7 +225,12 @@ pub fn merge(dirs: &[PathBuf], options: &MergeOptions) -> Result<Merged, MergeEr
     }
     let staged = Staged::create(&options.out, options.force)?;
     let staging = staged.path().to_owned();
-    let followers = followers(&shards, &staging)?;
+    let merging = population::start(&shards)?;
+    let mut followers = followers(&shards, &staging)?;
+    followers.push(Box::new(population::IndexFollower {
+        merging: merging.clone(),
+        names: shards.iter().map(|s| s.name()).collect(),
+    }));
     let mut pages = match options.html {
         true => Some(pages::Pages::create(&shards, &staging)?),
         false => None,
@@ -230,6 +240,27 @@ pub fn merge(dirs: &[PathBuf], options: &MergeOptions) -> Result<Merged, MergeEr
             .as_mut()
             .map_or(Ok(()), |p| p.add(pick, &shards[pick.shard]))
     })?;
+    let html = options.html.then(|| staging.join("html"));
+    let finished = Rc::try_unwrap(merging)
+        .map_err(|_| OutputError::Options("the duplicates index is still in use".into()))?
+        .into_inner()
+        .finish(&staging)?
+        .map_err(|r| population::refusal(&shards, r))?;
+    #[cfg(feature = "parquet")]
+    if first.has("duplicates.parquet") {
+        let footer = parquet::footer(first).map_err(MergeError::from)?;
+        crate::report::parquet::write_population(
+            &staging,
+            &footer,
+            &["duplicates.csv", "sample.csv"],
+        )?;
+    }
+    if let (Some(dir), Some(record)) = (&html, &finished.sections.sample) {
+        let pii = pages::pii_of(&first.run);
+        crate::html::write_sample_page(dir, &finished.sample, record, &pii)?;
+    }
+    let sections = finished.sections;
+    tally.population = Some(Box::new(sections.clone()));
     if first.has("crops") {
         copy::crops(&shards, &staging)?;
     }
@@ -240,7 +271,7 @@ pub fn merge(dirs: &[PathBuf], options: &MergeOptions) -> Result<Merged, MergeEr
     let summary = Summary(&tally);
     let recovered = staged.recovered();
     let entries = staged.finish(&summary.render_named(seconds), |outputs| {
-        record(&shards, options, &tally, started_at, outputs)
+        record(&shards, options, &tally, started_at, outputs, sections)
     })?;
     Ok(Merged {
         summary: summary.render(seconds),
@@ -262,6 +293,9 @@ fn followers(
         match entry {
             "archives.csv" => {}
             "audits.jsonl" => out.push(Box::new(streams::EveryLine::open(shards, staging)?)),
+            // Made again from the shards' index files and samples.
+            "duplicates.csv" | "duplicates-index.csv" | "sample.csv" => {}
+            "duplicates.parquet" | "sample.parquet" => {}
             "verified_claims.jsonl" => {
                 let header = archives_header(first)?;
                 out.push(Box::new(streams::Claims::open(shards, staging, &header)?));
@@ -302,6 +336,8 @@ struct MergedRecord<'a> {
     images: Value,
     summary: &'a Tally,
     merged: MergedFrom,
+    #[serde(flatten)]
+    population: crate::population::Sections,
     outputs: Vec<FileRecord>,
 }
 
@@ -332,6 +368,7 @@ fn record<'a>(
     tally: &'a Tally,
     started_at: SystemTime,
     outputs: Vec<FileRecord>,
+    population: crate::population::Sections,
 ) -> MergedRecord<'a> {
     let first = &shards[0].run;
     let mut images = first["images"].clone();
@@ -366,6 +403,7 @@ fn record<'a>(
                 })
                 .collect(),
         },
+        population,
         outputs,
     }
 }

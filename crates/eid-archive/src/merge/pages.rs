@@ -16,6 +16,17 @@ use crate::pii::Pii;
 use crate::tally::Tally;
 use std::path::{Path, PathBuf};
 
+/// The shards' personal-data mode, as the pages show it: its name; no key
+/// is needed to show it.
+pub(super) fn pii_of(run: &serde_json::Value) -> Pii {
+    match run["pii"].as_str() {
+        Some("full") => Pii::Full,
+        Some("mask") => Pii::Mask,
+        Some("hmac") => Pii::Hmac(Vec::new()),
+        _ => Pii::Omit,
+    }
+}
+
 /// The merged `html/` being written.
 pub(super) struct Pages {
     dir: PathBuf,
@@ -32,13 +43,7 @@ impl Pages {
             run["policy"]["name"].as_str().unwrap_or_default(),
             run["policy"]["digest"].as_str().unwrap_or_default()
         );
-        // The pages show the mode's name; no key is needed to show it.
-        let pii = match run["pii"].as_str() {
-            Some("full") => Pii::Full,
-            Some("mask") => Pii::Mask,
-            Some("hmac") => Pii::Hmac(Vec::new()),
-            _ => Pii::Omit,
-        };
+        let pii = pii_of(run);
         let dir = staging.join("html");
         let rows = shards.iter().map(|s| s.rows).sum();
         let index = IndexWriter::create(&dir, rows, &policy, &pii)?;

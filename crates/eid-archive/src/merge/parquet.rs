@@ -14,12 +14,41 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, Schema, SchemaRef};
 use parquet::arrow::arrow_reader::{ParquetRecordBatchReader, ParquetRecordBatchReaderBuilder};
+use parquet::file::metadata::FileMetaData;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// The key the Arrow writer puts in every footer itself.
 const ARROW_SCHEMA: &str = "ARROW:schema";
+
+/// The footer of a shard's file, as a writer is given it.
+fn footer_of(meta: &FileMetaData) -> Footer {
+    Footer {
+        created_by: meta.created_by().unwrap_or_default().to_owned(),
+        metadata: meta
+            .key_value_metadata()
+            .into_iter()
+            .flatten()
+            .filter(|kv| kv.key != ARROW_SCHEMA)
+            .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
+            .collect(),
+    }
+}
+
+/// The footer of the first shard's `archives.parquet`, which the files
+/// made again from merged CSV files (the duplicates, the sample) are
+/// written under, as the run that wrote the shards writes them.
+pub(super) fn footer(shard: &ShardReport) -> Result<Footer, Stop> {
+    let path = shard.dir.join("archives.parquet");
+    let file = File::open(&path).map_err(crate::error::OutputError::io(&path))?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(|e| {
+        shard.refuse(format!(
+            "archives.parquet is not a readable Parquet file: {e}"
+        ))
+    })?;
+    Ok(footer_of(builder.metadata().file_metadata()))
+}
 
 /// One shard's file, read a batch at a time.
 struct Reader {
@@ -82,17 +111,7 @@ impl GroupedParquet {
             // schema; the writer puts it back in the footer itself, and in
             // the stored schema only what a run stores (none).
             let schema = Arc::new(Schema::new(builder.schema().fields().clone()));
-            let meta = builder.metadata().file_metadata();
-            let footer = Footer {
-                created_by: meta.created_by().unwrap_or_default().to_owned(),
-                metadata: meta
-                    .key_value_metadata()
-                    .into_iter()
-                    .flatten()
-                    .filter(|kv| kv.key != ARROW_SCHEMA)
-                    .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
-                    .collect(),
-            };
+            let footer = footer_of(builder.metadata().file_metadata());
             match &first {
                 None => first = Some((schema, footer)),
                 Some((s0, f0)) if *s0 != schema || f0.metadata != footer.metadata => {

@@ -353,7 +353,13 @@ const NEUTRAL_VALUED: [&str; 9] = [
 /// The same, without a value.
 const NEUTRAL: [&str; 4] = ["-f", "--force", "-q", "--quiet"];
 /// Options that take a value (the rest are switches or paths to audit).
-const VALUED: [&str; 10] = [
+const VALUED: [&str; 16] = [
+    "--sample",
+    "--seed",
+    "--strata",
+    "--retention-years",
+    "--as-of",
+    "--relationship-end",
     "--pii",
     "--pii-key-file",
     "--policy",
@@ -368,7 +374,12 @@ const VALUED: [&str; 10] = [
 /// Of those, the ones whose value is a file path, which may differ between
 /// machines: their content is compared elsewhere (the policy's digest, the
 /// limits), so only their presence counts here.
-const PATH_VALUED: [&str; 3] = ["--pii-key-file", "--policy", "--limits"];
+const PATH_VALUED: [&str; 4] = [
+    "--pii-key-file",
+    "--policy",
+    "--limits",
+    "--relationship-end",
+];
 
 /// The options of a shard's command line that shape what it wrote
 /// (`--jsonl`, `--hash-members`, `--excel`, `--pii mask`, …), sorted; the

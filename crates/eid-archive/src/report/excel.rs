@@ -9,16 +9,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-/// A cell made inert for a spreadsheet.
-pub(crate) fn cell(value: &str, column: &str) -> String {
-    if column == "crc32" && !value.is_empty() {
-        return format!("0x{value}");
-    }
-    match value.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{value}"),
-        _ => value.to_owned(),
-    }
-}
+pub(crate) use crate::inert::cell;
 
 /// Rewrites a CSV file in place for spreadsheets, record by record.
 pub(crate) fn rewrite(path: &Path) -> io::Result<()> {

@@ -40,7 +40,7 @@ pub const REPORT_FILES: [&str; 5] = [
 
 /// Every entry a report puts in its folder; a new report replaces all of
 /// them, so nothing stale (crops of an earlier run) is left beside it.
-pub const REPORT_ENTRIES: [&str; 17] = [
+pub const REPORT_ENTRIES: [&str; 24] = [
     "archives.csv",
     "checks.csv",
     "features.csv",
@@ -51,6 +51,13 @@ pub const REPORT_ENTRIES: [&str; 17] = [
     "features.parquet",
     "findings.parquet",
     "members.parquet",
+    "duplicates.csv",
+    "duplicates-index.csv",
+    "sample.csv",
+    "retention.csv",
+    "duplicates.parquet",
+    "sample.parquet",
+    "retention.parquet",
     "audits.jsonl",
     "verified_claims.jsonl",
     "summary.txt",

@@ -33,3 +33,13 @@ impl Tables {
         match self {}
     }
 }
+
+/// No Parquet twins of the population's files (never reached: a run that
+/// asks for Parquet is refused first).
+pub(crate) fn write_population(
+    _dir: &Path,
+    _footer: &Footer,
+    _names: &[&str],
+) -> Result<(), OutputError> {
+    Ok(())
+}

@@ -36,6 +36,10 @@ pub struct RunRecord {
     /// The shard this run audited, when it is one of several.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shard: Option<crate::batch::ShardRecord>,
+    /// Duplicates, the sample and the retention worklist: how they were
+    /// made (`duplicates`, `sample`, `retention` at the top level).
+    #[serde(flatten)]
+    pub(crate) population: crate::population::Sections,
     /// Every file the run wrote, with its SHA-256 (run.json itself excepted).
     pub outputs: Vec<FileRecord>,
 }

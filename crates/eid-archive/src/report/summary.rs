@@ -91,6 +91,9 @@ impl Summary<'_> {
             }
             let _ = writeln!(out);
         }
+        if let Some(p) = &self.0.population {
+            out.push_str(&crate::population::summary_lines(p));
+        }
         let _ = writeln!(out, "errors       {}", self.0.errors);
         let _ = writeln!(
             out,

@@ -238,6 +238,15 @@ impl ReportWriter {
         Ok(())
     }
 
+    /// Writes out what the CSV files buffer, so that the files in the
+    /// staging folder can be read (the duplicates read `archives.csv`).
+    pub(crate) fn flush(&mut self) -> Result<(), OutputError> {
+        for f in self.files.iter_mut().flatten() {
+            f.writer.flush().map_err(OutputError::io(&f.path))?;
+        }
+        Ok(())
+    }
+
     /// Appends one line to `audits.jsonl` (when it is written).
     pub fn write_json(&mut self, value: &impl Serialize) -> Result<(), OutputError> {
         self.jsonl.as_mut().map_or(Ok(()), |j| j.line(value))

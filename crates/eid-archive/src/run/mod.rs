@@ -15,6 +15,7 @@ use crate::event::Event;
 use crate::html::IndexWriter;
 use crate::images::{ImageCount, ImageRule};
 use crate::pii::Pii;
+use crate::population::Population;
 use crate::report::parquet::Footer;
 use crate::report::{
     Host, Images, PolicyRecord, ReportWriter, RowOptions, Rows, RunRecord, Summary, WriterOptions,
@@ -173,6 +174,16 @@ pub fn report(
         // it is stored: bound them all together, whatever --jobs says.
         batch = batch.with_in_flight(HELD_IN_FLIGHT);
     }
+    let mut population = Population::create(
+        &o.population,
+        &o.pii,
+        &staging,
+        o.excel,
+        inputs.len(),
+        work.audit.hash_members,
+        o.shard.is_some(),
+        crate::dates::Date::from_epoch_millis(epoch_millis(started_at)),
+    )?;
     let rows = RowOptions {
         pii: &o.pii,
         crops_prefix: "crops/",
@@ -207,6 +218,7 @@ pub fn report(
                     bundle: bundle.as_mut(),
                     index: index.as_mut(),
                     rows: &rows,
+                    population: &mut population,
                     jsonl: o.jsonl.then_some(&o.pii),
                     ida: o.ida.is_some(),
                 },
@@ -227,6 +239,20 @@ pub fn report(
     if interrupted {
         return Ok(Finished::Interrupted);
     }
+    // The duplicates are completed from archives.csv: it is written out
+    // first. The index counts them, so it comes after.
+    writer.flush()?;
+    let finished = population.finish(&staging)?;
+    if o.parquet {
+        let footer = Footer::new(&o.tool.version, &policy.digest());
+        let names = ["duplicates.csv", "sample.csv", "retention.csv"];
+        crate::report::parquet::write_population(&staging, &footer, &names)?;
+    }
+    if let (Some(dir), Some(record)) = (&work.html_dir, &finished.sections.sample) {
+        crate::html::write_sample_page(dir, &finished.sample, record, &o.pii)?;
+    }
+    let sections = finished.sections;
+    tally.population = Some(Box::new(sections.clone()));
     if let Some(index) = index {
         index.finish(&tally)?;
     }
@@ -256,6 +282,7 @@ pub fn report(
         images: images_record(o, &rule, tally.images),
         summary: tally.clone(),
         shard: o.shard.clone(),
+        population: sections,
         ..RunRecord::default()
     };
     let entries = writer.finish(&summary.render_named(seconds), run)?;
@@ -277,6 +304,7 @@ struct Sinks<'a, 'b> {
     bundle: Option<&'a mut Bundle>,
     index: Option<&'a mut IndexWriter>,
     rows: &'a RowOptions<'b>,
+    population: &'a mut Population,
     jsonl: Option<&'a Pii>,
     ida: bool,
 }
@@ -310,6 +338,8 @@ fn sink(
             .add_claims(c.as_ref().map(|_| ()).map_err(|code| *code));
     }
     s.writer.write(&Rows::of_event(event, s.rows))?;
+    let images = result.as_ref().map_or(&[][..], |d| &d.images[..]);
+    s.population.add(event, images)?;
     if let Some(pii) = s.jsonl {
         s.writer.write_json(&audit_line(event, pii))?;
     }
@@ -320,6 +350,12 @@ fn sink(
         index.add(event)?;
     }
     Ok(())
+}
+
+/// Milliseconds since the epoch of `t` (0 before it).
+fn epoch_millis(t: SystemTime) -> i64 {
+    t.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
 /// What `run.json` says of the images: the rule, and what the writers wrote.

@@ -5,6 +5,7 @@ use crate::batch::ShardRecord;
 use crate::crops::CropOptions;
 use crate::ida::IdaOptions;
 use crate::pii::Pii;
+use crate::population::PopulationOptions;
 use crate::report::Tool;
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
@@ -41,6 +42,7 @@ pub struct ReportOptions {
     pub(super) tool: Tool,
     pub(super) command_line: Vec<String>,
     pub(super) shard: Option<ShardRecord>,
+    pub(super) population: PopulationOptions,
 }
 
 impl ReportOptions {
@@ -66,6 +68,7 @@ impl ReportOptions {
             tool: Tool::default(),
             command_line: Vec::new(),
             shard: None,
+            population: PopulationOptions::default(),
         }
     }
 
@@ -167,6 +170,13 @@ impl ReportOptions {
     /// for `run.json`.
     pub fn with_shard(mut self, shard: ShardRecord) -> Self {
         self.shard = Some(shard);
+        self
+    }
+
+    /// The sample and the retention worklist to write besides the
+    /// duplicates (which are always listed).
+    pub fn with_population(mut self, population: PopulationOptions) -> Self {
+        self.population = population;
         self
     }
 

@@ -11,6 +11,7 @@ use crate::html;
 use crate::ida::{IdaOptions, VerifiedClaims};
 use crate::images::ImageRule;
 use crate::pii::Pii;
+use crate::population::{ImageKey, image_keys};
 use std::collections::{HashMap, HashSet};
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
@@ -47,6 +48,8 @@ pub(super) struct Done {
     pub(super) held: Held,
     pub(super) page: Option<Result<usize, OutputError>>,
     pub(super) claims: Option<Result<serde_json::Value, &'static str>>,
+    /// The keys of its images, for the duplicates index.
+    pub(super) images: Vec<ImageKey>,
 }
 
 impl Work<'_> {
@@ -55,6 +58,7 @@ impl Work<'_> {
     pub(super) fn archive(&self, index: usize, input: &Input) -> Result<Done, Error> {
         let mut archive = input.open(&self.audit.read)?;
         let audit = Audit::of_archive(&mut archive, &self.audit)?;
+        let images = image_keys(&mut archive, &audit);
         let mut held = Held::new();
         let exhibits = self.crops.as_ref().map(|(into, c)| match into {
             CropsInto::Folder => {
@@ -80,6 +84,7 @@ impl Work<'_> {
             held,
             page,
             claims,
+            images,
         })
     }
 

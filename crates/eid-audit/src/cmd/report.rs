@@ -3,6 +3,7 @@
 //! arguments to its options, shows progress and prints the result.
 
 mod args;
+mod population;
 
 pub use args::Args;
 pub(crate) use args::FailOn;
@@ -56,7 +57,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
             .with_member_hashes(args.hash_members)
             .with_media_verified(args.verify_media),
     );
-    options = options.with_requests(args.requests);
+    options = options
+        .with_requests(args.requests)
+        .with_population(args.population.options());
     let mut inputs = match inputs(&args) {
         Ok(inputs) => inputs,
         Err(Listing::Retry(e)) => {

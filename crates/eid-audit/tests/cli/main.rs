@@ -14,6 +14,8 @@ mod images;
 mod inspect;
 mod merge;
 mod parquet;
+mod population;
+mod population_merge;
 mod record;
 mod report;
 mod resources;

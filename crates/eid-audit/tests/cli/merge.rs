@@ -45,8 +45,11 @@ pub(crate) fn store(tmp: &Path, count: usize, broken: bool, copies: bool) -> Pat
 }
 
 /// The files a merged report must have byte-equal to a single run's.
-const SAME_BYTES: [&str; 7] = [
+const SAME_BYTES: [&str; 10] = [
     "archives.csv",
+    "duplicates.csv",
+    "sample.csv",
+    "retention.csv",
     "checks.csv",
     "features.csv",
     "findings.csv",

@@ -1,5 +1,6 @@
-//! `report --parquet`: the five tables as Parquet files beside the CSV
-//! files, the same rows typed; the same bytes for the same input; hashed in
+//! `report --parquet`: the tables as Parquet files beside the CSV files
+//! (the five of every run, and the duplicates, the sample and the retention
+//! worklist), the same rows typed; the same bytes for the same input; hashed in
 //! `run.json`; merged from shards into the file one run writes; and the
 //! README's queries over them give the CSV's answers.
 
@@ -14,7 +15,29 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
-const TABLES: [&str; 5] = ["archives", "checks", "features", "findings", "members"];
+const TABLES: [&str; 8] = [
+    "archives",
+    "checks",
+    "features",
+    "findings",
+    "members",
+    "duplicates",
+    "sample",
+    "retention",
+];
+
+/// What makes a report write every table: a sample and a retention
+/// worklist (the duplicates are always listed).
+const POPULATION: [&str; 8] = [
+    "--sample",
+    "3",
+    "--seed",
+    "parquet",
+    "--retention-years",
+    "5",
+    "--as-of",
+    "2026-06-10",
+];
 
 /// Every bundled archive and every hostile one: error rows, unreadable
 /// checks, odd dates and names.
@@ -32,11 +55,21 @@ fn inputs() -> Vec<String> {
     all
 }
 
+/// A report of [`inputs`], and of a copy of the first one in the folder
+/// of `out` (a group of duplicates to compare; one copy for every report
+/// there, so that their rows name the same paths), with a sample and
+/// retention rows.
 fn report(out: &Path, extra: &[&str]) -> std::process::Output {
-    let files = inputs();
+    let mut files = inputs();
+    let copy = out.parent().unwrap().join("copy.zip");
+    if !copy.exists() {
+        std::fs::copy(root().join(&files[0]), &copy).unwrap();
+    }
+    files.push(copy.to_str().unwrap().to_owned());
     let mut args = vec!["report"];
     args.extend(files.iter().map(String::as_str));
     args.extend(["-o", out.to_str().unwrap(), "-q", "--fail-on", "error"]);
+    args.extend_from_slice(&POPULATION);
     args.extend_from_slice(extra);
     eid_audit(&args)
 }
@@ -222,6 +255,8 @@ fn the_same_input_gives_the_same_parquet_bytes_and_no_parquet_without_the_option
     report(&a, &["--parquet", "-j", "1"]);
     report(&b, &["--parquet", "-j", "3"]);
     report(&c, &[]);
+    let excel = dir.path().join("excel");
+    report(&excel, &["--parquet", "--excel"]);
     for table in TABLES {
         let name = format!("{table}.parquet");
         assert!(
@@ -229,6 +264,13 @@ fn the_same_input_gives_the_same_parquet_bytes_and_no_parquet_without_the_option
             "{name} differs between two runs"
         );
         assert!(!c.join(&name).exists(), "{name} written without --parquet");
+        // Typed values, not spreadsheet text: the same under --excel (the
+        // population's files are read back from CSV files that mark
+        // formula-like cells and begin with a byte-order mark).
+        assert!(
+            std::fs::read(a.join(&name)).unwrap() == std::fs::read(excel.join(&name)).unwrap(),
+            "{name} differs under --excel"
+        );
         let csv = format!("{table}.csv");
         assert_eq!(
             std::fs::read(a.join(&csv)).unwrap(),
@@ -255,10 +297,11 @@ fn python(dir: &Path, code: &str, arg: &str) -> String {
 }
 
 /// Prints a DuckDB query's rows with lists joined as the CSV joins them, so
-/// that the answers over CSV and over Parquet can be compared.
+/// that the answers over CSV and over Parquet can be compared (an empty
+/// list is an empty cell, which DuckDB reads from a CSV file as a null).
 const DUCKDB: &str = "import duckdb, sys
 rows = duckdb.sql(sys.argv[1]).fetchall()
-j = lambda v: '; '.join(v) if isinstance(v, list) else v
+j = lambda v: ('; '.join(v) or None) if isinstance(v, list) else v
 print([tuple(j(v) for v in r) for r in rows])";
 
 #[test]
@@ -272,6 +315,9 @@ fn the_readme_queries_over_parquet_give_the_csv_answers() {
     args.extend(files.iter().map(String::as_str));
     let out = dir.path().join("report");
     args.extend(["-o", out.to_str().unwrap(), "--parquet"]);
+    // As the README says the bundled report of its queries was made.
+    args.extend(["--sample", "2", "--seed", "readme"]);
+    args.extend(["--retention-years", "5", "--as-of", "2026-06-10"]);
     assert_eq!(eid_audit(&args).status.code(), Some(1));
     let csv = readme_blocks("sql");
     let parquet = readme_blocks("sql parquet");
@@ -305,7 +351,13 @@ fn shard_folders_are_queried_together_and_merge_into_the_single_runs_parquet() {
     let tmp = tempfile::tempdir().unwrap();
     let store = super::merge::store(tmp.path(), 40, true, true);
     let s = store.to_str().unwrap();
-    let args = [s, "--parquet", "--fail-on", "error"];
+    // One HMAC key: documents are compared across shards, so the merged
+    // duplicates are the single run's.
+    let key = tmp.path().join("key");
+    std::fs::write(&key, "a key of at least sixteen bytes\n").unwrap();
+    let mut args = vec![s, "--parquet", "--fail-on", "error", "--pii", "hmac"];
+    args.extend(["--pii-key-file", key.to_str().unwrap()]);
+    args.extend(POPULATION);
     let single = tmp.path().join("single");
     let mut all = vec!["report"];
     all.extend_from_slice(&args);

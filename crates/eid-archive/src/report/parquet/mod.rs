@@ -6,6 +6,7 @@
 //! and each file's footer names the tool version and the policy digest.
 //! `docs/parquet.md` gives every column.
 
+mod population;
 mod table;
 mod tables;
 
@@ -14,6 +15,7 @@ use crate::error::OutputError;
 use parquet::errors::ParquetError;
 use std::path::{Path, PathBuf};
 
+pub(crate) use population::write as write_population;
 pub(crate) use table::{BATCH_ROWS, BatchFile, Footer};
 
 /// The Parquet files of a report, in the order of the CSV files.

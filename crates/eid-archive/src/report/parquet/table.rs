@@ -166,7 +166,7 @@ pub(crate) struct Cells {
 }
 
 /// Days since 1970-01-01 of a `YYYY-MM-DD` text, if it is exactly one.
-fn day_of(text: &str) -> Option<i32> {
+pub(super) fn day_of(text: &str) -> Option<i32> {
     let d = Date::parse(text).filter(|_| text.len() == 10)?;
     i32::try_from(d.days()).ok()
 }

@@ -15,6 +15,7 @@ use std::path::PathBuf;
   eid-audit report /store -o report --ida --pii full
   eid-audit report testdata/*.zip -o report -f --html
   eid-audit report /store -o report --parquet
+  eid-audit report /store -o report --sample 50 --seed 2026-05-04 --strata status --retention-years 5
   AWS_REGION=eu-north-1 eid-audit report s3://bank-kyc/eid/2026/ -o report --requests 32")]
 pub struct Args {
     /// Archives, or folders walked recursively for *.zip; `-` reads paths
@@ -113,6 +114,8 @@ pub struct Args {
     /// report) from the bucket named, instead of listing its prefix.
     #[arg(long, value_name = "FILE")]
     pub(super) manifest: Option<PathBuf>,
+    #[command(flatten)]
+    pub(super) population: super::population::PopulationArgs,
     #[command(flatten)]
     pub(super) judge: JudgeArgs,
 }
