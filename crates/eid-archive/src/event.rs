@@ -115,13 +115,18 @@ impl Audited {
 
     /// True when a member, or the whole archive, fails its integrity check.
     pub(crate) fn fails_integrity(&self) -> bool {
-        self.findings.iter().any(|f| {
-            matches!(
-                f.code,
-                FindingCode::MemberCorrupt | FindingCode::StoredChecksumMismatch
-            )
-        })
+        self.findings.iter().any(|f| is_integrity(f.code))
     }
+}
+
+/// True for the codes of a member that fails its integrity check (its
+/// bytes are not those the archive or the store declares): a run counts
+/// the archives that have one, and names the first of them.
+pub(crate) fn is_integrity(code: FindingCode) -> bool {
+    matches!(
+        code,
+        FindingCode::MemberCorrupt | FindingCode::StoredChecksumMismatch
+    )
 }
 
 /// One input at its place in the run: audited, or the error that kept it

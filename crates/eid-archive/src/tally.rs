@@ -6,7 +6,7 @@
 //! (each kind of text key capped at [`DISTINCT`] distinct values), only the
 //! first [`LISTED`] disagreements and errors are kept, to be named.
 
-use crate::event::Event;
+use crate::event::{Event, is_integrity};
 use crate::images::ImageCount;
 use crate::verdict::{RecordedStatus, Severity, Status};
 use serde::Serialize;
@@ -67,6 +67,9 @@ pub struct Tally {
     pub(crate) listed_disagreements: Vec<Listed>,
     /// The first errors, in input order.
     pub(crate) listed_errors: Vec<Listed>,
+    /// The first archives with a member that fails its integrity check,
+    /// in input order.
+    pub(crate) listed_integrity: Vec<Listed>,
     /// Duplicates, the sample and retention, when the run is complete.
     pub(crate) population: Option<Box<crate::population::Sections>>,
 }
@@ -157,7 +160,13 @@ impl Counts {
     }
 }
 
-/// A disagreement or an error, kept to be named.
+/// How an integrity failure is named: its code, its member and what is
+/// wrong (a merge makes the same line from the row of `findings.csv`).
+pub(crate) fn integrity_line(code: &str, subject: &str, message: &str) -> String {
+    format!("{code} {subject}: {message}")
+}
+
+/// A disagreement, an error or an integrity failure, kept to be named.
 #[derive(Debug, Clone)]
 pub(crate) struct Listed {
     /// Position in the inputs.
@@ -222,7 +231,7 @@ impl Tally {
                 if self.listed_disagreements.len() < LISTED {
                     self.listed_disagreements.push(Listed {
                         index: event.index,
-                        archive: path,
+                        archive: path.clone(),
                         process_id: a.process_id.clone(),
                         recorded: recorded.clone(),
                         status: v.reference_status().to_string(),
@@ -244,6 +253,19 @@ impl Tally {
         }
         if audited.fails_integrity() {
             self.integrity_failures += 1;
+            let first = audited.findings().iter().find(|f| is_integrity(f.code));
+            if let Some(f) = first
+                && self.listed_integrity.len() < LISTED
+            {
+                self.listed_integrity.push(Listed {
+                    index: event.index,
+                    archive: path.clone(),
+                    process_id: a.process_id.clone(),
+                    recorded: recorded.clone(),
+                    status: v.reference_status().to_string(),
+                    what: integrity_line(f.code.as_str(), &f.subject, &f.message),
+                });
+            }
         }
         self.recorded.add(if recorded.is_empty() {
             "(nothing recorded)"

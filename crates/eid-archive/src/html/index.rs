@@ -250,6 +250,8 @@ impl IndexWriter {
             months,
             listed_disagreements: t.listed_disagreements.iter().map(cells).collect(),
             listed_errors: t.listed_errors.iter().map(cells).collect(),
+            integrity_failures: t.integrity_failures,
+            listed_integrity: t.listed_integrity.iter().map(cells).collect(),
             population: t
                 .population
                 .as_deref()

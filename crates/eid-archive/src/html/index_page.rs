@@ -37,6 +37,8 @@ pub(crate) struct View<'a> {
     pub(crate) months: Vec<Bar>,
     pub(crate) listed_disagreements: Vec<ListedRow<'a>>,
     pub(crate) listed_errors: Vec<ListedRow<'a>>,
+    pub(crate) integrity_failures: usize,
+    pub(crate) listed_integrity: Vec<ListedRow<'a>>,
     /// The section of duplicates, sample and retention (already HTML).
     pub(crate) population: String,
 }
@@ -44,7 +46,8 @@ pub(crate) struct View<'a> {
 pub(crate) fn render(out: &mut String, v: &View<'_>) {
     let assets = Assets::Linked { up: "" };
     let nav = if v.pages > 0 {
-        "<nav><a href=\"#disagreements\">Disagreements</a> · <a href=\"#errors\">Errors</a> · \
+        "<nav><a href=\"#disagreements\">Disagreements</a> · \
+         <a href=\"#integrity\">Integrity failures</a> · <a href=\"#errors\">Errors</a> · \
          <a href=\"#all\">All archives</a></nav>\n"
     } else {
         ""
@@ -122,6 +125,16 @@ pub(crate) fn render(out: &mut String, v: &View<'_>) {
         v.disagreements,
         "no recomputed status disagrees with the recorded one",
         "Agrees = NO",
+    );
+    listed(
+        out,
+        "integrity",
+        "Integrity failures",
+        "Member and check",
+        &v.listed_integrity,
+        v.integrity_failures,
+        "every member checked matches what its archive declares",
+        "a finding is MemberCorrupt or StoredChecksumMismatch",
     );
     listed(
         out,

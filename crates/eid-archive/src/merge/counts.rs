@@ -7,6 +7,7 @@
 //! make them.
 
 use super::records::{cell, unexcel};
+use super::streams::Pick;
 use crate::codes::SEPARATOR;
 use crate::images::ImageCount;
 use crate::tally::{ClaimsCount, LISTED, Listed, Tally};
@@ -240,6 +241,27 @@ pub(super) fn count_row(t: &mut Tally, c: &Columns, record: &[u8], index: usize)
     });
     let day = c.get(record, c.verification_date);
     t.months.add(day.get(..7).unwrap_or("(unknown)"));
+}
+
+/// Names the archive of `pick` among the integrity failures, from its
+/// first `findings.csv` row whose code is one (the row's code, subject and
+/// message), as a run names it from its first such finding.
+pub(super) fn count_integrity(t: &mut Tally, pick: &Pick<'_>, cells: [&str; 3]) {
+    let [code, subject, message] = cells;
+    let is = FindingCode::parse(code).is_some_and(crate::event::is_integrity);
+    let named = t.listed_integrity.last().map(|l| l.index) == Some(pick.global);
+    if !is || named || t.listed_integrity.len() >= LISTED {
+        return;
+    }
+    let c = pick.columns;
+    t.listed_integrity.push(Listed {
+        index: pick.global,
+        archive: pick.archive.to_owned(),
+        process_id: c.process_id(pick.record),
+        recorded: c.get(pick.record, c.recorded),
+        status: c.get(pick.record, c.default_status),
+        what: crate::tally::integrity_line(code, subject, message),
+    });
 }
 
 /// Counts a finding's code (a `findings.csv` row's `code`).

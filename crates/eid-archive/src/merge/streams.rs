@@ -281,7 +281,8 @@ pub(super) struct GroupedCsv {
     readers: Vec<Records>,
     out: Out,
     archive: usize,
-    code: Option<usize>,
+    /// In `findings.csv`, where the code, subject and message are.
+    code: Option<((usize, usize), usize)>,
     excel: bool,
 }
 
@@ -310,9 +311,10 @@ impl GroupedCsv {
             readers,
             out,
             archive,
-            // Finding codes are counted for the HTML charts.
+            // Finding codes are counted for the HTML charts, and the
+            // integrity failures named.
             code: if name == "findings.csv" {
-                at("code")
+                at("code").zip(at("subject")).zip(at("message"))
             } else {
                 None
             },
@@ -335,8 +337,14 @@ impl Follower for GroupedCsv {
                 break;
             }
             self.out.write(record)?;
-            if let Some(code) = self.code {
-                counts::count_code(tally, &cell(record, code));
+            if let Some(((code, subject), message)) = self.code {
+                let get = |i: usize| {
+                    let v = cell(record, i);
+                    if self.excel { unexcel(v) } else { v }
+                };
+                let code = cell(record, code);
+                counts::count_code(tally, &code);
+                counts::count_integrity(tally, pick, [&code, &get(subject), &get(message)]);
             }
             r.take();
         }

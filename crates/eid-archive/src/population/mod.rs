@@ -261,8 +261,9 @@ pub(crate) fn summary_lines(s: &Sections) -> String {
                 .collect();
             let _ = writeln!(
                 out,
-                "duplicates   {} groups for review ({}), {} archives in them, {} {} of another (duplicates.csv)",
+                "duplicates   {} {} for review ({}), {} archives in them, {} {} of another (duplicates.csv)",
                 c.total(),
+                if c.total() == 1 { "group" } else { "groups" },
                 kinds.join(", "),
                 c.archives_in_groups,
                 c.copies,
@@ -278,7 +279,8 @@ pub(crate) fn summary_lines(s: &Sections) -> String {
         let drawn: usize = r.drawn.values().sum();
         let _ = writeln!(
             out,
-            "sample       {drawn} archives drawn for review, {} a stratum by {}, seed {} (sample.csv)",
+            "sample       {drawn} {} drawn for review, {} a stratum by {}, seed {} (sample.csv)",
+            if drawn == 1 { "archive" } else { "archives" },
             r.size,
             r.strata,
             crate::visible::visible(&r.seed, None)

@@ -9,6 +9,11 @@ use std::fmt::Write as _;
 /// How many disagreements and errors `summary.txt` names one by one.
 const NAMED: usize = 20;
 
+/// `archive` or `archives`, as `n` needs.
+fn archives(n: usize) -> &'static str {
+    if n == 1 { "archive" } else { "archives" }
+}
+
 /// The summary of a run's tally, for a terminal and for `summary.txt`.
 pub(crate) struct Summary<'a>(pub(crate) &'a Tally);
 
@@ -25,7 +30,16 @@ impl Summary<'_> {
         }
         let findings: Vec<String> = [Severity::Error, Severity::Warning, Severity::Info]
             .iter()
-            .map(|s| format!("{} {}", self.0.findings.get(s).copied().unwrap_or(0), s))
+            .map(|s| {
+                let n = self.0.findings.get(s).copied().unwrap_or(0);
+                // "info" has no plural.
+                let plural = if n != 1 && *s != Severity::Info {
+                    "s"
+                } else {
+                    ""
+                };
+                format!("{n} {s}{plural}")
+            })
             .collect();
         let rate = if seconds > 0.0 {
             self.0.archives as f64 / seconds
@@ -50,11 +64,7 @@ impl Summary<'_> {
                 out,
                 "unreadable   {} {} whose recorded status cannot be read (UnreadableStatus; counted like a disagreement)",
                 self.0.unreadable_status,
-                if self.0.unreadable_status == 1 {
-                    "archive"
-                } else {
-                    "archives"
-                }
+                archives(self.0.unreadable_status)
             );
         }
         if !self.0.policy_changes.is_empty() {
@@ -70,8 +80,9 @@ impl Summary<'_> {
         if self.0.integrity_failures > 0 {
             let _ = writeln!(
                 out,
-                "integrity    {} archives with a member that fails its check",
-                self.0.integrity_failures
+                "integrity    {} {} with a member that fails its check",
+                self.0.integrity_failures,
+                archives(self.0.integrity_failures)
             );
         }
         if let Some(claims) = &self.0.verified_claims {
@@ -103,9 +114,10 @@ impl Summary<'_> {
         out
     }
 
-    /// `summary.txt`: the summary, then the archives that disagree and those
-    /// that could not be read, named (the first 20 of each, then a count), so
-    /// that it can be pasted into an audit memo.
+    /// `summary.txt`: the summary, then the archives that disagree, those
+    /// with a member that fails its integrity check and those that could not
+    /// be read, named (the first 20 of each, then a count), so that it can
+    /// be pasted into an audit memo.
     pub(crate) fn render_named(&self, seconds: f64) -> String {
         let mut out = self.render(seconds);
         if self.0.disagreements > 0 {
@@ -124,6 +136,25 @@ impl Summary<'_> {
             if self.0.disagreements > named.len() {
                 let more = self.0.disagreements - named.len();
                 let _ = writeln!(out, "  ... and {more} more (archives.csv, agrees = false)");
+            }
+        }
+        if self.0.integrity_failures > 0 {
+            let _ = writeln!(out, "\nintegrity failures");
+            let named = &self.0.listed_integrity[..self.0.listed_integrity.len().min(NAMED)];
+            for i in named {
+                let _ = writeln!(
+                    out,
+                    "  {}: {}",
+                    visible(&i.archive, None),
+                    visible(&i.what, None)
+                );
+            }
+            if self.0.integrity_failures > named.len() {
+                let more = self.0.integrity_failures - named.len();
+                let _ = writeln!(
+                    out,
+                    "  ... and {more} more (findings.csv, code MemberCorrupt or StoredChecksumMismatch)"
+                );
             }
         }
         if self.0.errors > 0 {

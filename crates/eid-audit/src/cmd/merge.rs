@@ -61,6 +61,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         merged.entries.len(),
         merged.shards,
     )?;
+    if let Some(line) = super::named_line(&merged.tally, &args.out) {
+        writeln!(out, "{line}")?;
+    }
     out.flush()?;
     Ok(match (Outcome::of(&merged.tally), args.fail_on) {
         (Outcome::Disagrees, FailOn::Error) => Outcome::Agrees,

@@ -252,6 +252,34 @@ fn hmac_key(file: Option<&PathBuf>) -> anyhow::Result<Vec<u8>> {
     Ok(key)
 }
 
+/// The terminal's pointer to the archives `summary.txt` names (the first
+/// 20 of each kind), when the summary above it only counts some.
+fn named_line(tally: &eid_archive::Tally, out: &std::path::Path) -> Option<String> {
+    let kinds: Vec<&str> = [
+        (tally.disagreements, "disagreements"),
+        (tally.integrity_failures, "integrity failures"),
+        (tally.errors, "errors"),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(_, k)| k)
+    .collect();
+    if kinds.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "named        in {}: the {} (the first 20{})",
+        out.join("summary.txt").display(),
+        match kinds.as_slice() {
+            [one] => (*one).to_owned(),
+            [a, b] => format!("{a} and {b}"),
+            [a, b, c] => format!("{a}, {b} and {c}"),
+            _ => kinds.join(", "),
+        },
+        if kinds.len() > 1 { " of each" } else { "" }
+    ))
+}
+
 /// What a run found, mapped to the exit-code contract in one place.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {

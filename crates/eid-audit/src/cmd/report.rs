@@ -129,6 +129,9 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         stats.entries.len(),
         pii.name(),
     )?;
+    if let Some(line) = super::named_line(&stats.tally, &args.out) {
+        writeln!(out, "{line}")?;
+    }
     out.flush()?;
     Ok(match (Outcome::of(&stats.tally), args.fail_on) {
         // A complete audit is a success to a scheduler, whatever it found.

@@ -299,3 +299,39 @@ fn an_archive_that_cannot_be_read_has_its_page_and_is_listed_first() {
     ));
     assert!(page.contains("data-pii=\"omit\""));
 }
+
+#[test]
+fn an_archive_with_a_member_that_fails_its_check_is_listed_among_the_integrity_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = eid_audit(&[
+        "report",
+        "testdata/accepted.zip",
+        "testdata/hostile/video-declares-1gb.zip",
+        "testdata/agent-override.zip",
+        "--out",
+        out.to_str().unwrap(),
+        "--html",
+        "--hash-members",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let index = std::fs::read_to_string(out.join("html/index.html")).unwrap();
+    assert!(index.contains("href=\"#integrity\">Integrity failures</a>"));
+    let section = index
+        .split("id=\"integrity\"")
+        .nth(1)
+        .unwrap()
+        .split("</table>")
+        .next()
+        .unwrap();
+    assert!(section.contains("Integrity failures (1)"), "{section}");
+    // Exactly the one archive, linked to its page, with what fails.
+    assert_eq!(section.matches("<tr class=\"listed\">").count(), 1);
+    assert!(
+        section.contains("href=\"a/000002.html\">testdata/hostile/video-declares-1gb.zip</a>"),
+        "{section}"
+    );
+    assert!(section.contains("MemberCorrupt video.mp4: the member fails its integrity check"));
+    assert!(!section.contains("accepted.zip<"), "{section}");
+}

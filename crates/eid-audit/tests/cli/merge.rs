@@ -131,6 +131,14 @@ pub(crate) fn shards_then_merge(
 fn merge_of_four_shards_equals_one_run_with_problems_last_and_paths_by_component() {
     let tmp = tempfile::tempdir().unwrap();
     let store = store(tmp.path(), 45, true, true);
+    // Archives with a member that fails its check, wherever they fall: the
+    // merge names them as the run does.
+    let corrupt = std::fs::read(super::root().join("testdata/hostile/video-declares-1gb.zip"));
+    for p in ["000/video-a.zip", "zz/video-b.zip", "m/video-c.zip"] {
+        let path = store.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, corrupt.as_ref().unwrap()).unwrap();
+    }
     let s = store.to_str().unwrap();
     let missing = tmp.path().join("missing.zip");
     // Lines that are not paths are inputs that are not archives: last.
@@ -141,6 +149,7 @@ fn merge_of_four_shards_equals_one_run_with_problems_last_and_paths_by_component
         "-",
         "--jsonl",
         "--excel",
+        "--hash-members",
         "--fail-on",
         "error",
     ];
@@ -159,6 +168,14 @@ fn merge_of_four_shards_equals_one_run_with_problems_last_and_paths_by_component
     assert_eq!(m.status.code(), one.status.code(), "{}", stderr(&m));
     assert_eq!(one.status.code(), Some(2), "broken archives: exit 2");
     assert_same_report(&single, &merged, false);
+    let named = summary_text(&merged);
+    let integrity = named.split("\nintegrity failures\n").nth(1).unwrap();
+    for v in ["video-a", "video-b", "video-c"] {
+        assert!(
+            integrity.contains(&format!("/{v}.zip: MemberCorrupt video.mp4: ")),
+            "{named}"
+        );
+    }
     let csv = std::fs::read_to_string(merged.join("archives.csv")).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
     assert!(

@@ -52,10 +52,28 @@ fn a_member_that_fails_its_check_is_an_error_finding_and_exit_2() {
         "--hash-members",
     ]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let text = stdout(&o);
     assert!(
-        stdout(&o).contains("integrity    1 archives with a member that fails its check"),
-        "{}",
-        stdout(&o)
+        text.contains("integrity    1 archive with a member that fails its check\n"),
+        "{text}"
+    );
+    // The terminal counts; summary.txt names, and the terminal says where.
+    let pointer = format!(
+        "named        in {}: the integrity failures (the first 20)\n",
+        out.join("summary.txt").display()
+    );
+    assert!(text.contains(&pointer), "{text}");
+    let summary = std::fs::read_to_string(out.join("summary.txt")).unwrap();
+    assert!(
+        summary.contains(
+            "\nintegrity failures\n  testdata/hostile/video-declares-1gb.zip: MemberCorrupt video.mp4: \
+             the member fails its integrity check: corrupt member: inflates to 4096 bytes"
+        ),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("findings     1 error, 0 warnings, 0 info\n"),
+        "{summary}"
     );
     let findings = rows(&out.join("findings.csv"));
     let corrupt: Vec<_> = findings

@@ -140,8 +140,9 @@ fn the_summary_matches_the_files() {
     assert!(stdout(&o).contains(&format!("disagree     {} with", count("agrees", "false"))));
     let findings = std::fs::read_to_string(dir.path().join("findings.csv")).unwrap();
     let errors = findings.lines().filter(|l| l.contains(",error,")).count();
+    let plural = if errors == 1 { "" } else { "s" };
     assert!(
-        stdout(&o).contains(&format!("findings     {errors} error,")),
+        stdout(&o).contains(&format!("findings     {errors} error{plural},")),
         "{}",
         stdout(&o)
     );
