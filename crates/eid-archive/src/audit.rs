@@ -315,7 +315,7 @@ struct AuditView<'a> {
     members: &'a [Member],
     #[serde(skip_serializing_if = "Option::is_none")]
     member_hashes: Option<&'a [MemberHash]>,
-    policy: &'a Policy,
+    policy: serde_json::Value,
 }
 
 impl Serialize for Audit {
@@ -343,7 +343,7 @@ impl Serialize for Audit {
             manual_approval: self.evidence.manual.as_ref(),
             members: &self.members,
             member_hashes: self.member_hashes.as_deref(),
-            policy: &self.policy,
+            policy: self.policy.to_json(),
         }
         .serialize(s)
     }

@@ -70,6 +70,9 @@ pub struct Tally {
     /// The first archives with a member that fails its integrity check,
     /// in input order.
     pub(crate) listed_integrity: Vec<Listed>,
+    /// The policy's warnings (names it uses that the tool has never seen),
+    /// for `summary.txt`.
+    pub(crate) policy_warnings: Vec<String>,
     /// Duplicates, the sample and retention, when the run is complete.
     pub(crate) population: Option<Box<crate::population::Sections>>,
 }

@@ -61,6 +61,11 @@ impl Serialize for MemberKind {
     }
 }
 
+/// A CRC-32 as 8 lower-case hex digits.
+fn crc32_hex<S: serde::Serializer>(crc: &u32, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&format!("{crc:08x}"))
+}
+
 /// One entry of the archive's central directory.
 #[non_exhaustive]
 #[derive(Debug, Clone, Serialize)]
@@ -76,7 +81,10 @@ pub struct Member {
     pub size: u64,
     /// Compressed size as declared.
     pub compressed_size: u64,
-    /// CRC-32 as declared.
+    /// CRC-32 as declared. The JSON writes it as 8 lower-case hex digits,
+    /// as `members.csv` and every zip tool print it: an identity, not a
+    /// number to compute with.
+    #[serde(serialize_with = "crc32_hex")]
     pub crc32: u32,
     /// Encrypted members are listed but never read.
     pub encrypted: bool,

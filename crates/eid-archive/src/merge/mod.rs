@@ -216,7 +216,16 @@ pub fn merge(dirs: &[PathBuf], options: &MergeOptions) -> Result<Merged, MergeEr
         }
     }
     shards::check_hashes(&shards)?;
-    let mut tally = Tally::default();
+    let mut tally = Tally {
+        // The shards ran under one policy (checked above): its warnings.
+        policy_warnings: first.run["policy"]["warnings"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|w| w.as_str().map(str::to_owned))
+            .collect(),
+        ..Tally::default()
+    };
     for s in &shards {
         counts::add(
             &mut tally,

@@ -8,18 +8,28 @@
 use crate::verdict::Severity;
 use serde::Serialize;
 
-/// A row of `archives.csv`: one per input archive, error rows included.
+/// A row of `archives.csv`: one per input archive, error rows included. The
+/// verdict comes first (archive, process id, recorded status, status,
+/// agrees, reasons): what a reviewer reads first.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct ArchiveRow {
     /// The archive's path as given or found.
     pub archive: String,
+    /// `processId`, else native `id`, else the file stem (empty for an archive
+    /// that could not be read).
+    pub process_id: String,
+    /// The recorded status.
+    pub recorded_status: String,
+    /// The recomputed final status, under the policy in force.
+    pub status: String,
+    /// Recorded equals recomputed (empty when nothing final was recorded).
+    pub agrees: Option<bool>,
+    /// `code/subject` of every reason of the final status.
+    pub reasons: String,
     /// SHA-256 of its bytes.
     pub sha256: String,
     /// Its size.
     pub bytes: Option<u64>,
-    /// `processId`, else native `id`, else the file stem (empty for an archive
-    /// that could not be read).
-    pub process_id: String,
     /// `provider`.
     pub provider: String,
     /// `processType`.
@@ -32,19 +42,11 @@ pub struct ArchiveRow {
     pub verification_date: String,
     /// The field that day came from (`updatedAt`, `completion.date`, `createdAt`).
     pub verification_date_source: String,
-    /// The recorded status.
-    pub recorded_status: String,
-    /// The recomputed final status, under the policy in force.
-    pub status: String,
     /// The final status under the default rules: the one the record is
     /// compared with (equal to `status` under the default policy).
     pub default_status: String,
     /// The automatic status (before any agent's decision).
     pub automatic_status: String,
-    /// Recorded equals recomputed (empty when nothing final was recorded).
-    pub agrees: Option<bool>,
-    /// `code/subject` of every reason of the final status.
-    pub reasons: String,
     /// `code/subject` of every reason of the automatic status.
     pub automatic_reasons: String,
     /// Invalid or unreadable security checks.

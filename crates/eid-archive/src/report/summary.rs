@@ -120,6 +120,13 @@ impl Summary<'_> {
     /// be pasted into an audit memo.
     pub(crate) fn render_named(&self, seconds: f64) -> String {
         let mut out = self.render(seconds);
+        if !self.0.policy_warnings.is_empty() {
+            // Most likely typos, which would otherwise silently do nothing.
+            let _ = writeln!(out, "\npolicy warnings");
+            for w in &self.0.policy_warnings {
+                let _ = writeln!(out, "  {}", visible(w, None));
+            }
+        }
         if self.0.disagreements > 0 {
             let _ = writeln!(out, "\ndisagreements");
             let named =

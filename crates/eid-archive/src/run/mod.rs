@@ -259,6 +259,7 @@ pub fn report(
     if let Some(bundle) = bundle {
         bundle.finish()?;
     }
+    tally.policy_warnings = policy.warnings();
     let seconds = started.elapsed().as_secs_f64();
     let summary = Summary(&tally);
     let run = RunRecord {
@@ -273,7 +274,7 @@ pub fn report(
         policy: PolicyRecord {
             name: policy.name.clone(),
             digest: policy.digest(),
-            rules: serde_json::to_value(policy).unwrap_or_default(),
+            rules: policy.to_json(),
             text: o.policy_text.clone(),
             warnings: policy.warnings(),
         },

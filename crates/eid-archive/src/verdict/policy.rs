@@ -167,7 +167,8 @@ impl Policy {
                     && !KNOWN_CHECKS.contains(&name.as_str())
                 {
                     out.push(format!(
-                        "{key} names {name:?}, a security check eid-audit has never seen"
+                        "{key} names {name:?}, a security check eid-audit has never seen{}",
+                        did_you_mean(name, KNOWN_CHECKS)
                     ));
                 }
             }
@@ -175,7 +176,8 @@ impl Policy {
         for name in &self.ignore_features {
             if !KNOWN_FEATURES.iter().any(|k| k.eq_ignore_ascii_case(name)) {
                 out.push(format!(
-                    "ignore_features names {name:?}, a feature eid-audit has never seen"
+                    "ignore_features names {name:?}, a feature eid-audit has never seen{}",
+                    did_you_mean(name, KNOWN_FEATURES)
                 ));
             }
         }
@@ -188,6 +190,31 @@ impl Policy {
         use sha2::{Digest, Sha256};
         let json = serde_json::to_vec(self).unwrap_or_default();
         hex(&Sha256::digest(&json)[..8])
+    }
+
+    /// The policy as the JSON outputs write it (`inspect --format json`,
+    /// `audits.jsonl`, `run.json`): every rule under its camelCase key, as
+    /// every other JSON key is, and its [`digest`](Policy::digest) after its
+    /// name. The policy file and the digest keep the snake_case keys, so a
+    /// digest stays the one earlier reports printed.
+    ///
+    /// ```
+    /// let json = eid_archive::Policy::default().to_json();
+    /// assert_eq!(json["minSimilarity"], "high");
+    /// assert_eq!(json["digest"], eid_archive::Policy::default().digest());
+    /// ```
+    pub fn to_json(&self) -> serde_json::Value {
+        let mut out = serde_json::Map::new();
+        if let Ok(serde_json::Value::Object(rules)) = serde_json::to_value(self) {
+            for (key, value) in rules {
+                let camel = camel_case(&key);
+                out.insert(camel, value);
+                if key == "name" {
+                    out.insert("digest".into(), self.digest().into());
+                }
+            }
+        }
+        serde_json::Value::Object(out)
     }
 
     /// True when the check counts for the decision.
@@ -218,6 +245,55 @@ impl Policy {
     pub fn is_fully_automatic(&self, process_type: Option<&str>) -> bool {
         is_one_of(&self.fully_automatic_types, process_type)
     }
+}
+
+/// `; did you mean "nonExpired"?` when one known name is close to `name`
+/// (at most a third of its letters apart, ignoring case), else nothing.
+fn did_you_mean(name: &str, known: &[&str]) -> String {
+    let lower = name.to_lowercase();
+    let most = (lower.chars().count() / 3).max(1);
+    known
+        .iter()
+        .map(|k| (edit_distance(&lower, &k.to_lowercase()), *k))
+        .filter(|(d, _)| *d <= most)
+        .min()
+        .map(|(_, k)| format!("; did you mean {k:?}?"))
+        .unwrap_or_default()
+}
+
+/// The Levenshtein distance between two short names.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != *cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+/// `min_similarity` as `minSimilarity`.
+fn camel_case(snake: &str) -> String {
+    let mut out = String::with_capacity(snake.len());
+    let mut upper = false;
+    for c in snake.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// True when the process type is one of `types`, ignoring case.
@@ -297,16 +373,55 @@ mod tests {
     #[test]
     fn names_never_seen_are_warned_about_by_name() {
         let p = Policy::from_toml(
-            "ignore_checks = [\"nonExpird\", \"liveness\"]\nignore_features = [\"ovi 1\", \"OVI 3\"]",
+            "ignore_checks = [\"nonExpird\", \"liveness\"]\nrequire_checks = [\"NOTBWCOPY\", \"selfieMatchesVideo\"]\nignore_features = [\"ovi 1\", \"OVI 3\", \"stamp\"]",
         )
         .unwrap();
         assert_eq!(
             p.warnings(),
             vec![
-                "ignore_checks names \"nonExpird\", a security check eid-audit has never seen",
-                "ignore_features names \"OVI 3\", a feature eid-audit has never seen",
+                "ignore_checks names \"nonExpird\", a security check eid-audit has never seen; did you mean \"nonExpired\"?",
+                "require_checks names \"NOTBWCOPY\", a security check eid-audit has never seen; did you mean \"notBWCopy\"?",
+                "require_checks names \"selfieMatchesVideo\", a security check eid-audit has never seen",
+                "ignore_features names \"OVI 3\", a feature eid-audit has never seen; did you mean \"OVI 1\"?",
+                "ignore_features names \"stamp\", a feature eid-audit has never seen",
             ]
         );
         assert!(Policy::default().warnings().is_empty());
+    }
+
+    #[test]
+    fn edit_distances_count_insertions_deletions_and_substitutions() {
+        assert_eq!(edit_distance("nonexpird", "nonexpired"), 1);
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("same", "same"), 0);
+    }
+
+    #[test]
+    fn the_json_policy_has_camel_case_keys_and_its_digest_after_its_name() {
+        let p = Policy::from_toml("name = \"strict\"\nminimum_age = 21").unwrap();
+        let json = p.to_json();
+        let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "name",
+                "digest",
+                "minSimilarity",
+                "ignoreChecks",
+                "requireChecks",
+                "ignoreFeatures",
+                "minimumAge",
+                "manualApproval",
+                "fullyAutomaticTypes",
+                "agentReviewedTypes",
+                "automaticTypes",
+                "leapDayBirthday",
+            ]
+        );
+        assert_eq!(json["digest"], p.digest());
+        assert_eq!(json["minimumAge"], 21);
+        // The digest is still that of the snake_case rules: unchanged.
+        assert_eq!(Policy::default().digest(), "e1e6a4cca859654b");
     }
 }

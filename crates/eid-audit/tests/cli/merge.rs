@@ -141,6 +141,9 @@ fn merge_of_four_shards_equals_one_run_with_problems_last_and_paths_by_component
     }
     let s = store.to_str().unwrap();
     let missing = tmp.path().join("missing.zip");
+    // A policy with a typo: its warning is in the merged summary.txt too.
+    let policy = tmp.path().join("typo.toml");
+    std::fs::write(&policy, "name = \"typo\"\nignore_features = [\"OVI 3\"]\n").unwrap();
     // Lines that are not paths are inputs that are not archives: last.
     let input = b"first\0bad\nsecond\0bad\nthird\0bad\n";
     let args = [
@@ -150,6 +153,8 @@ fn merge_of_four_shards_equals_one_run_with_problems_last_and_paths_by_component
         "--jsonl",
         "--excel",
         "--hash-members",
+        "--policy",
+        policy.to_str().unwrap(),
         "--fail-on",
         "error",
     ];
@@ -169,6 +174,10 @@ fn merge_of_four_shards_equals_one_run_with_problems_last_and_paths_by_component
     assert_eq!(one.status.code(), Some(2), "broken archives: exit 2");
     assert_same_report(&single, &merged, false);
     let named = summary_text(&merged);
+    assert!(
+        named.contains("\npolicy warnings\n  ignore_features names \"OVI 3\", a feature eid-audit has never seen; did you mean \"OVI 1\"?\n"),
+        "{named}"
+    );
     let integrity = named.split("\nintegrity failures\n").nth(1).unwrap();
     for v in ["video-a", "video-b", "video-c"] {
         assert!(

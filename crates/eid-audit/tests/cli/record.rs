@@ -256,7 +256,8 @@ fn run_json_and_summary_txt_describe_the_run() {
     assert_eq!(run["host"]["jobs"], 2);
     assert_eq!(run["policy"]["name"], "default");
     assert_eq!(run["policy"]["digest"].as_str().unwrap().len(), 16);
-    assert_eq!(run["policy"]["rules"]["minimum_age"], 18);
+    assert_eq!(run["policy"]["rules"]["minimumAge"], 18);
+    assert_eq!(run["policy"]["rules"]["digest"], run["policy"]["digest"]);
     assert_eq!(run["limits"]["max_members"], 10_000);
     assert_eq!(run["pii"], "omit");
     assert_eq!(run["images"]["written"], true);

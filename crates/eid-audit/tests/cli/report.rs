@@ -637,12 +637,17 @@ fn a_what_if_policy_reports_transitions_not_contradictions() {
         "{}",
         stdout(&o)
     );
+    let warning = "ignore_checks names \"nonExpird\", a security check eid-audit has never seen; did you mean \"nonExpired\"?";
     assert!(
-        stderr(&o).contains(
-            "eid-audit: warning: policy strict: ignore_checks names \"nonExpird\", a security check eid-audit has never seen"
-        ),
+        stderr(&o).contains(&format!("eid-audit: warning: policy strict: {warning}\n")),
         "{}",
         stderr(&o)
+    );
+    // And in summary.txt, where the memo is made from.
+    let summary = std::fs::read_to_string(out.join("summary.txt")).unwrap();
+    assert!(
+        summary.contains(&format!("\npolicy warnings\n  {warning}\n")),
+        "{summary}"
     );
     let mut csv = csv::Reader::from_path(out.join("archives.csv")).unwrap();
     let header = csv.headers().unwrap().clone();
@@ -753,7 +758,12 @@ fn paths_on_standard_input_are_bytes_and_a_bad_line_is_a_row() {
     let rows = read(&out, "archives.csv");
     assert_eq!(rows.lines().count(), 1 + 3, "{rows}");
     assert!(rows.contains("<stdin line 2>"), "{rows}");
-    assert_eq!(rows.matches(",accepted,accepted,").count(), 2, "{rows}");
+    // recorded_status, status, agrees: the verdict columns come first.
+    assert_eq!(
+        rows.matches(",accepted,accepted,true,").count(),
+        2,
+        "{rows}"
+    );
 }
 
 /// The bundled accepted archive rewritten member by member into `to`:
@@ -963,8 +973,14 @@ fn a_pending_process_without_ocr_is_counted_as_not_final_never_failed() {
     );
     let rows = std::fs::read_to_string(out.join("archives.csv")).unwrap();
     let row = rows.lines().nth(1).unwrap();
+    // recorded_status, status, agrees (unknown), reasons; then, after the
+    // dates, default_status, automatic_status, automatic_reasons.
     assert!(
-        row.contains(",pending,notFinal,notFinal,notFinal,,ProcessNotFinal/pending,"),
+        row.contains(",pending,notFinal,,ProcessNotFinal/pending,"),
+        "{row}"
+    );
+    assert!(
+        row.contains(",updatedAt,notFinal,notFinal,ProcessNotFinal/pending,"),
         "{row}"
     );
 }

@@ -10,21 +10,21 @@ use Kind::{Code, Day, DayAsWritten, Flag, InstantAsWritten, Int, Size, Text, Val
 /// `archives.parquet`.
 pub(crate) const ARCHIVES: &[Column] = &[
     ("archive", Text),
+    ("process_id", Text),
+    ("recorded_status", Code),
+    ("status", Code),
+    ("agrees", Flag),
+    ("reasons", Values),
     ("sha256", Text),
     ("bytes", Size),
-    ("process_id", Text),
     ("provider", Code),
     ("process_type", Code),
     ("created_at", InstantAsWritten),
     ("updated_at", InstantAsWritten),
     ("verification_date", Day),
     ("verification_date_source", Code),
-    ("recorded_status", Code),
-    ("status", Code),
     ("default_status", Code),
     ("automatic_status", Code),
-    ("agrees", Flag),
-    ("reasons", Values),
     ("automatic_reasons", Values),
     ("checks_failed", Values),
     ("features_missing", Values),
@@ -64,21 +64,21 @@ pub(crate) const ARCHIVES: &[Column] = &[
 /// The cells of a row of `archives.parquet`.
 pub(crate) fn archive(r: &ArchiveRow, c: &mut Cells) {
     c.text(&r.archive);
+    c.text(&r.process_id);
+    c.code(&r.recorded_status);
+    c.code(&r.status);
+    c.flag(r.agrees);
+    c.values(&r.reasons);
     c.text(&r.sha256);
     c.size(r.bytes);
-    c.text(&r.process_id);
     c.code(&r.provider);
     c.code(&r.process_type);
     c.instant_as_written(&r.created_at);
     c.instant_as_written(&r.updated_at);
     c.day(&r.verification_date);
     c.code(&r.verification_date_source);
-    c.code(&r.recorded_status);
-    c.code(&r.status);
     c.code(&r.default_status);
     c.code(&r.automatic_status);
-    c.flag(r.agrees);
-    c.values(&r.reasons);
     c.values(&r.automatic_reasons);
     c.values(&r.checks_failed);
     c.values(&r.features_missing);
