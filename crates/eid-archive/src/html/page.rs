@@ -1,16 +1,18 @@
-//! One archive's page: the verdict line as `inspect` prints it, what was
-//! judged and how, the document data under the personal-data mode, the
-//! reasons, the agent's review, the checks, the features beside the sides
-//! they sit on, the findings, the media, the member manifest and the policy.
+//! One archive's page, why first: the verdict line as `inspect` prints it,
+//! banners for what must not be missed, the reasons, the agent's review and
+//! the findings; then the features beside the sides they sit on, what was
+//! judged and how, the checks, the document data under the personal-data
+//! mode, the media, the member manifest and the policy.
 
 use super::escape::Esc;
 use super::layout::{self, Assets};
 use super::sides::{self, SideImage};
 use crate::audit::{Audit, MemberHash};
 use crate::error::Error;
+use crate::event::is_integrity;
 use crate::evidence::{CheckResult, Source};
 use crate::pii::{Pii, PiiField};
-use crate::verdict::{Decision, Finding, ReviewDecision};
+use crate::verdict::{Decision, Finding, FindingCode, ReviewDecision};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -55,10 +57,10 @@ pub(crate) fn render(p: &PageParts<'_>) -> String {
     );
     layout::status_badge(&mut out, v.decision.status.as_str());
     out.push_str("</p>\n");
-    sides::features_and_sides(&mut out, a, p.images, p.pii);
-    out.push_str("<div class=\"cols\">\n<section>\n");
-    head(&mut out, a);
-    out.push_str("</section>\n<section>\n");
+    // Why first: what a reviewer opens the page for is right under the
+    // verdict, before the pictures and the tables of evidence.
+    banners(&mut out, a, p.findings);
+    out.push_str("<div class=\"cols why\">\n<section>\n");
     decision(&mut out, "reasons", "Reasons", &v.decision);
     if v.automatic != v.decision && !v.automatic.reasons.is_empty() {
         decision(
@@ -68,19 +70,68 @@ pub(crate) fn render(p: &PageParts<'_>) -> String {
             &v.automatic,
         );
     }
+    out.push_str("</section>\n<section>\n");
     review(&mut out, a);
     out.push_str("</section>\n</div>\n");
+    findings(&mut out, p.findings);
+    sides::features_and_sides(&mut out, a, p.images, p.pii);
     out.push_str("<div class=\"cols\">\n<section>\n");
+    head(&mut out, a);
     checks(&mut out, a);
     out.push_str("</section>\n<section>\n");
     document(&mut out, a, p.pii);
     out.push_str("</section>\n</div>\n");
-    findings(&mut out, p.findings);
     media(&mut out, a);
     members(&mut out, a, p.images);
     policy(&mut out, a);
     layout::close(&mut out, p.assets, p.pii);
     out
+}
+
+/// The banners of what a reviewer must not miss: an agent who overrode the
+/// automatic status, a document expired on the day judged or at the review,
+/// a member that fails its integrity check. Each is a finding or a check
+/// already listed below; the banner only puts it where it is seen first.
+fn banners(out: &mut String, a: &Audit, findings: &[Finding]) {
+    let has = |code: FindingCode| findings.iter().find(|f| f.code == code);
+    let mut shown: Vec<(&str, String)> = Vec::new();
+    if let Some(f) = has(FindingCode::AgentOverride) {
+        shown.push(("override", format!("Agent override: {}", f.message)));
+    }
+    let expired_check = a
+        .checks()
+        .iter()
+        .any(|c| c.name == "nonExpired" && c.result() == CheckResult::Invalid);
+    if let Some(f) = has(FindingCode::ExpiredAtReview) {
+        shown.push(("expired", format!("Expired document: {}", f.message)));
+    } else if expired_check {
+        let expiry = a
+            .evidence
+            .document_value("dateOfExpiry")
+            .map_or_else(String::new, |d| format!(" (date of expiry {d})"));
+        shown.push((
+            "expired",
+            format!("Expired document: the nonExpired check is not valid{expiry}"),
+        ));
+    }
+    for f in findings.iter().filter(|f| is_integrity(f.code)) {
+        shown.push((
+            "integrity",
+            format!("Integrity failure: {} {}: {}", f.code, f.subject, f.message),
+        ));
+    }
+    if shown.is_empty() {
+        return;
+    }
+    out.push_str("<ul class=\"banners\">\n");
+    for (kind, text) in shown {
+        let _ = writeln!(
+            out,
+            "<li class=\"banner banner-{kind}\" data-banner=\"{kind}\">{}</li>",
+            Esc(&text)
+        );
+    }
+    out.push_str("</ul>\n");
 }
 
 /// What was judged, and how: the key/value block `inspect` prints.

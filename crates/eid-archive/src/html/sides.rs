@@ -81,6 +81,18 @@ pub(crate) fn features_and_sides(out: &mut String, a: &Audit, images: &[SideImag
         let note = (*pii != Pii::Full).then(|| format!("pii {}: image not shown", pii.name()));
         let background = image.map_or(Background::Blank, |i| Background::Href(&i.href));
         let svg = sheet.svg_with(background, note.as_deref(), side.as_str());
+        // A side no feature sits on shows nothing to review: folded, so that
+        // it does not push the sides that do further down; one click opens it.
+        let on_side = features
+            .iter()
+            .filter(|f| f.image_side() == Some(side))
+            .count();
+        if on_side == 0 {
+            let _ = write!(
+                figures,
+                "<details class=\"sheet-fold\" id=\"fold-{side}\"><summary>{side}: no feature on this side ({width}×{height} pixels): show</summary>\n"
+            );
+        }
         let _ = write!(
             figures,
             "<figure class=\"sheet\" id=\"sheet-{side}\">\n{}<figcaption>{side}: {width}×{height} pixels, {}; {}</figcaption>\n</figure>\n",
@@ -92,6 +104,9 @@ pub(crate) fn features_and_sides(out: &mut String, a: &Audit, images: &[SideImag
                 "boxes drawn on an empty canvas of the image's size (no image copied)"
             }
         );
+        if on_side == 0 {
+            figures.push_str("</details>\n");
+        }
     }
     out.push_str("<div class=\"cols features\">\n<section>\n");
     feature_table(out, features, &boxes);

@@ -297,6 +297,28 @@ fn the_disagreement_links_to_a_page_whose_verdict_says_disagrees() {
         text(&mut s, "document.querySelector('.verdict').dataset.agrees"),
         "false"
     );
+    // Why first: the reasons are on screen without scrolling (in a
+    // viewport smaller than the 1400 × 1000 asked for).
+    let (w, h) = VIEWPORT;
+    assert!(w <= 1400 && h <= 1000);
+    let box_of = |s: &mut Session, id: &str| -> Vec<f64> {
+        let v = s
+            .eval(&format!(
+                "(() => {{ const r = document.getElementById('{id}').getBoundingClientRect(); return [r.top, r.bottom, window.innerHeight, window.scrollY]; }})()"
+            ))
+            .unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_f64().unwrap())
+            .collect()
+    };
+    let reasons = box_of(&mut s, "reasons-table");
+    assert_eq!(reasons[3], 0.0, "not scrolled");
+    assert!(
+        reasons[0] >= 0.0 && reasons[1] <= reasons[2],
+        "the reasons are below the fold: {reasons:?}"
+    );
 }
 
 #[test]

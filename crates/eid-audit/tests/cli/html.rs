@@ -335,3 +335,71 @@ fn an_archive_with_a_member_that_fails_its_check_is_listed_among_the_integrity_f
     assert!(section.contains("MemberCorrupt video.mp4: the member fails its integrity check"));
     assert!(!section.contains("accepted.zip<"), "{section}");
 }
+
+#[test]
+fn an_archive_page_answers_why_first_with_banners_and_folds_a_side_with_no_feature() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let o = eid_audit(&[
+        "report",
+        "testdata/agent-accepted-expired.zip",
+        "testdata/hostile/video-declares-1gb.zip",
+        "testdata/rejected-expired.zip",
+        "testdata/accepted.zip",
+        "--out",
+        out.to_str().unwrap(),
+        "--html",
+        "--hash-members",
+        "--quiet",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let page = |n: usize| std::fs::read_to_string(out.join(format!("html/a/{n:06}.html"))).unwrap();
+    let banners = |html: &str| -> Vec<String> {
+        html.split("data-banner=\"")
+            .skip(1)
+            .map(|b| b.split('"').next().unwrap().to_owned())
+            .collect()
+    };
+    // Inputs are taken in path order: accepted, agent-accepted-expired,
+    // hostile/video-declares-1gb, rejected-expired.
+    // The agent accepted an expired document: both said first.
+    let expired_override = page(1);
+    assert_eq!(banners(&expired_override), ["override", "expired"]);
+    assert!(expired_override.contains("Expired document: the document expired on 2021-01-01"));
+    assert_eq!(banners(&page(2)), ["integrity"]);
+    assert!(page(2).contains("Integrity failure: MemberCorrupt video.mp4: "));
+    // A failed nonExpired check, with the date behind it.
+    assert_eq!(banners(&page(3)), ["expired"]);
+    assert!(
+        page(3).contains("the nonExpired check is not valid (date of expiry 2020-07-08)"),
+        "{}",
+        page(3)
+    );
+    assert!(
+        banners(&page(0)).is_empty(),
+        "a clean archive has no banner"
+    );
+    // Why first: the reasons, the review and the findings come before the
+    // sides, and the sides before the tables of evidence.
+    for n in 0..4 {
+        let html = page(n);
+        let at = |id: &str| {
+            html.find(&format!("id=\"{id}\""))
+                .unwrap_or_else(|| panic!("{id} on page {n}"))
+        };
+        assert!(at("verdict") < at("reasons"), "page {n}");
+        assert!(at("reasons") < at("review"), "page {n}");
+        assert!(at("review") < at("findings"), "page {n}");
+        assert!(at("findings") < at("features"), "page {n}");
+        assert!(at("sides") < at("judged"), "page {n}");
+    }
+    // rejected-expired.zip lists no feature: both its sides are folded;
+    // the sides features sit on are not.
+    let folded = page(3);
+    for side in ["front", "back"] {
+        let fold = format!("<details class=\"sheet-fold\" id=\"fold-{side}\">");
+        assert!(folded.contains(&fold), "{folded}");
+    }
+    assert!(page(1).contains("id=\"sheet-front\""));
+    assert!(!page(1).contains("sheet-fold"));
+}
