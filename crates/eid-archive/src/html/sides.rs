@@ -88,9 +88,9 @@ pub(crate) fn features_and_sides(out: &mut String, a: &Audit, images: &[SideImag
             .filter(|f| f.image_side() == Some(side))
             .count();
         if on_side == 0 {
-            let _ = write!(
+            let _ = writeln!(
                 figures,
-                "<details class=\"sheet-fold\" id=\"fold-{side}\"><summary>{side}: no feature on this side ({width}×{height} pixels): show</summary>\n"
+                "<details class=\"sheet-fold\" id=\"fold-{side}\"><summary>{side}: no feature on this side ({width}×{height} pixels): show</summary>"
             );
         }
         let _ = write!(
