@@ -8,7 +8,7 @@
 
 use crate::event::{Event, is_integrity};
 use crate::images::ImageCount;
-use crate::verdict::{RecordedStatus, Severity, Status};
+use crate::verdict::{FindingCode, RecordedStatus, Severity, Status};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -70,6 +70,15 @@ pub struct Tally {
     /// The first archives with a member that fails its integrity check,
     /// in input order.
     pub(crate) listed_integrity: Vec<Listed>,
+    /// Archives whose agent decided against the automatic status
+    /// (an `AgentOverride` finding).
+    pub agent_overrides: usize,
+    /// The first of them, in input order.
+    pub(crate) listed_overrides: Vec<Listed>,
+    /// Archives with at least one finding of severity error.
+    pub error_finding_archives: usize,
+    /// The first of them, in input order, each by its first such finding.
+    pub(crate) listed_error_findings: Vec<Listed>,
     /// The policy's warnings (names it uses that the tool has never seen),
     /// for `summary.txt`.
     pub(crate) policy_warnings: Vec<String>,
@@ -94,6 +103,8 @@ impl Serialize for Tally {
             #[serde(skip_serializing_if = "is_zero")]
             storage_failures: usize,
             integrity_failures: usize,
+            agent_overrides: usize,
+            error_finding_archives: usize,
             policy_changes: BTreeMap<String, usize>,
             bytes: u64,
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -111,6 +122,8 @@ impl Serialize for Tally {
             errors: self.errors,
             storage_failures: self.storage_failures,
             integrity_failures: self.integrity_failures,
+            agent_overrides: self.agent_overrides,
+            error_finding_archives: self.error_finding_archives,
             policy_changes: named(&self.policy_changes, |(a, b)| format!("{a} → {b}")),
             bytes: self.bytes,
             verified_claims: self.verified_claims.as_ref(),
@@ -163,9 +176,10 @@ impl Counts {
     }
 }
 
-/// How an integrity failure is named: its code, its member and what is
-/// wrong (a merge makes the same line from the row of `findings.csv`).
-pub(crate) fn integrity_line(code: &str, subject: &str, message: &str) -> String {
+/// How a finding names its archive in a list (an integrity failure, an
+/// error): its code, its subject and what is wrong (a merge makes the same
+/// line from the row of `findings.csv`).
+pub(crate) fn finding_line(code: &str, subject: &str, message: &str) -> String {
     format!("{code} {subject}: {message}")
 }
 
@@ -254,20 +268,39 @@ impl Tally {
             *self.findings.entry(f.severity).or_default() += 1;
             *self.codes.entry(f.code.as_str()).or_default() += 1;
         }
+        let listed = |what: String| Listed {
+            index: event.index,
+            archive: path.clone(),
+            process_id: a.process_id.clone(),
+            recorded: recorded.clone(),
+            status: v.reference_status().to_string(),
+            what,
+        };
+        let findings = audited.findings();
+        if let Some(f) = findings
+            .iter()
+            .find(|f| f.code == FindingCode::AgentOverride)
+        {
+            self.agent_overrides += 1;
+            if self.listed_overrides.len() < LISTED {
+                self.listed_overrides.push(listed(f.message.clone()));
+            }
+        }
+        if let Some(f) = findings.iter().find(|f| f.severity == Severity::Error) {
+            self.error_finding_archives += 1;
+            if self.listed_error_findings.len() < LISTED {
+                let line = finding_line(f.code.as_str(), &f.subject, &f.message);
+                self.listed_error_findings.push(listed(line));
+            }
+        }
         if audited.fails_integrity() {
             self.integrity_failures += 1;
             let first = audited.findings().iter().find(|f| is_integrity(f.code));
             if let Some(f) = first
                 && self.listed_integrity.len() < LISTED
             {
-                self.listed_integrity.push(Listed {
-                    index: event.index,
-                    archive: path.clone(),
-                    process_id: a.process_id.clone(),
-                    recorded: recorded.clone(),
-                    status: v.reference_status().to_string(),
-                    what: integrity_line(f.code.as_str(), &f.subject, &f.message),
-                });
+                let line = finding_line(f.code.as_str(), &f.subject, &f.message);
+                self.listed_integrity.push(listed(line));
             }
         }
         self.recorded.add(if recorded.is_empty() {

@@ -252,6 +252,10 @@ impl IndexWriter {
             listed_errors: t.listed_errors.iter().map(cells).collect(),
             integrity_failures: t.integrity_failures,
             listed_integrity: t.listed_integrity.iter().map(cells).collect(),
+            agent_overrides: t.agent_overrides,
+            listed_overrides: t.listed_overrides.iter().map(cells).collect(),
+            error_finding_archives: t.error_finding_archives,
+            listed_error_findings: t.listed_error_findings.iter().map(cells).collect(),
             population: t
                 .population
                 .as_deref()

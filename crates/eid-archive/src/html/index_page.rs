@@ -39,6 +39,10 @@ pub(crate) struct View<'a> {
     pub(crate) listed_errors: Vec<ListedRow<'a>>,
     pub(crate) integrity_failures: usize,
     pub(crate) listed_integrity: Vec<ListedRow<'a>>,
+    pub(crate) agent_overrides: usize,
+    pub(crate) listed_overrides: Vec<ListedRow<'a>>,
+    pub(crate) error_finding_archives: usize,
+    pub(crate) listed_error_findings: Vec<ListedRow<'a>>,
     /// The section of duplicates, sample and retention (already HTML).
     pub(crate) population: String,
 }
@@ -47,7 +51,9 @@ pub(crate) fn render(out: &mut String, v: &View<'_>) {
     let assets = Assets::Linked { up: "" };
     let nav = if v.pages > 0 {
         "<nav><a href=\"#disagreements\">Disagreements</a> · \
-         <a href=\"#integrity\">Integrity failures</a> · <a href=\"#errors\">Errors</a> · \
+         <a href=\"#overrides\">Agent overrides</a> · \
+         <a href=\"#integrity\">Integrity failures</a> · \
+         <a href=\"#error-findings\">Error findings</a> · <a href=\"#errors\">Errors</a> · \
          <a href=\"#all\">All archives</a></nav>\n"
     } else {
         ""
@@ -128,6 +134,16 @@ pub(crate) fn render(out: &mut String, v: &View<'_>) {
     );
     listed(
         out,
+        "overrides",
+        "Agent overrides",
+        "What the agent decided against",
+        &v.listed_overrides,
+        v.agent_overrides,
+        "no agent decided against the automatic status",
+        "a finding is AgentOverride",
+    );
+    listed(
+        out,
         "integrity",
         "Integrity failures",
         "Member and check",
@@ -135,6 +151,16 @@ pub(crate) fn render(out: &mut String, v: &View<'_>) {
         v.integrity_failures,
         "every member checked matches what its archive declares",
         "a finding is MemberCorrupt or StoredChecksumMismatch",
+    );
+    listed(
+        out,
+        "error-findings",
+        "Archives with an error finding",
+        "The first error finding",
+        &v.listed_error_findings,
+        v.error_finding_archives,
+        "no finding of severity error",
+        "Worst = error",
     );
     listed(
         out,

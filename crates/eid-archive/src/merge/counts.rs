@@ -53,6 +53,8 @@ pub(super) fn read_summary(run: &Value) -> Result<Tally, String> {
             .and_then(serde_json::Value::as_u64)
             .map_or(0, |v| v as usize),
         integrity_failures: n("integrityFailures")?,
+        agent_overrides: n("agentOverrides")?,
+        error_finding_archives: n("errorFindingArchives")?,
         ..Tally::default()
     };
     for (name, v) in map("byStatus")? {
@@ -102,6 +104,8 @@ pub(super) fn add(into: &mut Tally, t: &Tally) {
     into.errors += t.errors;
     into.storage_failures += t.storage_failures;
     into.integrity_failures += t.integrity_failures;
+    into.agent_overrides += t.agent_overrides;
+    into.error_finding_archives += t.error_finding_archives;
     sum(&mut into.by_status, &t.by_status);
     sum(&mut into.findings, &t.findings);
     sum(&mut into.policy_changes, &t.policy_changes);
@@ -243,25 +247,45 @@ pub(super) fn count_row(t: &mut Tally, c: &Columns, record: &[u8], index: usize)
     t.months.add(day.get(..7).unwrap_or("(unknown)"));
 }
 
-/// Names the archive of `pick` among the integrity failures, from its
-/// first `findings.csv` row whose code is one (the row's code, subject and
-/// message), as a run names it from its first such finding.
-pub(super) fn count_integrity(t: &mut Tally, pick: &Pick<'_>, cells: [&str; 3]) {
-    let [code, subject, message] = cells;
-    let is = FindingCode::parse(code).is_some_and(crate::event::is_integrity);
-    let named = t.listed_integrity.last().map(|l| l.index) == Some(pick.global);
-    if !is || named || t.listed_integrity.len() >= LISTED {
+/// Names the archive of `pick` in the lists a finding puts it in, from its
+/// `findings.csv` rows (severity, code, subject, message), as a run names
+/// it: among the integrity failures and the archives with an error finding
+/// by the first such finding, among the agent overrides by the message of
+/// its `AgentOverride` finding. An archive is named once in each list.
+pub(super) fn count_finding(t: &mut Tally, pick: &Pick<'_>, cells: [&str; 4]) {
+    let [severity, code, subject, message] = cells;
+    let Some(code) = FindingCode::parse(code) else {
         return;
-    }
+    };
     let c = pick.columns;
-    t.listed_integrity.push(Listed {
+    let listed = |what: String| Listed {
         index: pick.global,
         archive: pick.archive.to_owned(),
         process_id: c.process_id(pick.record),
         recorded: c.get(pick.record, c.recorded),
         status: c.get(pick.record, c.default_status),
-        what: crate::tally::integrity_line(code, subject, message),
-    });
+        what,
+    };
+    let line = || crate::tally::finding_line(code.as_str(), subject, message);
+    let lists = [
+        (
+            crate::event::is_integrity(code),
+            &mut t.listed_integrity,
+            true,
+        ),
+        (
+            code == FindingCode::AgentOverride,
+            &mut t.listed_overrides,
+            false,
+        ),
+        (severity == "error", &mut t.listed_error_findings, true),
+    ];
+    for (is, list, as_line) in lists {
+        let named = list.last().map(|l| l.index) == Some(pick.global);
+        if is && !named && list.len() < LISTED {
+            list.push(listed(if as_line { line() } else { message.to_owned() }));
+        }
+    }
 }
 
 /// Counts a finding's code (a `findings.csv` row's `code`).

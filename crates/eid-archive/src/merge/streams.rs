@@ -281,9 +281,18 @@ pub(super) struct GroupedCsv {
     readers: Vec<Records>,
     out: Out,
     archive: usize,
-    /// In `findings.csv`, where the code, subject and message are.
-    code: Option<((usize, usize), usize)>,
+    /// In `findings.csv`, where the severity, code, subject and message are.
+    code: Option<FindingColumns>,
     excel: bool,
+}
+
+/// Where the cells of `findings.csv` a merge counts and names are.
+#[derive(Debug, Clone, Copy)]
+struct FindingColumns {
+    severity: usize,
+    code: usize,
+    subject: usize,
+    message: usize,
 }
 
 impl GroupedCsv {
@@ -314,7 +323,14 @@ impl GroupedCsv {
             // Finding codes are counted for the HTML charts, and the
             // integrity failures named.
             code: if name == "findings.csv" {
-                at("code").zip(at("subject")).zip(at("message"))
+                (|| {
+                    Some(FindingColumns {
+                        severity: at("severity")?,
+                        code: at("code")?,
+                        subject: at("subject")?,
+                        message: at("message")?,
+                    })
+                })()
             } else {
                 None
             },
@@ -337,14 +353,21 @@ impl Follower for GroupedCsv {
                 break;
             }
             self.out.write(record)?;
-            if let Some(((code, subject), message)) = self.code {
+            if let Some(FindingColumns {
+                severity,
+                code,
+                subject,
+                message,
+            }) = self.code
+            {
                 let get = |i: usize| {
                     let v = cell(record, i);
                     if self.excel { unexcel(v) } else { v }
                 };
                 let code = cell(record, code);
                 counts::count_code(tally, &code);
-                counts::count_integrity(tally, pick, [&code, &get(subject), &get(message)]);
+                let cells = [&get(severity), &code, &get(subject), &get(message)];
+                counts::count_finding(tally, pick, cells.map(String::as_str));
             }
             r.take();
         }

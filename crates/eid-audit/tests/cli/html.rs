@@ -403,3 +403,58 @@ fn an_archive_page_answers_why_first_with_banners_and_folds_a_side_with_no_featu
     assert!(page(1).contains("id=\"sheet-front\""));
     assert!(!page(1).contains("sheet-fold"));
 }
+
+#[test]
+fn the_index_lists_the_agent_overrides_and_the_archives_with_an_error_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r");
+    let files = super::testdata();
+    let mut args = vec!["report"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(["--out", out.to_str().unwrap(), "--html", "--quiet"]);
+    let o = eid_audit(&args);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let index = std::fs::read_to_string(out.join("html/index.html")).unwrap();
+    let section = |id: &str| -> Vec<String> {
+        let s = index
+            .split(&format!("<h2 id=\"{id}\""))
+            .nth(1)
+            .unwrap_or_else(|| panic!("section {id}"));
+        let s = s.split("<h2 ").next().unwrap();
+        s.split("<tr class=\"listed\">")
+            .skip(1)
+            .map(|r| {
+                r.split("\">")
+                    .nth(1)
+                    .unwrap()
+                    .split('<')
+                    .next()
+                    .unwrap()
+                    .to_owned()
+            })
+            .collect()
+    };
+    // Exactly the archives archives.csv and findings.csv say.
+    let findings = super::record::rows(&out.join("findings.csv"));
+    let mut overrides: Vec<String> = findings
+        .iter()
+        .filter(|f| f["code"] == "AgentOverride")
+        .map(|f| f["archive"].clone())
+        .collect();
+    overrides.dedup();
+    assert_eq!(overrides.len(), 2, "{overrides:?}");
+    assert_eq!(section("overrides"), overrides);
+    let mut errors: Vec<String> = findings
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| f["archive"].clone())
+        .collect();
+    errors.dedup();
+    assert!(!errors.is_empty());
+    assert_eq!(section("error-findings"), errors);
+    assert!(index.contains("Agent overrides (2)"), "{index}");
+    let run: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+    assert_eq!(run["summary"]["agentOverrides"], 2);
+    assert_eq!(run["summary"]["errorFindingArchives"], errors.len());
+}
