@@ -40,12 +40,14 @@ use std::path::Path;
 #[non_exhaustive]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Annotation {
-    /// An SVG drawn over the stored image: boxes, labels, a legend and a
-    /// caption as vector text; nothing is decoded or re-encoded.
+    /// An SVG drawn over the stored image: boxes and labels over it, a
+    /// caption strip above it and a legend strip below it (outside the image,
+    /// covering none of it), as vector text; nothing is decoded or re-encoded.
     #[default]
     Svg,
-    /// A lossless PNG with the boxes, legend and caption drawn in (decodes and
-    /// re-encodes the whole side).
+    /// A lossless PNG with the boxes drawn in and the caption and legend in
+    /// bands added above and below the image (decodes and re-encodes the
+    /// whole side).
     Png,
     /// No annotation.
     None,

@@ -149,6 +149,14 @@ impl Sheet {
             };
             draw::draw_box(&mut image, bbox, &b.name, !b.clipped);
         }
+        let (caption, legend) = self.raster_text();
+        draw::with_bands(image, &caption, &legend)
+    }
+
+    /// The lines of the raster sheet's caption band and legend band: the
+    /// process id as written (the font has lower case), side and status;
+    /// the hash and policy; then what could not be drawn.
+    fn raster_text(&self) -> (Vec<String>, Vec<String>) {
         let caption = vec![
             format!(
                 "{}  {}  {}",
@@ -175,7 +183,7 @@ impl Sheet {
         if legend.is_empty() {
             legend.push(format!("{} features drawn, none missing", self.boxes.len()));
         }
-        draw::with_bands(image, &caption, &legend)
+        (caption, legend)
     }
 }
 
@@ -193,3 +201,7 @@ pub(crate) fn data_uri(format: MediaFormat, bytes: &[u8]) -> String {
     crate::base64::encode_into(bytes, &mut s);
     s
 }
+
+#[cfg(test)]
+#[path = "sheet_tests.rs"]
+mod tests;

@@ -495,10 +495,27 @@ fn check_svg(w: &Written, side: &str, width: u32, height: u32) -> String {
     let text = std::fs::read_to_string(w.dir.join(format!("{side}-annotated.svg"))).unwrap();
     let doc = roxmltree::Document::parse(&text).unwrap();
     let root = doc.root_element();
-    assert_eq!(
-        root.attribute("viewBox"),
-        Some(format!("0 0 {width} {height}").as_str())
-    );
+    // The image's own pixel grid, with the caption strip above it (negative
+    // y) and the legend strip below it, both outside the image.
+    let vb: Vec<i64> = root
+        .attribute("viewBox")
+        .unwrap()
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let (wi, hi) = (i64::from(width), i64::from(height));
+    assert_eq!((vb[0], vb[2]), (0, wi), "{vb:?}");
+    assert!(vb[1] < 0 && vb[1] + vb[3] > hi, "{vb:?}");
+    for strip in ["caption", "legend"] {
+        let g = doc
+            .descendants()
+            .find(|n| n.attribute("class") == Some(strip))
+            .unwrap();
+        let r = g.children().find(|n| n.has_tag_name("rect")).unwrap();
+        let num = |a: &str| r.attribute(a).unwrap().parse::<i64>().unwrap();
+        let (y, h) = (num("y"), num("height"));
+        assert!(y + h <= 0 || y >= hi, "the {strip} covers the image");
+    }
     for n in doc.descendants().filter(|n| n.is_element()) {
         let name = n.tag_name().name();
         assert!(

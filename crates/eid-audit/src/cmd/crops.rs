@@ -15,9 +15,11 @@ use std::path::PathBuf;
 /// How each side is annotated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AnnotationArg {
-    /// Vector boxes, labels, legend and caption over the stored image (no decoding).
+    /// Vector boxes and labels over the stored image, the caption above it and the
+    /// legend below it, outside the image (no decoding).
     Svg,
-    /// A lossless PNG with the same drawn in (decodes and re-encodes each side).
+    /// A lossless PNG with the same drawn in, the image's pixels copied unchanged
+    /// under the boxes (decodes and re-encodes each side).
     Png,
     /// No annotation.
     None,

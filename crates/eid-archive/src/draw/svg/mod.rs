@@ -1,10 +1,15 @@
 //! SVG "exhibits": a document image with its detected-feature boxes drawn
-//! over it, plus a caption band and a legend, for audit reports.
+//! over it, plus a caption strip above it and a legend strip below it, for
+//! audit reports.
 //!
 //! The output is a standalone SVG document whose user space is exactly the
-//! stored image's pixel grid (`viewBox="0 0 {width} {height}"`), so box
-//! coordinates from the evidence are written unchanged and an auditor can
-//! compare them with the archive by eye. The image is shown as stored, as
+//! stored image's pixel grid: the image lies at `(0, 0)`, `width` × `height`,
+//! so box coordinates from the evidence are written unchanged and an auditor
+//! can compare them with the archive by eye. The caption and the legend are
+//! strips outside the image, so that no text covers the evidence: the
+//! viewBox starts above the image (`viewBox="0 -{caption} {width} {caption +
+//! height + legend}"`), the caption fills the rows of negative `y`, the
+//! legend those from `height` down. The image is shown as stored, as
 //! the provider analysed it: one that carries an EXIF orientation (which
 //! every browser applies to it, whatever the CSS says) is drawn turned and
 //! put back onto the stored grid by a transform on its group alone (see
@@ -244,38 +249,23 @@ fn render_into(e: &Exhibit<'_>, out: &mut String) -> fmt::Result {
     let fields = caption_fields(&e.caption, href.is_some(), rejected);
 
     // Font size proportional to the image so labels read the same at 640 px
-    // and 4000 px; then shrink (first the legend, then the font) until the
-    // caption and legend fit and the legend covers at most 2/5 of the image.
-    let mut m = Metrics::new((hi / 40).min(wi / 50).max(12));
-    let mut shown = legend.len().min(LEGEND_MAX);
-    let mut cap;
-    loop {
-        cap = pack(&fields, m.fs, wi - 2 * m.pad);
-        let cap_h = m.panel(i64::try_from(cap.len()).unwrap_or(i64::MAX));
-        let leg_h = m.panel(legend_lines(shown, legend.len()));
-        let fits = cap_h + leg_h <= hi;
-        let legend_ok = leg_h * 5 <= hi * 2 || shown == 0;
-        if fits && legend_ok {
-            break;
-        }
-        if !legend_ok {
-            shown -= 1;
-        } else if m.fs > 1 {
-            m = Metrics::new(m.fs - 1);
-        } else {
-            // A sliver of an image cannot hold text; positions are still
-            // clamped to the viewBox below.
-            break;
-        }
-    }
+    // and 4000 px. The caption and the legend are strips added above and
+    // below the image, so they need not fit in it: nothing is shrunk or
+    // left out to spare the evidence.
+    let m = Metrics::new((hi / 40).min(wi / 50).max(12));
+    let shown = legend.len().min(LEGEND_MAX);
+    let cap = pack(&fields, m.fs, wi - 2 * m.pad);
+    let cap_h = m.panel(i64::try_from(cap.len()).unwrap_or(i64::MAX));
+    let leg_h = m.panel(legend_lines(shown, legend.len()));
+    let total = cap_h + hi + leg_h;
 
     // Root. No XML entities or DOCTYPE: nothing to expand, nothing to fetch.
     writeln!(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>")?;
     writeln!(
         out,
         "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" \
-         version=\"1.1\" id=\"{p}\" class=\"exhibit\" width=\"{w}\" height=\"{h}\" \
-         viewBox=\"0 0 {w} {h}\" font-family=\"sans-serif\" role=\"img\" aria-labelledby=\"{p}-title\">"
+         version=\"1.1\" id=\"{p}\" class=\"exhibit\" width=\"{w}\" height=\"{total}\" \
+         viewBox=\"0 -{cap_h} {w} {total}\" font-family=\"sans-serif\" role=\"img\" aria-labelledby=\"{p}-title\">"
     )?;
     writeln!(
         out,
@@ -285,18 +275,12 @@ fn render_into(e: &Exhibit<'_>, out: &mut String) -> fmt::Result {
     )?;
 
     write_background(out, &p, href, e.exif_orientation, wi, hi)?;
-    // Features under the panels: the panels are only semi-opaque, so boxes
-    // stay visible through them, while the caption and legend text stays
-    // readable even where an outline (typically the MRZ) crosses it.
-    let band = m
-        .panel(i64::try_from(cap.len()).unwrap_or(i64::MAX))
-        .min(hi);
     writeln!(out, "<g class=\"features\">")?;
     for (i, b, pl) in &drawn {
-        write_feature(out, &p, *i, b, *pl, m, band, wi, hi)?;
+        write_feature(out, &p, *i, b, *pl, m, wi, hi)?;
     }
     writeln!(out, "</g>")?;
-    write_caption(out, &p, &cap, m, wi, hi)?;
+    write_caption(out, &p, &cap, m, wi)?;
     write_legend(out, &p, &legend, shown, drawn.len(), m, wi, hi)?;
     writeln!(out, "</svg>")
 }
@@ -367,7 +351,6 @@ fn write_feature(
     b: &ExhibitBox,
     pl: Placed,
     m: Metrics,
-    band: i64,
     w: i64,
     h: i64,
 ) -> fmt::Result {
@@ -450,14 +433,14 @@ fn write_feature(
     } else {
         pl.x.clamp(margin, w - margin - tw)
     };
-    // Above the box when there is room, else just inside its top edge.
-    // "Room" is counted below the caption band, which would otherwise dim
-    // the label; a box under the band gets its label just below the band.
+    // Above the box when there is room in the image, else just inside its
+    // top edge: a label stays on the image, beside the box it names, and
+    // never reaches into the caption strip.
     let gap = (m.fs / 6).max(1);
-    let y = if pl.y - gap - m.desc - m.asc >= band {
+    let y = if pl.y - gap - m.desc - m.asc >= 0 {
         pl.y - gap - m.desc
     } else {
-        (pl.y.max(band) + gap + m.asc).min(h - m.desc)
+        (pl.y + gap + m.asc).min(h - m.desc)
     }
     .clamp(m.asc.min(h), h);
     write!(

@@ -127,15 +127,14 @@ mod tests {
 
     #[test]
     fn a_turned_image_keeps_the_stored_grid_and_the_boxes() {
-        use super::super::tests::{bx, check, exhibit};
+        use super::super::tests::{bx, check, exhibit, frame};
         let boxes = vec![bx("Photo", (32, 168, 141, 141), false)];
         let mut e = exhibit(640, 404, boxes, vec![]);
         let plain = super::super::render(&e);
         e.exif_orientation = 6;
         let svg = super::super::render(&e);
         let doc = check(&svg);
-        let root = doc.root_element();
-        assert_eq!(root.attribute("viewBox"), Some("0 0 640 404"));
+        frame(&doc, 640, 404);
         let image = doc.descendants().find(|n| n.has_tag_name("image")).unwrap();
         let group = image.parent_element().unwrap();
         assert_eq!(group.attribute("transform"), Some("matrix(0 -1 1 0 0 404)"));

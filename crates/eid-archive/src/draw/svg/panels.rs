@@ -1,5 +1,6 @@
-//! The caption band and the legend panel of an exhibit: packed into lines
-//! that fit the image's width, semi-opaque, above and below the boxes.
+//! The caption strip and the legend strip of an exhibit: packed into lines
+//! that fit the image's width, in strips of their own above and below the
+//! image (never over it), so that they hide none of the evidence.
 
 use super::text::*;
 use super::{CAPTION_FIELD_CHARS, Caption};
@@ -56,20 +57,22 @@ pub(super) fn pack(fields: &[String], fs: i64, avail: i64) -> Vec<String> {
     lines
 }
 
+/// Writes the caption strip in the rows above the image (negative `y`, where
+/// the viewBox starts), as tall as its lines.
 pub(super) fn write_caption(
     out: &mut String,
     p: &str,
     lines: &[String],
     m: Metrics,
     w: i64,
-    h: i64,
 ) -> fmt::Result {
     let n = i64::try_from(lines.len()).unwrap_or(0);
-    let band = m.panel(n).min(h);
+    let band = m.panel(n);
+    let top = -band;
     writeln!(out, "<g id=\"{p}-caption\" class=\"caption\">")?;
     writeln!(
         out,
-        "<rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{band}\" fill=\"#000000\" fill-opacity=\"0.62\" pointer-events=\"none\"/>"
+        "<rect x=\"0\" y=\"{top}\" width=\"{w}\" height=\"{band}\" fill=\"{STRIP}\" pointer-events=\"none\"/>"
     )?;
     let avail = w - 2 * m.pad;
     for (i, line) in (0i64..).zip(lines) {
@@ -77,7 +80,7 @@ pub(super) fn write_caption(
             out,
             "<text class=\"line\" x=\"{}\" y=\"{}\" font-size=\"{}\" fill=\"#ffffff\"{}>{}</text>",
             m.pad.min(w),
-            m.baseline(0, i).clamp(0, h),
+            m.baseline(top, i),
             m.fs,
             squeeze(text_width(line, m.fs), avail),
             Esc(line)
@@ -86,6 +89,10 @@ pub(super) fn write_caption(
     writeln!(out, "</g>")
 }
 
+/// The strips' ground: opaque, as they cover nothing.
+const STRIP: &str = "#262626";
+
+/// Writes the legend strip in the rows below the image (from `y = h`).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn write_legend(
     out: &mut String,
@@ -100,29 +107,22 @@ pub(super) fn write_legend(
     let header = format!("Features: {drawn} drawn, {} not drawn", notes.len());
     let more = notes.len().saturating_sub(shown);
     let more_line = format!("… and {more} more");
-    let mut widest = text_width(&header, m.fs) * 11 / 10;
-    for n in notes.iter().take(shown) {
-        widest = widest.max(text_width(&n.text, m.fs));
-    }
-    if more > 0 {
-        widest = widest.max(text_width(&more_line, m.fs));
-    }
-    // As narrow as its text so it hides as little of the document as
-    // possible, but never wider than the image.
-    let panel_w = (widest + 2 * m.pad).min(w);
-    let panel_h = m.panel(legend_lines(shown, notes.len())).min(h);
-    let top = h - panel_h;
+    // The whole width of the image, under it: a strip of the canvas, like
+    // the caption's, that hides nothing whatever the text's width.
+    let panel_w = w;
+    let panel_h = m.panel(legend_lines(shown, notes.len()));
+    let top = h;
     let avail = w - 2 * m.pad;
     let x = m.pad.min(w);
     writeln!(out, "<g id=\"{p}-legend\" class=\"legend\">")?;
     writeln!(
         out,
-        "<rect x=\"0\" y=\"{top}\" width=\"{panel_w}\" height=\"{panel_h}\" fill=\"#000000\" fill-opacity=\"0.62\" pointer-events=\"none\"/>"
+        "<rect x=\"0\" y=\"{top}\" width=\"{panel_w}\" height=\"{panel_h}\" fill=\"{STRIP}\" pointer-events=\"none\"/>"
     )?;
     writeln!(
         out,
         "<text class=\"count\" x=\"{x}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\" fill=\"#ffffff\"{}>{}</text>",
-        m.baseline(top, 0).clamp(0, h),
+        m.baseline(top, 0),
         m.fs,
         squeeze(text_width(&header, m.fs) * 11 / 10, avail),
         Esc(&header)
@@ -132,7 +132,7 @@ pub(super) fn write_legend(
         writeln!(
             out,
             "<text class=\"note\" x=\"{x}\" y=\"{}\" font-size=\"{}\" fill=\"#ffffff\" data-feature=\"{}\"{}>{}</text>",
-            m.baseline(top, row).clamp(0, h),
+            m.baseline(top, row),
             m.fs,
             Esc(&n.name),
             squeeze(text_width(&n.text, m.fs), avail),
@@ -144,7 +144,7 @@ pub(super) fn write_legend(
         writeln!(
             out,
             "<text class=\"more\" x=\"{x}\" y=\"{}\" font-size=\"{}\" fill=\"#ffffff\" font-style=\"italic\"{}>{}</text>",
-            m.baseline(top, row).clamp(0, h),
+            m.baseline(top, row),
             m.fs,
             squeeze(text_width(&more_line, m.fs), avail),
             Esc(&more_line)

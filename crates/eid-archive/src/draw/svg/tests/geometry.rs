@@ -1,10 +1,11 @@
-//! Geometry: the viewBox is the stored image, each box is drawn exactly,
-//! clipped boxes are marked, text stays inside the image.
+//! Geometry: the user space is the stored image's pixel grid with the
+//! strips outside it, each box is drawn exactly, clipped boxes are marked,
+//! text stays inside the canvas and labels inside the image.
 
 use super::*;
 
 #[test]
-fn viewbox_and_size_equal_the_image() {
+fn the_image_keeps_its_grid_and_the_strips_add_to_the_canvas() {
     for (w, h) in [
         (640, 404),
         (1, 1),
@@ -21,19 +22,126 @@ fn viewbox_and_size_equal_the_image() {
         );
         let svg = render(&e);
         let doc = check(&svg);
-        assert_eq!(view_box(&doc), format!("0 0 {w} {h}"));
-        assert_eq!(
-            doc.root_element().attribute("width"),
-            Some(w.to_string().as_str())
-        );
-        assert_eq!(
-            doc.root_element().attribute("height"),
-            Some(h.to_string().as_str())
-        );
+        let (min_y, height) = frame(&doc, w, h);
+        let strip = |id: &str| {
+            let g = doc
+                .descendants()
+                .find(|n| n.attribute("id") == Some(id))
+                .unwrap();
+            let r = child(g, "rect");
+            (num(r, "y"), num(r, "height"))
+        };
+        // The caption fills the canvas above the image, the legend below it.
+        let (cy, ch) = strip("ex1-caption");
+        let (ly, lh) = strip("ex1-legend");
+        assert_eq!((cy, cy + ch), (min_y, 0));
+        assert_eq!((ly, ly + lh), (i64::from(h), min_y + height));
     }
     // Out-of-range sizes are clamped, never rejected.
     let doc_src = render(&exhibit(0, 20000, vec![], vec![]));
-    assert_eq!(view_box(&check(&doc_src)), "0 0 1 12000");
+    frame(&check(&doc_src), 1, 12000);
+}
+
+/// The rectangle an element of a strip covers: a `<rect>`'s own, or a
+/// `<text>`'s line from its font's top to its descent.
+fn covers(n: roxmltree::Node<'_, '_>) -> (i64, i64, i64, i64) {
+    if n.has_tag_name("rect") {
+        return (num(n, "x"), num(n, "y"), num(n, "width"), num(n, "height"));
+    }
+    let (x, y, fs) = (num(n, "x"), num(n, "y"), num(n, "font-size"));
+    let width = match n.attribute("textLength") {
+        Some(l) => l.parse().unwrap(),
+        None => text_width(n.text().unwrap(), fs),
+    };
+    (x, y - fs, width, fs + fs / 4 + 1)
+}
+
+#[test]
+fn no_caption_or_legend_element_covers_the_image() {
+    let long = "W".repeat(200);
+    for (w, h) in [
+        (640, 404),
+        (100, 60),
+        (4000, 2520),
+        (20, 20),
+        (30, 5000),
+        (12000, 1),
+    ] {
+        let (wi, hi) = (i64::from(w), i64::from(h));
+        let boxes = vec![
+            bx("Photo", (32, 168, 141, 141), false),
+            bx("MRZ", (0, hi - 10, wi, 10), false),
+            bx("Header", (0, 0, wi, 20), true),
+        ];
+        let mut notes: Vec<_> = (0..20)
+            .map(|i| note(&format!("F{i}"), "not found"))
+            .collect();
+        notes.push(note(&long, &long));
+        let mut e = exhibit(w, h, boxes, notes);
+        e.caption.process_id = long.clone();
+        let svg = render(&e);
+        let doc = check(&svg);
+        let (min_y, height) = frame(&doc, w, h);
+        let mut seen = 0;
+        for id in ["ex1-caption", "ex1-legend"] {
+            let g = doc
+                .descendants()
+                .find(|n| n.attribute("id") == Some(id))
+                .unwrap();
+            for n in g.descendants().filter(|n| n.is_element() && *n != g) {
+                if n.has_tag_name("tspan") {
+                    continue;
+                }
+                let (x, y, cw, ch) = covers(n);
+                let overlaps = x < wi && x + cw > 0 && y < hi && y + ch > 0;
+                assert!(!overlaps, "{w}x{h}: {id} {:?} covers the image", n.text());
+                // And it stays on the canvas.
+                assert!(x >= 0 && x + cw <= wi && y >= min_y && y + ch <= min_y + height);
+                seen += 1;
+            }
+        }
+        assert!(seen >= 4, "{seen}");
+    }
+}
+
+#[test]
+fn boxes_name_the_pixels_of_the_image_where_it_is_placed() {
+    // Every viewer of the exhibit maps a point of user space to the same
+    // point of the image: the image is at (0, 0) at its own size and no
+    // transform moves the boxes off it.
+    let boxes = vec![
+        bx("Photo", (32, 168, 141, 141), false),
+        bx("Header", (84, 28, 248, 32), false),
+        bx("Corner", (0, 0, 1, 1), false),
+        bx("Last", (639, 403, 1, 1), false),
+    ];
+    let svg = render(&exhibit(640, 404, boxes.clone(), vec![]));
+    let doc = check(&svg);
+    frame(&doc, 640, 404);
+    let image = doc.descendants().find(|n| n.has_tag_name("image")).unwrap();
+    let (ix, iy) = (num(image, "x"), num(image, "y"));
+    for (g, b) in features(&doc).into_iter().zip(&boxes) {
+        let r = child(g, "rect");
+        assert_eq!(
+            (
+                num(r, "x") - ix,
+                num(r, "y") - iy,
+                num(r, "width"),
+                num(r, "height")
+            ),
+            b.bbox,
+            "{}",
+            b.name
+        );
+        for a in n_ancestors(r) {
+            assert!(a.attribute("transform").is_none());
+        }
+    }
+    assert!(!svg.contains("transform="));
+}
+
+fn n_ancestors<'a, 'i>(n: roxmltree::Node<'a, 'i>) -> Vec<roxmltree::Node<'a, 'i>> {
+    n.ancestors().filter(|a| a.is_element()).collect()
 }
 
 #[test]
@@ -149,8 +257,8 @@ fn huge_and_negative_boxes_do_not_overflow() {
     assert!(legend.contains(&"Neg: empty box".to_owned()));
 }
 
-/// Labels, caption and legend keep inside the viewBox for boxes at
-/// every edge and for small, large, wide and tall images.
+/// Labels keep inside the image, caption and legend inside the canvas, for
+/// boxes at every edge and for small, large, wide and tall images.
 #[test]
 fn text_stays_inside_the_viewbox() {
     let long = "W".repeat(200);
@@ -177,16 +285,21 @@ fn text_stays_inside_the_viewbox() {
         let notes = vec![note(&long, &long), note("OVI 1", "not found")];
         let svg = render(&exhibit(w, h, boxes, notes));
         let doc = check(&svg);
+        let (min_y, height) = frame(&doc, w, h);
         for t in doc.descendants().filter(|n| n.tag_name().name() == "text") {
             let x = num(t, "x");
             let y = num(t, "y");
             let fs = num(t, "font-size");
             assert!(
-                (0..=wi).contains(&x) && (0..=hi).contains(&y),
+                (0..=wi).contains(&x) && (min_y..=min_y + height).contains(&y),
                 "{w}x{h}: {x},{y}"
             );
-            if hi >= 3 * fs {
-                assert!(y - fs >= 0, "{w}x{h}: text top above image");
+            assert!(y - fs >= min_y, "{w}x{h}: text top above the canvas");
+            if t.attribute("class") == Some("label") {
+                assert!((0..=hi).contains(&y), "{w}x{h}: label off the image");
+                if hi >= 3 * fs {
+                    assert!(y - fs >= 0, "{w}x{h}: label top above image");
+                }
             }
             // Each text run measured at its own element's font size.
             let width: i64 = t
@@ -202,7 +315,11 @@ fn text_stays_inside_the_viewbox() {
         }
         for r in doc.descendants().filter(|n| n.tag_name().name() == "rect") {
             let (x, y) = (num(r, "x"), num(r, "y"));
-            assert!(x >= 0 && y >= 0 && x + num(r, "width") <= wi && y + num(r, "height") <= hi);
+            assert!(
+                x >= 0 && y >= min_y && x + num(r, "width") <= wi,
+                "{w}x{h}: rect at {x},{y}"
+            );
+            assert!(y + num(r, "height") <= min_y + height);
         }
     }
 }
@@ -220,26 +337,14 @@ fn label_sits_above_the_box_when_there_is_room_else_inside() {
         vec![],
     ));
     let doc = check(&svg);
-    let band = doc
-        .descendants()
-        .find(|n| n.attribute("id") == Some("ex1-caption"))
-        .map(|c| num(child(c, "rect"), "height"))
-        .unwrap();
     let f = features(&doc);
     let y = |i: usize| num(child(f[i], "text"), "y");
     assert!(y(0) < 200 && y(0) > 150, "above: {}", y(0));
-    // Under the caption band: just below the band, inside the box.
-    assert!(
-        y(1) - 12 >= band && y(1) < 150,
-        "below band: {} (band {band})",
-        y(1)
-    );
-    // Not enough room between band and box: inside the top edge.
-    assert!(
-        y(2) > 50 && y(2) - 12 >= band,
-        "inside: {} (band {band})",
-        y(2)
-    );
+    // No room above the box in the image: inside its top edge, not in the
+    // caption strip above the image.
+    assert!(y(1) - 12 >= 0 && y(1) < 150, "inside: {}", y(1));
+    // The caption strip is outside the image: room above the box.
+    assert!(y(2) < 50 && y(2) - 12 >= 0, "above: {}", y(2));
     let fs = num(child(f[0], "text"), "font-size");
     assert_eq!(fs, 12);
     // Proportional to the image for large scans.

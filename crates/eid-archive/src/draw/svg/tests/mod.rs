@@ -107,6 +107,39 @@ pub(super) fn view_box(doc: &roxmltree::Document<'_>) -> String {
     doc.root_element().attribute("viewBox").unwrap().to_owned()
 }
 
+/// Checks that the exhibit's canvas is the `w` × `h` image at `(0, 0)` with
+/// a strip above it (negative `y`) and one below it, and returns the
+/// viewBox as `(min_y, height)`.
+pub(super) fn frame(doc: &roxmltree::Document<'_>, w: u32, h: u32) -> (i64, i64) {
+    let vb: Vec<i64> = view_box(doc)
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let (w, h) = (i64::from(w), i64::from(h));
+    assert_eq!((vb[0], vb[2]), (0, w), "{vb:?}");
+    assert!(vb[1] < 0 && vb[1] + vb[3] > h, "{vb:?} around {h}");
+    let root = doc.root_element();
+    assert_eq!(root.attribute("width"), Some(w.to_string().as_str()));
+    assert_eq!(root.attribute("height"), Some(vb[3].to_string().as_str()));
+    // The image (or the blank canvas standing for it) lies on its own grid.
+    let ground = doc
+        .descendants()
+        .find(|n| n.has_tag_name("image") || n.attribute("class") == Some("blank"))
+        .unwrap();
+    if ground.attribute("data-exif-orientation").is_none() {
+        assert_eq!(
+            [
+                num(ground, "x"),
+                num(ground, "y"),
+                num(ground, "width"),
+                num(ground, "height")
+            ],
+            [0, 0, w, h]
+        );
+    }
+    (vb[1], vb[3])
+}
+
 pub(super) fn features<'a, 'i>(doc: &'a roxmltree::Document<'i>) -> Vec<roxmltree::Node<'a, 'i>> {
     doc.descendants()
         .filter(|n| {

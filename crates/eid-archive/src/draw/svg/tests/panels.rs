@@ -40,15 +40,12 @@ fn many_notes_show_twelve_then_and_n_more() {
         texts_of_class(&doc, "count"),
         ["Features: 0 drawn, 30 not drawn"]
     );
-    // A small one shows fewer, and the "more" count stays consistent.
+    // A small one shows as many: the legend is a strip below the image,
+    // which it no longer has to spare.
     let svg = render(&exhibit(640, 404, vec![], notes));
     let doc = check(&svg);
-    let shown = texts_of_class(&doc, "note").len();
-    assert!((1..12).contains(&shown), "{shown}");
-    assert_eq!(
-        texts_of_class(&doc, "more"),
-        [format!("… and {} more", 30 - shown)]
-    );
+    assert_eq!(texts_of_class(&doc, "note").len(), 12);
+    assert_eq!(texts_of_class(&doc, "more"), ["… and 18 more"]);
 }
 
 #[test]
@@ -86,6 +83,31 @@ fn caption_shows_the_facts() {
     let text = all_text(&check(&doc_src));
     assert!(text.contains("sha256 none · policy"));
     assert!(!text.contains("pii"));
+}
+
+#[test]
+fn the_process_id_is_carried_as_written() {
+    let mut e = exhibit(640, 404, vec![], vec![]);
+    e.caption.process_id = "proc-Ab9-x_y.z".into();
+    let svg = render(&e);
+    let doc = check(&svg);
+    let cap = doc
+        .descendants()
+        .find(|n| n.attribute("id") == Some("ex1-caption"))
+        .unwrap();
+    let first = cap
+        .children()
+        .find(|n| n.has_tag_name("text"))
+        .unwrap()
+        .text()
+        .unwrap();
+    assert!(first.starts_with("process proc-Ab9-x_y.z · "), "{first}");
+    assert!(!svg.contains("PROC-AB9"));
+    let title = doc.descendants().find(|n| n.has_tag_name("title")).unwrap();
+    assert_eq!(
+        title.text(),
+        Some("Exhibit: process proc-Ab9-x_y.z · side front")
+    );
 }
 
 #[test]
