@@ -33,6 +33,7 @@
 
 mod copy;
 mod counts;
+mod grouped;
 mod pages;
 #[cfg(feature = "parquet")]
 mod parquet;
@@ -310,7 +311,7 @@ fn followers(
                 out.push(Box::new(streams::Claims::open(shards, staging, &header)?));
             }
             e if e.ends_with(".csv") => {
-                out.push(Box::new(streams::GroupedCsv::open(shards, e, staging)?));
+                out.push(Box::new(grouped::GroupedCsv::open(shards, e, staging)?));
             }
             #[cfg(feature = "parquet")]
             e if e.ends_with(".parquet") => {
