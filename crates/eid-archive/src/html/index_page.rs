@@ -276,8 +276,10 @@ pub(crate) fn archives_table_head(out: &mut String, id: &str, caption: &str) {
             "Process id",
             "Recorded",
             "Recomputed",
+            "Automatic",
             "Agrees",
             "Reasons",
+            "Reviewer",
             "Similarity",
             "Judged on",
             "Findings",
@@ -337,6 +339,14 @@ pub(crate) fn table_row(out: &mut String, event: &Event<'_>) {
                 e.detail(),
             ),
         };
+    let (automatic, reviewer) = match event.outcome {
+        Ok(audited) => {
+            let v = &audited.audit.verdict;
+            let reviewer = v.review.as_ref().and_then(|r| r.verifier.clone());
+            (v.automatic.status.to_string(), reviewer.unwrap_or_default())
+        }
+        Err(_) => (String::new(), String::new()),
+    };
     table_row_of(
         out,
         index,
@@ -347,6 +357,8 @@ pub(crate) fn table_row(out: &mut String, event: &Event<'_>) {
             process_id,
             recorded: &recorded,
             reasons: &reasons,
+            automatic: &automatic,
+            reviewer: &reviewer,
             similarity: &similarity,
             day: &day,
             findings: &findings,
@@ -366,6 +378,10 @@ pub(crate) struct RowCells<'a> {
     pub(crate) process_id: &'a str,
     pub(crate) recorded: &'a str,
     pub(crate) reasons: &'a str,
+    /// The status before any agent's decision.
+    pub(crate) automatic: &'a str,
+    /// The agent who reviewed it (`verifierId`).
+    pub(crate) reviewer: &'a str,
     pub(crate) similarity: &'a str,
     pub(crate) day: &'a str,
     pub(crate) findings: &'a str,
@@ -391,9 +407,11 @@ pub(crate) fn table_row_of(out: &mut String, index: usize, c: &RowCells<'_>) {
     layout::status_badge(out, c.status);
     let _ = writeln!(
         out,
-        "</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        "</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+        Esc(c.automatic),
         c.agrees,
         Esc(c.reasons),
+        Esc(c.reviewer),
         Esc(c.similarity),
         Esc(c.day),
         c.findings,

@@ -100,6 +100,8 @@ impl Pages {
                 process_id: &process_id,
                 recorded: &recorded,
                 reasons: &reasons,
+                automatic: &blank(cell("automatic_status")),
+                reviewer: &blank(cell("reviewer")),
                 similarity: &similarity,
                 day: &day,
                 findings: &findings,

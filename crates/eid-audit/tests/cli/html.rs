@@ -455,6 +455,17 @@ fn the_index_lists_the_agent_overrides_and_the_archives_with_an_error_finding() 
     assert!(index.contains("Agent overrides (2)"), "{index}");
     let run: serde_json::Value =
         serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+    // The list of all archives says who reviewed and what the automatic
+    // verification said.
+    let list = std::fs::read_to_string(out.join("html/archives-1.html")).unwrap();
+    assert!(list.contains("<th scope=\"col\">Automatic</th>"), "{list}");
+    assert!(list.contains("<th scope=\"col\">Reviewer</th>"), "{list}");
+    let row = list
+        .lines()
+        .find(|l| l.contains("testdata/agent-override.zip"))
+        .unwrap();
+    assert!(row.contains("<td>inconclusive</td><td>yes</td>"), "{row}");
+    assert!(row.contains("<td>agent-0042</td>"), "{row}");
     assert_eq!(run["summary"]["agentOverrides"], 2);
     assert_eq!(run["summary"]["errorFindingArchives"], errors.len());
 }
