@@ -9,12 +9,11 @@ use std::fmt::Write as _;
 
 /// Width of every chart, in SVG units (it scales down with the page).
 const WIDTH: u32 = 640;
-/// Room for the labels left of horizontal bars.
-const LABEL: u32 = 220;
 /// Height of one bar row.
 const ROW: u32 = 22;
-/// Longest label shown in full (the table has the whole text).
-const LABEL_CHARS: usize = 34;
+/// Longest label shown in full (the table and the bar's tooltip have the
+/// whole text): as many characters as fit in half the chart's width.
+const LABEL_CHARS: usize = 36;
 
 /// The fill of a class of bar: status, severity, or a neutral default. The
 /// class is also written, and the word is always beside the colour.
@@ -46,6 +45,30 @@ impl Bar {
             class,
         }
     }
+}
+
+/// About how wide a text of `chars` characters is at `size`, in SVG units:
+/// 0.65 em a character, the width of an average sans-serif letter with
+/// room to spare, so that a label is never cut by the chart's edge.
+fn text_width(chars: usize, size: u32) -> u32 {
+    u32::try_from(chars)
+        .unwrap_or(u32::MAX / 100)
+        .saturating_mul(size * 65)
+        / 100
+}
+
+/// The room left of the bars for the longest of `labels` (as shown), so
+/// that none starts before the chart's left edge.
+fn label_room<'a>(labels: impl Iterator<Item = &'a str>) -> u32 {
+    let longest = labels.map(|l| short(l).chars().count()).max().unwrap_or(0);
+    (text_width(longest, 13) + 12).clamp(60, WIDTH / 2)
+}
+
+/// The room right of the longest bar for the longest text written after a
+/// bar, so that none ends past the chart's right edge.
+fn value_room(texts: impl Iterator<Item = String>, size: u32) -> u32 {
+    let longest = texts.map(|t| t.chars().count()).max().unwrap_or(0);
+    text_width(longest, size) + 12
 }
 
 fn short(label: &str) -> String {
@@ -82,22 +105,25 @@ pub(crate) fn bars(out: &mut String, id: &str, title: &str, items: &[Bar]) {
     let height = ROW * (items.len() as u32).max(1) + 8;
     open_figure(out, id, title, height);
     let max = items.iter().map(|b| b.value).max().unwrap_or(0);
-    let room = WIDTH - LABEL - 70;
+    let label = label_room(items.iter().map(|b| b.label.as_str()));
+    let values = value_room(items.iter().map(|b| b.value.to_string()), 13);
+    let room = WIDTH.saturating_sub(label + values).max(20);
     for (i, b) in items.iter().enumerate() {
         let y = 4 + ROW * i as u32;
         let w = length(b.value, max, room);
         let _ = writeln!(
             out,
-            "<g class=\"bar c-{class}\"><text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" fill=\"#222\">{label}</text>\
-             <rect x=\"{LABEL}\" y=\"{y}\" width=\"{w}\" height=\"{bh}\" fill=\"{fill}\"/>\
+            "<g class=\"bar c-{class}\"><title>{full}: {value}</title><text x=\"{lx}\" y=\"{ty}\" text-anchor=\"end\" fill=\"#222\">{text}</text>\
+             <rect x=\"{label}\" y=\"{y}\" width=\"{w}\" height=\"{bh}\" fill=\"{fill}\"/>\
              <text x=\"{vx}\" y=\"{ty}\" fill=\"#222\">{value}</text></g>",
             class = b.class,
-            lx = LABEL - 6,
+            full = Esc(&b.label),
+            lx = label - 6,
             ty = y + 15,
-            label = Esc(&short(&b.label)),
+            text = Esc(&short(&b.label)),
             bh = ROW - 6,
             fill = colour(b.class),
-            vx = LABEL + w + 6,
+            vx = label + w + 6,
             value = b.value,
         );
     }
@@ -121,15 +147,26 @@ pub(crate) fn pairs(out: &mut String, id: &str, title: &str, series: [(&str, &[B
         .flat_map(|(_, bars)| bars.iter().map(|b| b.value))
         .max()
         .unwrap_or(0);
-    let room = WIDTH - LABEL - 70;
+    let label = label_room(
+        series
+            .iter()
+            .flat_map(|(_, bars)| bars.iter().map(|b| b.label.as_str())),
+    );
+    let values = value_room(
+        series
+            .iter()
+            .flat_map(|(name, bars)| bars.iter().map(move |b| format!("{} {name}", b.value))),
+        12,
+    );
+    let room = WIDTH.saturating_sub(label + values).max(20);
     for i in 0..n {
         let top = 4 + group * i as u32;
-        let label = series[0].1.get(i).or(series[1].1.get(i));
-        if let Some(b) = label {
+        let first = series[0].1.get(i).or(series[1].1.get(i));
+        if let Some(b) = first {
             let _ = writeln!(
                 out,
                 "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"#222\">{}</text>",
-                LABEL - 6,
+                label - 6,
                 top + ROW - 2,
                 Esc(&short(&b.label))
             );
@@ -145,10 +182,10 @@ pub(crate) fn pairs(out: &mut String, id: &str, title: &str, series: [(&str, &[B
             };
             let _ = writeln!(
                 out,
-                "<g class=\"bar s-{s}\"><rect x=\"{LABEL}\" y=\"{y}\" width=\"{w}\" height=\"{}\" fill=\"{fill}\"/>\
+                "<g class=\"bar s-{s}\"><rect x=\"{label}\" y=\"{y}\" width=\"{w}\" height=\"{}\" fill=\"{fill}\"/>\
                  <text x=\"{}\" y=\"{}\" fill=\"#222\" font-size=\"12\">{} {}</text></g>",
                 ROW - 6,
-                LABEL + w + 6,
+                label + w + 6,
                 y + 13,
                 b.value,
                 Esc(name),
@@ -156,18 +193,21 @@ pub(crate) fn pairs(out: &mut String, id: &str, title: &str, series: [(&str, &[B
         }
     }
     let ly = height - 10;
+    // The legend from the left edge, its second key after the first's text.
+    let legend = 8;
+    let second = legend + 16 + text_width(series[0].0.chars().count(), 13) + 24;
     let _ = writeln!(
         out,
-        "<rect x=\"{LABEL}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{ly}\" fill=\"#222\">{}</text>\
+        "<rect x=\"{legend}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{ly}\" fill=\"#222\">{}</text>\
          <rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{ly}\" fill=\"#222\">{} (colour of the status)</text>",
         ly - 10,
         colour("recorded"),
-        LABEL + 16,
+        legend + 16,
         Esc(series[0].0),
-        LABEL + 120,
+        second,
         ly - 10,
         colour("accepted"),
-        LABEL + 136,
+        second + 16,
         Esc(series[1].0),
     );
     out.push_str("</svg>\n");
@@ -290,8 +330,76 @@ mod tests {
         assert!(out.contains("data-count=\"status-accepted\">7<"));
         assert!(out.contains("data-count=\"status-rejected\">4<"));
         assert!(out.contains("&lt;b&gt;x&lt;/b&gt;") && !out.contains("<b>"));
-        // The longest bar takes the whole room.
-        assert!(out.contains(&format!("width=\"{}\"", WIDTH - LABEL - 70)));
+        // The longest bar takes the whole room: the labels' (the longest,
+        // "accepted" and "rejected", 8 characters) and the values' aside.
+        let room = WIDTH - (text_width(8, 13) + 12) - (text_width(1, 13) + 12);
+        assert!(out.contains(&format!("width=\"{room}\"")), "{out}");
+    }
+
+    /// The x, anchor (1 for the end), font size and text of every
+    /// `<text>` of a chart.
+    fn texts(svg: &str) -> Vec<(u32, u32, u32, String)> {
+        svg.split("<text x=\"")
+            .skip(1)
+            .map(|t| {
+                let x: u32 = t.split('"').next().unwrap().parse().unwrap();
+                let tag = t.split('>').next().unwrap();
+                let end = tag.contains("text-anchor=\"end\"");
+                let size = if tag.contains("font-size=\"12\"") {
+                    12
+                } else {
+                    13
+                };
+                let body = t.split('>').nth(1).unwrap().split('<').next().unwrap();
+                (x, u32::from(end), size, body.replace("&amp;", "&"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn long_labels_and_large_values_stay_inside_the_chart() {
+        // As a large store has them: a long reason, a count in thousands.
+        let recorded = [
+            Bar::new("ManualRejection/Document.NotLegible", 1368, "rejected"),
+            Bar::new("accepted", 98_765, "accepted"),
+        ];
+        let mut out = String::new();
+        bars(&mut out, "reasons", "Reasons", &recorded);
+        pairs(
+            &mut out,
+            "st",
+            "Status",
+            [("recorded", &recorded), ("recomputed", &recorded)],
+        );
+        for (x, end, size, text) in texts(&out) {
+            let w = text_width(text.chars().count(), size);
+            if end == 1 {
+                assert!(x >= w, "{text:?} starts left of the chart ({x} < {w})");
+            } else {
+                assert!(
+                    x + w <= WIDTH,
+                    "{text:?} ends right of the chart ({x} + {w})"
+                );
+            }
+        }
+        // Shown whole up to 36 characters; a longer one cut at its end
+        // only, with the whole label in the bar's tooltip.
+        assert!(
+            out.contains(">ManualRejection/Document.NotLegible<"),
+            "{out}"
+        );
+        let mut out = String::new();
+        let long = "ManualRejection/Environment.CaptchaNotRead";
+        bars(&mut out, "r", "R", &[Bar::new(long, 3, "other")]);
+        assert!(
+            out.contains(">ManualRejection/Environment.Captcha…<"),
+            "{out}"
+        );
+        assert!(out.contains(&format!("<title>{long}: 3</title>")));
+        for (x, end, size, text) in texts(&out) {
+            let w = text_width(text.chars().count(), size);
+            assert!(if end == 1 { x >= w } else { x + w <= WIDTH }, "{text}");
+        }
     }
 
     #[test]
