@@ -54,7 +54,7 @@ pub(crate) fn render(out: &mut String, v: &View<'_>) {
          <a href=\"#overrides\">Agent overrides</a> · \
          <a href=\"#integrity\">Integrity failures</a> · \
          <a href=\"#error-findings\">Error findings</a> · <a href=\"#errors\">Errors</a> · \
-         <a href=\"#all\">All archives</a></nav>\n"
+         <a href=\"#all\">All archives</a> · <a href=\"#glossary\">Glossary</a></nav>\n"
     } else {
         ""
     };
@@ -193,6 +193,7 @@ pub(crate) fn render(out: &mut String, v: &View<'_>) {
         }
         out.push_str("</ol>\n");
     }
+    super::glossary::section(out);
     layout::close(out, assets, v.pii);
 }
 

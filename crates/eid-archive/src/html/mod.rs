@@ -26,6 +26,7 @@
 
 mod charts;
 mod escape;
+mod glossary;
 mod index;
 mod index_page;
 pub(crate) mod layout;

@@ -467,5 +467,21 @@ fn the_index_lists_the_agent_overrides_and_the_archives_with_an_error_finding() 
     assert!(row.contains("<td>inconclusive</td><td>yes</td>"), "{row}");
     assert!(row.contains("<td>agent-0042</td>"), "{row}");
     assert_eq!(run["summary"]["agentOverrides"], 2);
+    // The glossary explains every code the report shows, from the rules.
+    let glossary = index.split("<h2 id=\"glossary\"").nth(1).unwrap();
+    for code in [
+        "SecurityCheckFailed",
+        "ManualRejection",
+        "AgentOverride",
+        "MemberCorrupt",
+    ] {
+        assert!(
+            glossary.contains(&format!("<tr id=\"code-{code}\">")),
+            "{code}"
+        );
+    }
+    assert!(glossary.contains(
+        "<td><code>nonExpired</code> is valid though the document expired before the verification day"
+    ));
     assert_eq!(run["summary"]["errorFindingArchives"], errors.len());
 }
