@@ -66,7 +66,15 @@ pub(crate) struct IndexWriter {
     expected: usize,
     page: Option<(usize, BufWriter<File>, PathBuf)>,
     rows: usize,
+    /// The finder's data file, `archives.js`, while it is written (none
+    /// for a run of more than [`FINDER_MAX`] archives).
+    data: Option<(BufWriter<File>, PathBuf)>,
 }
+
+/// The most archives the index's finder searches in the browser: its data
+/// file holds a line of about 200 bytes an archive, 40 MB at this many. A
+/// larger store is searched with the queries over `archives.csv`.
+pub(crate) const FINDER_MAX: usize = 200_000;
 
 impl IndexWriter {
     /// Starts the folder `dir` (created), for a run of `expected` archives
@@ -79,6 +87,18 @@ impl IndexWriter {
         pii: &Pii,
     ) -> Result<IndexWriter, OutputError> {
         crate::fsio::ensure_dir(&dir.join(super::ARCHIVE_DIR))?;
+        let data = if expected <= FINDER_MAX {
+            let path = dir.join("archives.js");
+            let file = File::create(&path).map_err(OutputError::io(&path))?;
+            let mut w = BufWriter::with_capacity(256 << 10, file);
+            // Each row: index, archive, process id, status, agrees,
+            // recorded, automatic, reviewer, reasons, worst, error.
+            w.write_all(b"window.EID_ARCHIVES = [\n")
+                .map_err(OutputError::io(&path))?;
+            Some((w, path))
+        } else {
+            None
+        };
         Ok(IndexWriter {
             dir: dir.to_owned(),
             pii: pii.clone(),
@@ -86,7 +106,18 @@ impl IndexWriter {
             expected,
             page: None,
             rows: 0,
+            data,
         })
+    }
+
+    /// Appends a row to the finder's data file.
+    fn add_data(&mut self, row: &str) -> Result<(), OutputError> {
+        if let Some((w, path)) = self.data.as_mut() {
+            w.write_all(row.as_bytes())
+                .and_then(|()| w.write_all(b",\n"))
+                .map_err(OutputError::io(path))?;
+        }
+        Ok(())
     }
 
     /// The number of pages of all archives.
@@ -111,13 +142,19 @@ impl IndexWriter {
             super::write_new(&path, html.as_bytes())?;
         }
         let mut html = String::with_capacity(1024);
-        table_row(&mut html, event);
-        self.add_row(event.index, &html)
+        let data = table_row(&mut html, event);
+        self.add_row(event.index, &html, &data)
     }
 
     /// Adds the row at `index`, made by `table_row` or `table_row_of`, to
     /// its page of all archives.
-    pub(crate) fn add_row(&mut self, index: usize, html: &str) -> Result<(), OutputError> {
+    pub(crate) fn add_row(
+        &mut self,
+        index: usize,
+        html: &str,
+        data: &str,
+    ) -> Result<(), OutputError> {
+        self.add_data(data)?;
         let page = page_of(index);
         if self.page.as_ref().is_none_or(|(p, ..)| *p != page) {
             self.close_page()?;
@@ -180,6 +217,11 @@ impl IndexWriter {
     /// `report.js`.
     pub(crate) fn finish(mut self, tally: &Tally) -> Result<(), OutputError> {
         self.close_page()?;
+        if let Some((mut w, path)) = self.data.take() {
+            w.write_all(b"];\n")
+                .and_then(|()| w.flush())
+                .map_err(OutputError::io(&path))?;
+        }
         let mut html = String::with_capacity(64 << 10);
         super::index_page::render(&mut html, &self.view(tally));
         super::write_new(&self.dir.join("index.html"), html.as_bytes())?;
@@ -234,6 +276,7 @@ impl IndexWriter {
             months.push(Bar::new("(others)", t.months.others, "other"));
         }
         super::index_page::View {
+            finder: self.expected <= FINDER_MAX,
             pii: &self.pii,
             policy: &self.policy,
             archives: t.archives,

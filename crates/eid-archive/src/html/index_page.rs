@@ -21,6 +21,8 @@ pub(crate) struct ListedRow<'a> {
 
 /// What the index shows.
 pub(crate) struct View<'a> {
+    /// The finder's data file was written (`archives.js`).
+    pub(crate) finder: bool,
     pub(crate) pii: &'a Pii,
     pub(crate) policy: &'a str,
     pub(crate) archives: usize,
@@ -54,7 +56,8 @@ pub(crate) fn render(out: &mut String, v: &View<'_>) {
          <a href=\"#overrides\">Agent overrides</a> · \
          <a href=\"#integrity\">Integrity failures</a> · \
          <a href=\"#error-findings\">Error findings</a> · <a href=\"#errors\">Errors</a> · \
-         <a href=\"#all\">All archives</a> · <a href=\"#glossary\">Glossary</a></nav>\n"
+         <a href=\"#find\">Find</a> · <a href=\"#all\">All archives</a> · \
+         <a href=\"#glossary\">Glossary</a></nav>\n"
     } else {
         ""
     };
@@ -173,6 +176,7 @@ pub(crate) fn render(out: &mut String, v: &View<'_>) {
         "Recomputed = error",
     );
 
+    finder(out, v);
     layout::heading(out, "all", "All archives");
     if v.pages == 0 {
         out.push_str("<p>(no archive in this run)</p>\n");
@@ -195,6 +199,31 @@ pub(crate) fn render(out: &mut String, v: &View<'_>) {
     }
     super::glossary::section(out);
     layout::close(out, assets, v.pii);
+}
+
+/// The finder: a search over every archive of the run, from the data file
+/// `archives.js`, by the page's script. Without scripts the section says
+/// so, and the pages of all archives below hold every row.
+fn finder(out: &mut String, v: &View<'_>) {
+    layout::heading(out, "find", "Find an archive");
+    if !v.finder {
+        let _ = writeln!(
+            out,
+            "<p>{} archives are more than a page can search (at most {}): query <code>archives.csv</code> \
+             or <code>archives.parquet</code> (the README's queries).</p>",
+            v.archives,
+            super::index::FINDER_MAX
+        );
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "<p class=\"finder-note\">Search all {} archives by any part of their path, process id, statuses, \
+         reviewer or reasons, and sort what is found. This needs scripts; without them, the pages of all \
+         archives below hold every row.</p>\n<div id=\"finder\" data-archives=\"{}\"></div>\n\
+         <script src=\"archives.js\" defer></script>",
+        v.archives, v.archives
+    );
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -290,8 +319,9 @@ pub(crate) fn archives_table_head(out: &mut String, id: &str, caption: &str) {
     );
 }
 
-/// One row of a table of archives, linking to the archive's page.
-pub(crate) fn table_row(out: &mut String, event: &Event<'_>) {
+/// One row of a table of archives, linking to the archive's page; returns
+/// the row of the finder's data file ([`data_row`]).
+pub(crate) fn table_row(out: &mut String, event: &Event<'_>) -> String {
     let index = event.index;
     let archive = event.path.display().to_string();
     let (status, agrees, process_id, recorded, reasons, similarity, day, findings, worst, error) =
@@ -366,7 +396,7 @@ pub(crate) fn table_row(out: &mut String, event: &Event<'_>) {
             worst,
             error: &error,
         },
-    );
+    )
 }
 
 /// The cells of a row of a table of archives, as `archives.csv` has them
@@ -390,9 +420,34 @@ pub(crate) struct RowCells<'a> {
     pub(crate) error: &'a str,
 }
 
+/// One row of the finder's data file (`archives.js`): the cells of a table
+/// row as a JSON array, which is JavaScript too.
+pub(crate) fn data_row(index: usize, c: &RowCells<'_>) -> String {
+    let cells = [
+        c.archive,
+        c.process_id,
+        c.status,
+        c.agrees,
+        c.recorded,
+        c.automatic,
+        c.reviewer,
+        c.reasons,
+        c.worst,
+        c.error,
+    ];
+    let mut row = format!("[{index}");
+    for cell in cells {
+        row.push(',');
+        row.push_str(&serde_json::Value::from(cell).to_string());
+    }
+    row.push(']');
+    row
+}
+
 /// One row of a table of archives from its cells (a merge has the rows,
-/// not the events), linking to the page of the archive at `index`.
-pub(crate) fn table_row_of(out: &mut String, index: usize, c: &RowCells<'_>) {
+/// not the events), linking to the page of the archive at `index`; returns
+/// its row of the finder's data file.
+pub(crate) fn table_row_of(out: &mut String, index: usize, c: &RowCells<'_>) -> String {
     let _ = write!(
         out,
         "<tr id=\"a{index:06}\" data-status=\"{}\" data-agrees=\"{}\"><td>{}</td>\
@@ -419,4 +474,5 @@ pub(crate) fn table_row_of(out: &mut String, index: usize, c: &RowCells<'_>) {
         Esc(c.worst),
         Esc(c.error),
     );
+    data_row(index, c)
 }

@@ -90,7 +90,7 @@ impl Pages {
             blank(cell("max_severity")),
         );
         let mut html = String::with_capacity(1024);
-        table_row_of(
+        let data = table_row_of(
             &mut html,
             pick.global,
             &RowCells {
@@ -109,7 +109,7 @@ impl Pages {
                 error: &cell("error"),
             },
         );
-        self.index.add_row(pick.global, &html)?;
+        self.index.add_row(pick.global, &html, &data)?;
         self.copy_page(shard, pick.local, pick.global)
     }
 

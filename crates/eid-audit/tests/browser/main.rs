@@ -33,6 +33,7 @@ macro_rules! browser_or_skip {
 }
 
 mod exhibits;
+mod finder;
 
 /// A feature name that would run script if it were not escaped, in SVG text
 /// and in HTML alike.
@@ -332,16 +333,28 @@ fn hostile_names_show_as_text_and_inject_nothing() {
         "a/000001.html",
     ] {
         load(&mut s, report, page).assert_clean(page);
-        // Only the report's own script; no image, no event attribute.
-        assert_eq!(number(&mut s, "document.scripts.length"), 1, "{page}");
-        assert_eq!(
-            text(&mut s, "document.scripts[0].getAttribute('src')"),
-            if page.starts_with("a/") {
-                "../report.js"
-            } else {
-                "report.js"
-            }
+        if page == "index.html" {
+            // The finder lists the hostile archive: its names as text.
+            s.eval(
+                "(() => { const i = document.getElementById('find-input'); \
+                 i.value = 'hostile'; i.dispatchEvent(new Event('input')); })()",
+            )
+            .unwrap();
+            let found = text(&mut s, "document.getElementById('find-table').textContent");
+            assert!(found.contains(HOSTILE_ID), "{found}");
+        }
+        // Only the report's own script (and on the index, the finder's data
+        // file); no image, no event attribute.
+        let scripts = text(
+            &mut s,
+            "Array.from(document.scripts).map(e => e.getAttribute('src')).join(' ')",
         );
+        let expected = match page {
+            "index.html" => "report.js archives.js",
+            p if p.starts_with("a/") => "../report.js",
+            _ => "report.js",
+        };
+        assert_eq!(scripts, expected, "{page}");
         assert_eq!(number(&mut s, "document.images.length"), 0, "{page}");
         assert_eq!(
             number(

@@ -113,6 +113,109 @@
     });
   }
 
+  // The finder of the index: every archive of the run, from the data file
+  // archives.js (window.EID_ARCHIVES, a row per archive: index, archive,
+  // process id, status, agrees, recorded, automatic, reviewer, reasons,
+  // worst severity, error), filtered by every word typed and sorted by a
+  // column; the first 200 found are listed, each linking to its page.
+  var FOUND_MAX = 200;
+  var FIELDS = ["#", "Archive", "Process id", "Recomputed", "Agrees", "Recorded",
+    "Automatic", "Reviewer", "Reasons", "Worst", "Error"];
+
+  function pageOf(index) {
+    var n = String(index);
+    while (n.length < 6) {
+      n = "0" + n;
+    }
+    return "a/" + n + ".html";
+  }
+
+  function finder() {
+    var host = document.getElementById("finder");
+    var rows = window.EID_ARCHIVES;
+    if (!host || !rows) {
+      return;
+    }
+    var label = document.createElement("label");
+    label.appendChild(document.createTextNode("Find in all " + rows.length + " archives: "));
+    var input = document.createElement("input");
+    input.type = "search";
+    input.id = "find-input";
+    label.appendChild(input);
+    host.appendChild(label);
+    var by = document.createElement("select");
+    by.id = "find-sort";
+    FIELDS.forEach(function (name, i) {
+      var o = document.createElement("option");
+      o.value = String(i);
+      o.textContent = "sorted by " + name;
+      by.appendChild(o);
+    });
+    host.appendChild(document.createTextNode(" "));
+    host.appendChild(by);
+    var count = document.createElement("p");
+    count.id = "find-count";
+    count.setAttribute("aria-live", "polite");
+    host.appendChild(count);
+    var table = document.createElement("table");
+    table.id = "find-table";
+    table.className = "list";
+    var head = table.createTHead().insertRow();
+    FIELDS.forEach(function (name) {
+      var th = document.createElement("th");
+      th.scope = "col";
+      th.textContent = name;
+      head.appendChild(th);
+    });
+    var body = table.createTBody();
+    host.appendChild(table);
+    var lower = rows.map(function (r) {
+      return r.slice(1).join("\u0001").toLowerCase();
+    });
+    function apply() {
+      var words = input.value.trim().toLowerCase().split(/\s+/).filter(Boolean);
+      var found = [];
+      for (var i = 0; i < rows.length; i += 1) {
+        var text = lower[i];
+        if (words.every(function (w) { return text.indexOf(w) >= 0; })) {
+          found.push(rows[i]);
+        }
+      }
+      var col = Number(by.value);
+      found.sort(function (a, b) {
+        return compare(String(a[col]), String(b[col])) || a[0] - b[0];
+      });
+      while (body.firstChild) {
+        body.removeChild(body.firstChild);
+      }
+      found.slice(0, FOUND_MAX).forEach(function (r) {
+        var tr = body.insertRow();
+        r.forEach(function (v, i) {
+          var td = tr.insertCell();
+          if (i === 0) {
+            td.textContent = String(v + 1);
+          } else if (i === 1) {
+            var a = document.createElement("a");
+            a.href = pageOf(r[0]);
+            a.textContent = v;
+            td.appendChild(a);
+          } else {
+            td.textContent = v;
+          }
+        });
+      });
+      count.textContent = found.length + " of " + rows.length + " archives found" +
+        (found.length > FOUND_MAX ? "; the first " + FOUND_MAX + " listed" : "");
+    }
+    input.addEventListener("input", apply);
+    by.addEventListener("change", apply);
+    apply();
+  }
+
+  // The data file is a deferred script after this one: the finder starts
+  // once every script has run.
+  window.addEventListener("load", finder);
+
   ready(function () {
     document.documentElement.classList.add("scripted");
     Array.prototype.forEach.call(document.querySelectorAll("table.sortable"), function (t) {
