@@ -222,6 +222,7 @@ impl IndexWriter {
                 .and_then(|()| w.flush())
                 .map_err(OutputError::io(&path))?;
         }
+        super::list_nav::link(&self.dir, tally)?;
         let mut html = String::with_capacity(64 << 10);
         super::index_page::render(&mut html, &self.view(tally));
         super::write_new(&self.dir.join("index.html"), html.as_bytes())?;

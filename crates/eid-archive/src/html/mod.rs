@@ -30,6 +30,7 @@ mod glossary;
 mod index;
 mod index_page;
 pub(crate) mod layout;
+mod list_nav;
 mod page;
 mod population;
 mod sides;
@@ -51,6 +52,8 @@ use layout::Assets;
 use sha2::{Digest, Sha256};
 use sides::SideImage;
 use std::path::Path;
+
+pub(crate) use list_nav::unlink as unlink_lists;
 
 /// The folder of the archive pages inside `html/`.
 const ARCHIVE_DIR: &str = "a";

@@ -120,7 +120,8 @@ impl Pages {
         let source = shard.dir.join("html").join(&name);
         let text = std::fs::read_to_string(&source).map_err(OutputError::io(&source))?;
         let (from, to) = (format!("{local:06}"), format!("{global:06}"));
-        let text = text
+        // The shard's places in its lists go; the merged lists' come at the end.
+        let text = crate::html::unlink_lists(&text)
             .replacen(&archive_nav(local), &archive_nav(global), 1)
             .replace(&format!("\"{from}-"), &format!("\"{to}-"))
             .replacen(

@@ -467,6 +467,27 @@ fn the_index_lists_the_agent_overrides_and_the_archives_with_an_error_finding() 
     assert!(row.contains("<td>inconclusive</td><td>yes</td>"), "{row}");
     assert!(row.contains("<td>agent-0042</td>"), "{row}");
     assert_eq!(run["summary"]["agentOverrides"], 2);
+    // Each listed archive's page leads to the one before and after it in
+    // its list: the two overrides are archives 2 and 3 (pages 1 and 2).
+    let page = |n: usize| std::fs::read_to_string(out.join(format!("html/a/{n:06}.html"))).unwrap();
+    let nav = |html: &str, list: &str| -> String {
+        let mark = format!("<nav class=\"list-nav\" aria-label=\"{list}\">");
+        let at = html.find(&mark).unwrap_or_else(|| panic!("{list}: {html}"));
+        html[at..].split("</nav>").next().unwrap().to_owned()
+    };
+    let first = nav(&page(1), "Agent overrides");
+    assert!(first.contains("Agent overrides</a> 1 of 2"), "{first}");
+    assert!(
+        first
+            .contains("<a rel=\"next\" href=\"000002.html\">next: testdata/agent-override.zip</a>")
+    );
+    assert!(!first.contains("rel=\"prev\""));
+    let second = nav(&page(2), "Agent overrides");
+    assert!(second.contains(
+        "<a rel=\"prev\" href=\"000001.html\">previous: testdata/agent-accepted-expired.zip</a>"
+    ));
+    assert!(!second.contains("rel=\"next\""));
+    assert!(!page(0).contains("list-nav"), "an archive in no list");
     // The glossary explains every code the report shows, from the rules.
     let glossary = index.split("<h2 id=\"glossary\"").nth(1).unwrap();
     for code in [
