@@ -213,9 +213,10 @@ impl IndexWriter {
             .map_err(OutputError::io(&path))
     }
 
-    /// Closes the last page, writes `index.html`, `report.css` and
+    /// Closes the last page, writes `index.html` (its footer says `about`:
+    /// the tool, its commit and when the run began), `report.css` and
     /// `report.js`.
-    pub(crate) fn finish(mut self, tally: &Tally) -> Result<(), OutputError> {
+    pub(crate) fn finish(mut self, tally: &Tally, about: &str) -> Result<(), OutputError> {
         self.close_page()?;
         if let Some((mut w, path)) = self.data.take() {
             w.write_all(b"];\n")
@@ -224,7 +225,7 @@ impl IndexWriter {
         }
         super::list_nav::link(&self.dir, tally)?;
         let mut html = String::with_capacity(64 << 10);
-        super::index_page::render(&mut html, &self.view(tally));
+        super::index_page::render(&mut html, &self.view(tally), about);
         super::write_new(&self.dir.join("index.html"), html.as_bytes())?;
         super::write_new(&self.dir.join("report.css"), layout::CSS.as_bytes())?;
         super::write_new(&self.dir.join("report.js"), layout::JS.as_bytes())
@@ -348,7 +349,7 @@ mod tests {
             w.add(&event).unwrap();
             tally.add(&event);
         }
-        w.finish(&tally).unwrap();
+        w.finish(&tally, "eid-audit test").unwrap();
         let rows_of = |p: usize| {
             let text = std::fs::read_to_string(html.join(format!("archives-{p}.html"))).unwrap();
             assert!(text.ends_with("</html>\n"), "page {p} is closed");

@@ -49,7 +49,7 @@ pub(crate) struct View<'a> {
     pub(crate) population: String,
 }
 
-pub(crate) fn render(out: &mut String, v: &View<'_>) {
+pub(crate) fn render(out: &mut String, v: &View<'_>, about: &str) {
     let assets = Assets::Linked { up: "" };
     let nav = if v.pages > 0 {
         "<nav><a href=\"#disagreements\">Disagreements</a> · \
@@ -198,6 +198,14 @@ pub(crate) fn render(out: &mut String, v: &View<'_>) {
         out.push_str("</ol>\n");
     }
     super::glossary::section(out);
+    // What made this report, and where the rest of the record is.
+    let _ = writeln!(
+        out,
+        "<p class=\"run-record\" id=\"run-record\">This report: {}. What ran, by which rules, on \
+         what, and the SHA-256 of every file written: <code>run.json</code>, in the report folder beside \
+         this <code>html/</code> folder (not linked: these pages never lead out of their folder).</p>",
+        Esc(about)
+    );
     layout::close(out, assets, v.pii);
 }
 

@@ -275,7 +275,13 @@ pub fn merge(dirs: &[PathBuf], options: &MergeOptions) -> Result<Merged, MergeEr
         copy::crops(&shards, &staging)?;
     }
     if let Some(p) = pages {
-        p.finish(&tally)?;
+        let about = format!(
+            "merged by {} from {} shards, merge started {}",
+            options.tool.describe(),
+            shards.len(),
+            crate::report::utc_timestamp(started_at)
+        );
+        p.finish(&tally, &about)?;
     }
     let seconds = started.elapsed().as_secs_f64();
     let summary = Summary(&tally);

@@ -145,8 +145,9 @@ impl Pages {
         Ok(())
     }
 
-    /// Writes `index.html` from the merged counts, and the assets.
-    pub(super) fn finish(self, tally: &Tally) -> Result<(), OutputError> {
-        self.index.finish(tally)
+    /// Writes `index.html` from the merged counts (its footer says `about`),
+    /// and the assets.
+    pub(super) fn finish(self, tally: &Tally, about: &str) -> Result<(), OutputError> {
+        self.index.finish(tally, about)
     }
 }

@@ -55,6 +55,16 @@ pub struct Tool {
     pub commit: Option<String>,
 }
 
+impl Tool {
+    /// The tool as a page names it: `eid-audit 0.1.0 (commit 4b9e…)`.
+    pub(crate) fn describe(&self) -> String {
+        match &self.commit {
+            Some(c) => format!("{} {} (commit {c})", self.name, self.version),
+            None => format!("{} {}", self.name, self.version),
+        }
+    }
+}
+
 /// The machine the run ran on.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Host {

@@ -254,7 +254,12 @@ pub fn report(
     let sections = finished.sections;
     tally.population = Some(Box::new(sections.clone()));
     if let Some(index) = index {
-        index.finish(&tally)?;
+        let about = format!(
+            "{}, run started {}",
+            o.tool.describe(),
+            utc_timestamp(started_at)
+        );
+        index.finish(&tally, &about)?;
     }
     if let Some(bundle) = bundle {
         bundle.finish()?;

@@ -488,6 +488,20 @@ fn the_index_lists_the_agent_overrides_and_the_archives_with_an_error_finding() 
     ));
     assert!(!second.contains("rel=\"next\""));
     assert!(!page(0).contains("list-nav"), "an archive in no list");
+    // The footer says what made the report, and where the rest is.
+    let record = index
+        .lines()
+        .find(|l| l.starts_with("<p class=\"run-record\""))
+        .unwrap();
+    assert!(
+        record.contains(&format!(
+            "This report: eid-audit {}",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{record}"
+    );
+    assert!(record.contains(", run started 20"), "{record}");
+    assert!(record.contains("<code>run.json</code>, in the report folder"));
     // The glossary explains every code the report shows, from the rules.
     let glossary = index.split("<h2 id=\"glossary\"").nth(1).unwrap();
     for code in [

@@ -92,7 +92,26 @@ pub(crate) fn assert_same_report(single: &Path, merged: &Path, html: bool) {
             b.keys().collect::<Vec<_>>(),
             "the same pages"
         );
+        // The index's last line says what made it: a run, or a merge.
+        let record = |bytes: &[u8]| -> (Vec<u8>, String) {
+            let text = String::from_utf8_lossy(bytes).into_owned();
+            let (rest, line): (Vec<&str>, Vec<&str>) = text
+                .lines()
+                .partition(|l| !l.starts_with("<p class=\"run-record\""));
+            (rest.join("\n").into_bytes(), line.join("\n"))
+        };
         for (name, bytes) in &a {
+            if name == "index.html" {
+                let ((one, run), (merged, merge)) = (record(bytes), record(&b[name]));
+                assert!(
+                    one == merged,
+                    "html/index.html differs from the single run's"
+                );
+                assert!(run.contains(", run started "), "{run}");
+                assert!(merge.contains("merged by eid-audit "), "{merge}");
+                assert!(merge.contains("<code>run.json</code>, in the report folder"));
+                continue;
+            }
             assert!(
                 *bytes == b[name],
                 "html/{name} differs from the single run's"
