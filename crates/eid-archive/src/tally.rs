@@ -242,18 +242,21 @@ impl Tally {
             .as_ref()
             .map(ToString::to_string)
             .unwrap_or_default();
+        // How this archive is named in a list, with what puts it there.
+        let listed = |what: String| Listed {
+            index: event.index,
+            archive: path.clone(),
+            process_id: a.process_id.clone(),
+            recorded: recorded.clone(),
+            status: v.reference_status().to_string(),
+            what,
+        };
         match v.agrees {
             Some(false) => {
                 self.disagreements += 1;
                 if self.listed_disagreements.len() < LISTED {
-                    self.listed_disagreements.push(Listed {
-                        index: event.index,
-                        archive: path.clone(),
-                        process_id: a.process_id.clone(),
-                        recorded: recorded.clone(),
-                        status: v.reference_status().to_string(),
-                        what: v.decision.reasons_line(),
-                    });
+                    self.listed_disagreements
+                        .push(listed(v.decision.reasons_line()));
                 }
             }
             None => {
@@ -268,14 +271,6 @@ impl Tally {
             *self.findings.entry(f.severity).or_default() += 1;
             *self.codes.entry(f.code.as_str()).or_default() += 1;
         }
-        let listed = |what: String| Listed {
-            index: event.index,
-            archive: path.clone(),
-            process_id: a.process_id.clone(),
-            recorded: recorded.clone(),
-            status: v.reference_status().to_string(),
-            what,
-        };
         let findings = audited.findings();
         if let Some(f) = findings
             .iter()

@@ -6,7 +6,7 @@
 use super::counts;
 use super::records::{Records, cell, cells, unexcel};
 use super::shards::ShardReport;
-use super::streams::{Follower, Out, Pick, Stop, open_all};
+use super::streams::{Follower, Out, Pick, Stop, drained, open_all};
 use crate::tally::Tally;
 use std::path::Path;
 
@@ -112,16 +112,12 @@ impl Follower for GroupedCsv {
     }
 
     fn finish(mut self: Box<Self>, shards: &[ShardReport]) -> Result<(), Stop> {
-        for (s, r) in self.readers.iter_mut().enumerate() {
-            if r.peek()?.is_some() {
-                return Err(shards[s]
-                    .refuse(format!(
-                        "{} holds rows of an archive that archives.csv does not list there, or not in its order",
-                        self.name
-                    ))
-                    .into());
-            }
-        }
+        let name = &self.name;
+        drained(&mut self.readers, shards, || {
+            format!(
+                "{name} holds rows of an archive that archives.csv does not list there, or not in its order"
+            )
+        })?;
         self.out.close()?;
         Ok(())
     }

@@ -102,6 +102,21 @@ impl Out {
     }
 }
 
+/// Refuses the merge when a shard's file still holds a record once every
+/// archive is taken (`why` says what it holds).
+pub(super) fn drained(
+    readers: &mut [Records],
+    shards: &[ShardReport],
+    why: impl Fn() -> String,
+) -> Result<(), Stop> {
+    for (s, r) in readers.iter_mut().enumerate() {
+        if r.peek()?.is_some() {
+            return Err(shards[s].refuse(why()).into());
+        }
+    }
+    Ok(())
+}
+
 /// Opens `name` in every shard, checks that the headers (for a CSV) are
 /// byte-identical, and creates the output with that header.
 pub(super) fn open_all(
@@ -309,13 +324,9 @@ impl Follower for EveryLine {
     }
 
     fn finish(mut self: Box<Self>, shards: &[ShardReport]) -> Result<(), Stop> {
-        for (s, r) in self.readers.iter_mut().enumerate() {
-            if r.peek()?.is_some() {
-                return Err(shards[s]
-                    .refuse("audits.jsonl has more lines than archives.csv has rows")
-                    .into());
-            }
-        }
+        drained(&mut self.readers, shards, || {
+            "audits.jsonl has more lines than archives.csv has rows".into()
+        })?;
         self.out.close()?;
         Ok(())
     }
@@ -390,13 +401,10 @@ impl Follower for Claims {
     }
 
     fn finish(mut self: Box<Self>, shards: &[ShardReport]) -> Result<(), Stop> {
-        for (s, r) in self.readers.iter_mut().enumerate() {
-            if r.peek()?.is_some() {
-                return Err(shards[s]
-                    .refuse("verified_claims.jsonl holds a line of no archive that agrees, in the order of archives.csv")
-                    .into());
-            }
-        }
+        drained(&mut self.readers, shards, || {
+            "verified_claims.jsonl holds a line of no archive that agrees, in the order of archives.csv"
+                .into()
+        })?;
         self.out.close()?;
         Ok(())
     }

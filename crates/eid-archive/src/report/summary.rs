@@ -1,7 +1,7 @@
 //! The end-of-run summary, read from the run's one tally, so that the
 //! summary, `run.json` and the HTML index can never disagree.
 
-use crate::tally::Tally;
+use crate::tally::{Listed, Tally};
 use crate::verdict::{Severity, Status};
 use crate::visible::visible;
 use std::fmt::Write as _;
@@ -145,44 +145,41 @@ impl Summary<'_> {
                 let _ = writeln!(out, "  ... and {more} more (archives.csv, agrees = false)");
             }
         }
-        if self.0.integrity_failures > 0 {
-            let _ = writeln!(out, "\nintegrity failures");
-            let named = &self.0.listed_integrity[..self.0.listed_integrity.len().min(NAMED)];
-            for i in named {
-                let _ = writeln!(
-                    out,
-                    "  {}: {}",
-                    visible(&i.archive, None),
-                    visible(&i.what, None)
-                );
-            }
-            if self.0.integrity_failures > named.len() {
-                let more = self.0.integrity_failures - named.len();
-                let _ = writeln!(
-                    out,
-                    "  ... and {more} more (findings.csv, code MemberCorrupt or StoredChecksumMismatch)"
-                );
-            }
-        }
-        if self.0.errors > 0 {
-            let _ = writeln!(out, "\nerrors");
-            let named = &self.0.listed_errors[..self.0.listed_errors.len().min(NAMED)];
-            for e in named {
-                let _ = writeln!(
-                    out,
-                    "  {}: {}",
-                    visible(&e.archive, None),
-                    visible(&e.what, None)
-                );
-            }
-            if self.0.errors > named.len() {
-                let more = self.0.errors - named.len();
-                let _ = writeln!(
-                    out,
-                    "  ... and {more} more (archives.csv, error_code not empty)"
-                );
-            }
-        }
+        named(
+            &mut out,
+            "integrity failures",
+            &self.0.listed_integrity,
+            self.0.integrity_failures,
+            "findings.csv, code MemberCorrupt or StoredChecksumMismatch",
+        );
+        named(
+            &mut out,
+            "errors",
+            &self.0.listed_errors,
+            self.0.errors,
+            "archives.csv, error_code not empty",
+        );
         out
+    }
+}
+
+/// A section of `summary.txt` naming the first [`NAMED`] of `total`
+/// archives, each with what is wrong, then where the rest are (`more`).
+fn named(out: &mut String, title: &str, listed: &[Listed], total: usize, more: &str) {
+    if total == 0 {
+        return;
+    }
+    let _ = writeln!(out, "\n{title}");
+    let shown = &listed[..listed.len().min(NAMED)];
+    for l in shown {
+        let _ = writeln!(
+            out,
+            "  {}: {}",
+            visible(&l.archive, None),
+            visible(&l.what, None)
+        );
+    }
+    if total > shown.len() {
+        let _ = writeln!(out, "  ... and {} more ({more})", total - shown.len());
     }
 }

@@ -114,6 +114,10 @@ pub fn report(
         .cloned()
         .collect();
     let inputs = &inputs[..];
+    // Every Parquet file of the run says the same of itself.
+    let footer = o
+        .parquet
+        .then(|| Footer::new(&o.tool.version, &policy.digest()));
     let mut writer = ReportWriter::create(
         &o.out,
         &WriterOptions::default()
@@ -121,10 +125,7 @@ pub fn report(
             .with_jsonl(o.jsonl)
             .with_excel(o.excel)
             .with_verified_claims(o.ida.is_some())
-            .with_parquet(
-                o.parquet
-                    .then(|| Footer::new(&o.tool.version, &policy.digest())),
-            ),
+            .with_parquet(footer.clone()),
     )?;
     let recovered = writer.recovered();
     let rule = ImageRule::new(&o.pii, o.exclude.clone());
@@ -243,10 +244,9 @@ pub fn report(
     // first. The index counts them, so it comes after.
     writer.flush()?;
     let finished = population.finish(&staging)?;
-    if o.parquet {
-        let footer = Footer::new(&o.tool.version, &policy.digest());
+    if let Some(footer) = &footer {
         let names = ["duplicates.csv", "sample.csv", "retention.csv"];
-        crate::report::parquet::write_population(&staging, &footer, &names)?;
+        crate::report::parquet::write_population(&staging, footer, &names)?;
     }
     if let (Some(dir), Some(record)) = (&work.html_dir, &finished.sections.sample) {
         crate::html::write_sample_page(dir, &finished.sample, record, &o.pii)?;

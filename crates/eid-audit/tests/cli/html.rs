@@ -274,20 +274,25 @@ fn the_html_folder_is_part_of_the_report() {
     assert!(!html.exists());
 }
 
-#[test]
-fn an_archive_that_cannot_be_read_has_its_page_and_is_listed_first() {
+/// `report ARGS --out DIR/r --html --quiet`, which must exit `code`; the
+/// temporary folder (kept alive by the caller) and the report folder.
+fn html_of(args: &[&str], code: i32) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r");
-    let o = eid_audit(&[
-        "report",
-        "testdata/accepted.zip",
-        "testdata/hostile/truncated.zip",
-        "--out",
-        out.to_str().unwrap(),
-        "--html",
-        "--quiet",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let mut all = vec!["report"];
+    all.extend_from_slice(args);
+    all.extend(["--out", out.to_str().unwrap(), "--html", "--quiet"]);
+    let o = eid_audit(&all);
+    assert_eq!(o.status.code(), Some(code), "{}", stderr(&o));
+    (dir, out)
+}
+
+#[test]
+fn an_archive_that_cannot_be_read_has_its_page_and_is_listed_first() {
+    let (_dir, out) = html_of(
+        &["testdata/accepted.zip", "testdata/hostile/truncated.zip"],
+        2,
+    );
     let html = out.join("html");
     let index = std::fs::read_to_string(html.join("index.html")).unwrap();
     assert!(index.contains("data-count=\"errors\">1<"));
@@ -302,20 +307,15 @@ fn an_archive_that_cannot_be_read_has_its_page_and_is_listed_first() {
 
 #[test]
 fn an_archive_with_a_member_that_fails_its_check_is_listed_among_the_integrity_failures() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("r");
-    let o = eid_audit(&[
-        "report",
-        "testdata/accepted.zip",
-        "testdata/hostile/video-declares-1gb.zip",
-        "testdata/agent-override.zip",
-        "--out",
-        out.to_str().unwrap(),
-        "--html",
-        "--hash-members",
-        "--quiet",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let (_dir, out) = html_of(
+        &[
+            "testdata/accepted.zip",
+            "testdata/hostile/video-declares-1gb.zip",
+            "testdata/agent-override.zip",
+            "--hash-members",
+        ],
+        2,
+    );
     let index = std::fs::read_to_string(out.join("html/index.html")).unwrap();
     assert!(index.contains("href=\"#integrity\">Integrity failures</a>"));
     let section = index
@@ -338,21 +338,16 @@ fn an_archive_with_a_member_that_fails_its_check_is_listed_among_the_integrity_f
 
 #[test]
 fn an_archive_page_answers_why_first_with_banners_and_folds_a_side_with_no_feature() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("r");
-    let o = eid_audit(&[
-        "report",
-        "testdata/agent-accepted-expired.zip",
-        "testdata/hostile/video-declares-1gb.zip",
-        "testdata/rejected-expired.zip",
-        "testdata/accepted.zip",
-        "--out",
-        out.to_str().unwrap(),
-        "--html",
-        "--hash-members",
-        "--quiet",
-    ]);
-    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let (_dir, out) = html_of(
+        &[
+            "testdata/agent-accepted-expired.zip",
+            "testdata/hostile/video-declares-1gb.zip",
+            "testdata/rejected-expired.zip",
+            "testdata/accepted.zip",
+            "--hash-members",
+        ],
+        2,
+    );
     let page = |n: usize| std::fs::read_to_string(out.join(format!("html/a/{n:06}.html"))).unwrap();
     let banners = |html: &str| -> Vec<String> {
         html.split("data-banner=\"")
@@ -406,14 +401,9 @@ fn an_archive_page_answers_why_first_with_banners_and_folds_a_side_with_no_featu
 
 #[test]
 fn the_index_lists_the_agent_overrides_and_the_archives_with_an_error_finding() {
-    let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("r");
     let files = super::testdata();
-    let mut args = vec!["report"];
-    args.extend(files.iter().map(String::as_str));
-    args.extend(["--out", out.to_str().unwrap(), "--html", "--quiet"]);
-    let o = eid_audit(&args);
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let args: Vec<&str> = files.iter().map(String::as_str).collect();
+    let (_dir, out) = html_of(&args, 1);
     let index = std::fs::read_to_string(out.join("html/index.html")).unwrap();
     let section = |id: &str| -> Vec<String> {
         let s = index
