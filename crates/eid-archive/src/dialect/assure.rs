@@ -4,36 +4,10 @@
 
 use super::{Cx, Obj, common};
 use crate::evidence::{
-    Dialect, DocumentFields, DriftKind, FailReason, FinalResult, Ocr, ProcessRecord, Source,
+    DOCUMENT_FIELDS, Dialect, DocumentFields, DriftKind, FailReason, FinalResult, Ocr,
+    ProcessRecord, Source,
 };
 use serde_json::Value;
-
-/// Document fields of the OCR, the manual approval and `finalResult`.
-pub(crate) const DOCUMENT_FIELDS: &[&str] = &[
-    "firstName",
-    "lastName",
-    "alternativeFirstName",
-    "alternativeLastName",
-    "dateOfBirth",
-    "dateOfExpiry",
-    "dateOfIssue",
-    "birthPlace",
-    "placeOfBirth",
-    "gender",
-    "nationality",
-    "issuingCountry",
-    "issuingAuthority",
-    "address",
-    "documentType",
-    "documentNumber",
-    "idType",
-    "personalIdentificationNumber",
-    "socialSecurityNumber",
-    "healthNumber",
-    "taxNumber",
-    "predictedAge",
-    "lastNameSecondLine",
-];
 
 /// The document fields of an Assure object, by their Assure names.
 pub(crate) fn document_fields(o: &mut Obj<'_>, cx: &mut Cx<'_>) -> DocumentFields {

@@ -105,7 +105,7 @@ pub(crate) fn is_native(map: &Map<String, Value>) -> bool {
     let mut native = NATIVE_ONLY.iter().filter(|k| map.contains_key(**k)).count();
     let mut assure = ASSURE_ONLY.iter().filter(|k| map.contains_key(**k)).count();
     // Flat document fields are Assure; a nested document object is native.
-    assure += assure::DOCUMENT_FIELDS
+    assure += crate::evidence::DOCUMENT_FIELDS
         .iter()
         .filter(|k| map.contains_key(**k))
         .count();

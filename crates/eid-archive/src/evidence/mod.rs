@@ -156,6 +156,34 @@ pub struct FinalResult {
     pub liveness_detected: Option<bool>,
 }
 
+/// The document fields of the OCR, the manual approval and `finalResult`,
+/// by their Assure names (the native reader maps its own names onto them).
+pub(crate) const DOCUMENT_FIELDS: &[&str] = &[
+    "firstName",
+    "lastName",
+    "alternativeFirstName",
+    "alternativeLastName",
+    "dateOfBirth",
+    "dateOfExpiry",
+    "dateOfIssue",
+    "birthPlace",
+    "placeOfBirth",
+    "gender",
+    "nationality",
+    "issuingCountry",
+    "issuingAuthority",
+    "address",
+    "documentType",
+    "documentNumber",
+    "idType",
+    "personalIdentificationNumber",
+    "socialSecurityNumber",
+    "healthNumber",
+    "taxNumber",
+    "predictedAge",
+    "lastNameSecondLine",
+];
+
 /// Document fields by their Assure names (`documentNumber`, `dateOfBirth`, ...).
 ///
 /// A map rather than a struct so that fields the reader does not know are kept.

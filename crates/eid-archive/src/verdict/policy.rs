@@ -3,7 +3,7 @@
 
 use crate::codes::hex;
 use crate::config::{ConfigError, ConfigErrorKind, parse_toml, read_text};
-use crate::evidence::{KNOWN_CHECKS, KNOWN_FEATURES, Similarity, canonical_check};
+use crate::evidence::{DOCUMENT_FIELDS, KNOWN_CHECKS, KNOWN_FEATURES, Similarity, canonical_check};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::path::Path;
 
@@ -69,6 +69,12 @@ pub struct Policy {
     pub automatic_types: Vec<String>,
     /// The birthday of someone born on 29 February in other years.
     pub leap_day_birthday: LeapDayBirthday,
+    /// Document attributes an accepted process must hold (Assure names:
+    /// `firstName`, `placeOfBirth`, ...): each one absent is a finding
+    /// `AttributeMissing`. Empty by default; left out of the canonical JSON
+    /// when empty, so that the digest of every earlier policy stands.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub required_attributes: Vec<String>,
 }
 
 impl Default for Policy {
@@ -85,6 +91,7 @@ impl Default for Policy {
             agent_reviewed_types: vec!["high".into(), "attended".into(), "unattended".into()],
             automatic_types: vec!["substantial".into(), "substantialFullyAuto".into()],
             leap_day_birthday: LeapDayBirthday::March1,
+            required_attributes: Vec::new(),
         }
     }
 }
@@ -139,6 +146,15 @@ impl Policy {
     /// Refuses rules that contradict each other (a check both required and
     /// ignored).
     fn validate(&self) -> Result<(), ConfigErrorKind> {
+        if let Some(blank) = self
+            .required_attributes
+            .iter()
+            .find(|a| a.trim().is_empty())
+        {
+            return Err(ConfigErrorKind::Invalid(format!(
+                "required_attributes names {blank:?}: an attribute needs a name"
+            )));
+        }
         for required in &self.require_checks {
             if !self.counts_check(required) {
                 return Err(ConfigErrorKind::Invalid(format!(
@@ -171,6 +187,14 @@ impl Policy {
                         did_you_mean(name, KNOWN_CHECKS)
                     ));
                 }
+            }
+        }
+        for name in &self.required_attributes {
+            if !DOCUMENT_FIELDS.contains(&name.as_str()) {
+                out.push(format!(
+                    "required_attributes names {name:?}, a document attribute eid-audit has never seen{}",
+                    did_you_mean(name, DOCUMENT_FIELDS)
+                ));
             }
         }
         for name in &self.ignore_features {
@@ -214,6 +238,9 @@ impl Policy {
                 }
             }
         }
+        // Left out of the digest's JSON when empty; always said here.
+        out.entry("requiredAttributes")
+            .or_insert_with(|| serde_json::Value::Array(Vec::new()));
         serde_json::Value::Object(out)
     }
 
@@ -390,6 +417,44 @@ mod tests {
     }
 
     #[test]
+    fn required_attributes_are_read_warned_about_and_leave_old_digests_alone() {
+        let p = Policy::from_toml(
+            "required_attributes = [\"firstName\", \"placeOfBirth\", \"dateOfBrith\"]",
+        )
+        .unwrap();
+        assert_eq!(p.required_attributes.len(), 3);
+        assert_eq!(
+            p.warnings(),
+            vec![
+                "required_attributes names \"dateOfBrith\", a document attribute eid-audit has never seen; did you mean \"dateOfBirth\"?"
+            ]
+        );
+        assert_ne!(p.digest(), Policy::default().digest());
+        assert_eq!(p.to_json()["requiredAttributes"][1], "placeOfBirth");
+        assert_eq!(
+            Policy::default().to_json()["requiredAttributes"],
+            serde_json::json!([])
+        );
+        // An empty list is the default: the digest earlier reports printed.
+        let empty = Policy::from_toml("required_attributes = []").unwrap();
+        assert_eq!(empty.digest(), "e1e6a4cca859654b");
+        let e = Policy::from_toml("required_attributes = [\" \"]").unwrap_err();
+        assert!(e.to_string().contains("an attribute needs a name"), "{e}");
+    }
+
+    #[test]
+    fn every_policy_in_the_decision_rules_parses_without_a_warning() {
+        let doc = include_str!("../../../../docs/decision.md");
+        let blocks: Vec<&str> = doc.split("```toml\n").skip(1).collect();
+        assert!(!blocks.is_empty());
+        for block in blocks {
+            let text = block.split("```").next().unwrap_or_default();
+            let p = Policy::from_toml(text).unwrap_or_else(|e| panic!("{e}\n{text}"));
+            assert!(p.warnings().is_empty(), "{:?}", p.warnings());
+        }
+    }
+
+    #[test]
     fn edit_distances_count_insertions_deletions_and_substitutions() {
         assert_eq!(edit_distance("nonexpird", "nonexpired"), 1);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
@@ -417,6 +482,7 @@ mod tests {
                 "agentReviewedTypes",
                 "automaticTypes",
                 "leapDayBirthday",
+                "requiredAttributes",
             ]
         );
         assert_eq!(json["digest"], p.digest());

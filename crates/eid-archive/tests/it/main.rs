@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod amplification;
+mod completeness;
 mod crops;
 mod decision;
 mod fail_closed;

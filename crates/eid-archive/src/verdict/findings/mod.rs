@@ -1,10 +1,12 @@
 //! Audit findings: what the evidence shows beyond the status, one module per
 //! area: [`record`] (the recorded status, the fields, liveness, the policy),
 //! [`dates`] (expiry and age on the right day), [`review`] (the agent's
-//! review) and [`media`] (images and boxes). Messages never quote names,
+//! review), [`completeness`] (what a complete record holds) and [`media`]
+//! (images and boxes). Messages never quote names,
 //! document numbers or birth dates, so findings can be shared under any
 //! personal-data mode.
 
+mod completeness;
 mod dates;
 mod media;
 mod names;
@@ -140,6 +142,12 @@ string_enum! {
         /// A member name as old tools write it (no UTF-8 flag: code page 437;
         /// backslash separators), read as every reader reads it.
         LegacyMemberName => "LegacyMemberName",
+        /// The agent's review is not a complete record of a referee: it lacks
+        /// the reviewer's identity, the review time or, for a rejection, a reason.
+        RefereeRecordIncomplete => "RefereeRecordIncomplete",
+        /// An accepted process lacks an attribute the policy requires
+        /// (`required_attributes`); the subject names it.
+        AttributeMissing => "AttributeMissing",
     }
 }
 
@@ -208,6 +216,8 @@ pub(crate) fn collect(cx: &Context<'_>, mut date_problems: Vec<Finding>) -> Vec<
     dates::collect(cx, &mut out);
     record::fields(cx, &mut out);
     review::collect(cx, &mut out);
+    completeness::referee(cx, &mut out);
+    completeness::attributes(cx, &mut out);
     media::collect(cx.evidence, &mut out);
     record::liveness(cx.evidence, &mut out);
     record::final_result(cx, &mut out);
