@@ -77,7 +77,6 @@ pub(crate) fn join_values<S: AsRef<str>>(values: impl IntoIterator<Item = S>) ->
 
 /// The values of a cell [`join_values`] wrote, unescaped; none for an empty
 /// cell (so one empty value cannot be told from no value, as in the CSV).
-#[cfg_attr(not(feature = "parquet"), allow(dead_code))]
 pub(crate) fn split_values(cell: &str) -> impl Iterator<Item = String> + '_ {
     cell.split(SEPARATOR)
         .filter(move |_| !cell.is_empty())

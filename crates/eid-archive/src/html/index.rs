@@ -306,6 +306,7 @@ impl IndexWriter {
                 .as_deref()
                 .map(super::index_section)
                 .unwrap_or_default(),
+            monitoring: &t.monitoring,
         }
     }
 }

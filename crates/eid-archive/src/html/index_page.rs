@@ -47,6 +47,8 @@ pub(crate) struct View<'a> {
     pub(crate) listed_error_findings: Vec<ListedRow<'a>>,
     /// The section of duplicates, sample and retention (already HTML).
     pub(crate) population: String,
+    /// The monitoring figures.
+    pub(crate) monitoring: &'a crate::tally::monitoring::Monitoring,
 }
 
 pub(crate) fn render(out: &mut String, v: &View<'_>, about: &str) {
@@ -56,6 +58,7 @@ pub(crate) fn render(out: &mut String, v: &View<'_>, about: &str) {
          <a href=\"#overrides\">Agent overrides</a> · \
          <a href=\"#integrity\">Integrity failures</a> · \
          <a href=\"#error-findings\">Error findings</a> · <a href=\"#errors\">Errors</a> · \
+         <a href=\"#monitoring\">Monitoring</a> · \
          <a href=\"#find\">Find</a> · <a href=\"#all\">All archives</a> · \
          <a href=\"#glossary\">Glossary</a></nav>\n"
     } else {
@@ -175,6 +178,7 @@ pub(crate) fn render(out: &mut String, v: &View<'_>, about: &str) {
         "every archive was read",
         "Recomputed = error",
     );
+    super::monitoring::section(out, v.monitoring);
 
     finder(out, v);
     layout::heading(out, "all", "All archives");

@@ -31,6 +31,7 @@ mod index;
 mod index_page;
 pub(crate) mod layout;
 mod list_nav;
+mod monitoring;
 mod page;
 mod population;
 mod sides;

@@ -8,8 +8,9 @@
 
 use super::records::{cell, unexcel};
 use super::streams::Pick;
-use crate::codes::SEPARATOR;
+use crate::codes::{SEPARATOR, split_values};
 use crate::images::ImageCount;
+use crate::tally::monitoring::{Judged, UNKNOWN_MONTH};
 use crate::tally::{ClaimsCount, LISTED, Listed, Tally};
 use crate::verdict::{FindingCode, Severity, Status};
 use serde_json::Value;
@@ -134,6 +135,9 @@ pub(super) struct Columns {
     default_status: usize,
     agrees: usize,
     reasons: usize,
+    status: usize,
+    checks_failed: usize,
+    reviewer: usize,
     similarity: usize,
     verification_date: usize,
     error_code: usize,
@@ -157,6 +161,9 @@ impl Columns {
             default_status: at("default_status")?,
             agrees: at("agrees")?,
             reasons: at("reasons")?,
+            status: at("status")?,
+            checks_failed: at("checks_failed")?,
+            reviewer: at("reviewer")?,
             similarity: at("similarity")?,
             verification_date: at("verification_date")?,
             error_code: at("error_code")?,
@@ -244,7 +251,19 @@ pub(super) fn count_row(t: &mut Tally, c: &Columns, record: &[u8], index: usize)
         &similarity
     });
     let day = c.get(record, c.verification_date);
-    t.months.add(day.get(..7).unwrap_or("(unknown)"));
+    t.months.add(day.get(..7).unwrap_or(UNKNOWN_MONTH));
+    let failed: Vec<String> = split_values(&c.get(record, c.checks_failed)).collect();
+    let (status, reviewer) = (c.get(record, c.status), c.get(record, c.reviewer));
+    t.monitoring.add_archive(
+        &Judged {
+            index,
+            day: &day,
+            status: &status,
+            similarity: &similarity,
+            reviewer: &reviewer,
+        },
+        &failed,
+    );
 }
 
 /// Names the archive of `pick` in the lists a finding puts it in, from its
@@ -258,6 +277,19 @@ pub(super) fn count_finding(t: &mut Tally, pick: &Pick<'_>, cells: [&str; 4]) {
         return;
     };
     let c = pick.columns;
+    let cell = |column: usize| c.get(pick.record, column);
+    let (day, status) = (cell(c.verification_date), cell(c.status));
+    let (similarity, reviewer) = (cell(c.similarity), cell(c.reviewer));
+    t.monitoring.add_finding(
+        &Judged {
+            index: pick.global,
+            day: &day,
+            status: &status,
+            similarity: &similarity,
+            reviewer: &reviewer,
+        },
+        code,
+    );
     let listed = |what: String| Listed {
         index: pick.global,
         archive: pick.archive.to_owned(),

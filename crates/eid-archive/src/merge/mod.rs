@@ -351,6 +351,7 @@ struct MergedRecord<'a> {
     pii: &'a Value,
     images: Value,
     summary: &'a Tally,
+    monitoring: &'a crate::tally::monitoring::Monitoring,
     merged: MergedFrom,
     #[serde(flatten)]
     population: crate::population::Sections,
@@ -401,6 +402,7 @@ fn record<'a>(
         pii: &first["pii"],
         images,
         summary: tally,
+        monitoring: &tally.monitoring,
         merged: MergedFrom {
             count: shards[0].count,
             inputs_seen: first["shard"]["inputsSeen"].clone(),

@@ -33,6 +33,9 @@ pub struct RunRecord {
     pub images: Images,
     /// The counts of the summary.
     pub summary: Tally,
+    /// The monitoring figures, each with its definition (`docs/controls.md`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) monitoring: Option<crate::tally::monitoring::Monitoring>,
     /// The shard this run audited, when it is one of several.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shard: Option<crate::batch::ShardRecord>,

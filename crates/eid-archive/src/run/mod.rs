@@ -287,6 +287,7 @@ pub fn report(
         pii: o.pii.name().into(),
         images: images_record(o, &rule, tally.images),
         summary: tally.clone(),
+        monitoring: Some(tally.monitoring.clone()),
         shard: o.shard.clone(),
         population: sections,
         ..RunRecord::default()

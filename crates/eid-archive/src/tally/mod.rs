@@ -6,9 +6,11 @@
 //! (each kind of text key capped at [`DISTINCT`] distinct values), only the
 //! first [`LISTED`] disagreements and errors are kept, to be named.
 
+pub(crate) mod monitoring;
+
 use crate::event::{Event, is_integrity};
 use crate::images::ImageCount;
-use crate::verdict::{FindingCode, RecordedStatus, Severity, Status};
+use crate::verdict::{FindingCode, ReasonCode, RecordedStatus, Severity, Status};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -84,6 +86,8 @@ pub struct Tally {
     pub(crate) policy_warnings: Vec<String>,
     /// Duplicates, the sample and retention, when the run is complete.
     pub(crate) population: Option<Box<crate::population::Sections>>,
+    /// The monitoring figures (`run.json` `monitoring`).
+    pub(crate) monitoring: crate::tally::monitoring::Monitoring,
 }
 
 /// The counts as `run.json` records them (`summary`): statuses, severities
@@ -316,7 +320,38 @@ impl Tally {
             .verification_date
             .map(|d| d.date.to_string())
             .unwrap_or_default();
-        self.months.add(day.get(..7).unwrap_or("(unknown)"));
+        self.months
+            .add(day.get(..7).unwrap_or(crate::tally::monitoring::UNKNOWN_MONTH));
+        // The cells `archives.csv` writes, as a merge reads them back.
+        let status = status.to_string();
+        let reviewer = v
+            .review
+            .as_ref()
+            .and_then(|r| r.verifier.clone())
+            .unwrap_or_default();
+        let judged = crate::tally::monitoring::Judged {
+            index: event.index,
+            day: &day,
+            status: &status,
+            similarity: &similarity,
+            reviewer: &reviewer,
+        };
+        let failed: Vec<&str> = v
+            .automatic
+            .reasons
+            .iter()
+            .filter(|r| {
+                matches!(
+                    r.code,
+                    ReasonCode::SecurityCheckFailed | ReasonCode::SecurityCheckUnreadable
+                )
+            })
+            .map(|r| r.subject.as_str())
+            .collect();
+        self.monitoring.add_archive(&judged, &failed);
+        for f in findings {
+            self.monitoring.add_finding(&judged, f.code);
+        }
     }
 
     /// Counts one archive's verified claims: written, or why not (a reason code).

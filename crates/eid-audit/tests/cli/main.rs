@@ -5,6 +5,7 @@
 // Tests may unwrap: a panic is the failure report.
 #![allow(clippy::unwrap_used)]
 
+mod controls;
 mod crops;
 mod crops_zip;
 mod folder;
@@ -13,6 +14,7 @@ mod ida;
 mod images;
 mod inspect;
 mod merge;
+
 mod parquet;
 mod population;
 mod population_merge;

@@ -85,6 +85,9 @@ pub(crate) fn assert_same_report(single: &Path, merged: &Path, html: bool) {
     }
     assert_eq!(summary_text(single), summary_text(merged));
     assert_eq!(run_json(single)["summary"], run_json(merged)["summary"]);
+    let monitoring = run_json(single)["monitoring"].clone();
+    assert!(monitoring["run"]["archivesJudged"].is_u64(), "{monitoring}");
+    assert_eq!(monitoring, run_json(merged)["monitoring"]);
     if html {
         let (a, b) = (tree(&single.join("html")), tree(&merged.join("html")));
         assert_eq!(
