@@ -4,8 +4,8 @@
 
 use super::escape::Esc;
 use super::layout;
-use crate::tally::monitoring::{DEFINITIONS, Figures, Monitoring, with_others};
 use crate::tally::Counts;
+use crate::tally::monitoring::{DEFINITIONS, Figures, Monitoring, with_others};
 use std::fmt::Write as _;
 
 /// A figure's definition, as `run.json` writes it.

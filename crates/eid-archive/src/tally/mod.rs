@@ -320,8 +320,10 @@ impl Tally {
             .verification_date
             .map(|d| d.date.to_string())
             .unwrap_or_default();
-        self.months
-            .add(day.get(..7).unwrap_or(crate::tally::monitoring::UNKNOWN_MONTH));
+        self.months.add(
+            day.get(..7)
+                .unwrap_or(crate::tally::monitoring::UNKNOWN_MONTH),
+        );
         // The cells `archives.csv` writes, as a merge reads them back.
         let status = status.to_string();
         let reviewer = v

@@ -10,8 +10,8 @@
 //! finding codes), so a merge counts them again from the merged rows and
 //! gets the figures one run over the whole store would give.
 
-use crate::evidence::canonical_check;
 use super::Counts;
+use crate::evidence::canonical_check;
 use crate::verdict::FindingCode;
 use serde::Serialize;
 use serde::ser::SerializeMap;
@@ -162,12 +162,11 @@ impl Monitoring {
     /// are counted under `(others)`, as the other text counts are.
     fn periods(&mut self, a: &Judged<'_>) -> [&mut Figures; 2] {
         let month = a.month();
-        let key =
-            if self.by_month.contains_key(month) || self.by_month.len() < super::DISTINCT {
-                month
-            } else {
-                "(others)"
-            };
+        let key = if self.by_month.contains_key(month) || self.by_month.len() < super::DISTINCT {
+            month
+        } else {
+            "(others)"
+        };
         let by_month = self.by_month.entry(key.to_owned()).or_default();
         [&mut self.run, by_month]
     }
@@ -285,7 +284,10 @@ mod tests {
         let doc = include_str!("../../../../docs/controls.md");
         // Codes spelled elsewhere than in an enum with `parse`: the kinds of
         // duplicates and the reasons an archive yields no verified claims.
-        let spelled = [include_str!("../population/index.rs"), include_str!("../ida.rs")];
+        let spelled = [
+            include_str!("../population/index.rs"),
+            include_str!("../ida.rs"),
+        ];
         let mut seen = 0;
         for token in doc.split('`').skip(1).step_by(2) {
             let code = token.split('/').next().unwrap_or_default();
