@@ -22,6 +22,7 @@ fn realistic_zip() -> Vec<u8> {
         seed: 1,
         realistic: true,
         broken_every: None,
+        layout: Default::default(),
     };
     // Input 2 of seed 1 is accepted with a back side.
     let (mut c, _, _) = case(2, &options);

@@ -11,6 +11,7 @@ fn main() {
         seed: 1,
         realistic: true,
         broken_every: None,
+        layout: Default::default(),
     };
     let (case, _, _) = eid_testkit::corpus::case(2, &options);
     let img = case.side_image(false).unwrap();

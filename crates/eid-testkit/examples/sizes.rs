@@ -5,6 +5,7 @@ fn main() {
         seed: 1,
         realistic: true,
         broken_every: None,
+        layout: Default::default(),
     };
     for i in 0..6 {
         let (case, kind, _) = eid_testkit::corpus::case(i, &options);

@@ -90,7 +90,16 @@ impl Case {
 
     /// The archive's bytes. The same case always gives the same bytes.
     pub fn to_zip(&self) -> Vec<u8> {
-        zip_members(&self.members())
+        let members = self.members();
+        if self.stored_images {
+            let image = |name: &str| {
+                let lower = name.to_ascii_lowercase();
+                [".jpeg", ".jpg", ".png"].iter().any(|e| lower.ends_with(e))
+            };
+            zip_members_with(&members, image)
+        } else {
+            zip_members(&members)
+        }
     }
 
     /// Writes `<stem>.zip` (and `<stem>.json` for a process record beside it) into `dir`.
@@ -108,12 +117,23 @@ impl Case {
 
 /// Zips `(name, bytes)` members deterministically (fixed timestamps, deflate).
 pub fn zip_members(members: &[(String, Vec<u8>)]) -> Vec<u8> {
+    zip_members_with(members, |_| false)
+}
+
+/// Zips `(name, bytes)` members deterministically (fixed timestamps), those
+/// `stored` names stored and the others deflated.
+pub fn zip_members_with(members: &[(String, Vec<u8>)], stored: impl Fn(&str) -> bool) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
-    let options = SimpleFileOptions::default()
+    let deflated = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
     for (name, bytes) in members {
+        let options = if stored(name) {
+            deflated.compression_method(zip::CompressionMethod::Stored)
+        } else {
+            deflated
+        };
         zip.start_file(name.as_str(), options)
             .expect("writing to memory cannot fail");
         zip.write_all(bytes).expect("writing to memory cannot fail");

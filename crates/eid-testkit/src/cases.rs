@@ -44,6 +44,7 @@ impl Case {
             textured: false,
             marked: false,
             extra_ocr: Vec::new(),
+            stored_images: false,
         }
     }
 

@@ -20,6 +20,44 @@ pub struct CorpusOptions {
     pub realistic: bool,
     /// Make every n-th input a broken archive (truncated, or not a zip at all).
     pub broken_every: Option<usize>,
+    /// How the archives are laid out: how their members are compressed,
+    /// and how many are the provider's native results.
+    pub layout: Layout,
+}
+
+/// How a corpus's archives are laid out. Integrators' zips differ: some
+/// deflate every member, images included; some store the images; some keep
+/// the provider's native results, whose selfie is base64 inside the JSON.
+/// Each costs a reader differently, so the speed is measured on each.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Layout {
+    /// Every member deflated, images included (5 % native results).
+    #[default]
+    Deflated,
+    /// Images stored, JSON deflated (5 % native results).
+    Stored,
+    /// Every member deflated, and half the archives native results, their
+    /// selfie embedded in the JSON.
+    Native,
+}
+
+impl Layout {
+    /// Every layout, in the order the corpus run measures them.
+    pub const ALL: [Layout; 3] = [Layout::Deflated, Layout::Stored, Layout::Native];
+
+    /// The layout's name on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::Deflated => "deflated",
+            Layout::Stored => "stored",
+            Layout::Native => "native",
+        }
+    }
+
+    /// The layout of that name.
+    pub fn parse(name: &str) -> Option<Layout> {
+        Layout::ALL.into_iter().find(|l| l.name() == name)
+    }
 }
 
 /// One generated input and what a correct audit says of it.
@@ -126,6 +164,13 @@ pub fn case(i: usize, options: &CorpusOptions) -> (Case, &'static str, &'static 
     }
 
     let roll = rng.below(100);
+    // The native layout makes every other archive a native result.
+    let roll = if options.layout == Layout::Native && i % 2 == 0 {
+        92
+    } else {
+        roll
+    };
+    c.stored_images = options.layout == Layout::Stored;
     let (kind, expected) = match roll {
         0..=49 => ("accepted", "accepted"),
         50..=61 => {
@@ -268,4 +313,53 @@ fn write_one(dir: &Path, i: usize, options: &CorpusOptions) -> io::Result<Entry>
         expected_status: expected,
         recorded_status: recorded,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    /// Each member's name and whether it is stored, and whether the OCR is native.
+    fn shape(c: &Case) -> (Vec<(String, bool)>, bool) {
+        let mut zip = zip::ZipArchive::new(Cursor::new(c.to_zip())).unwrap();
+        let members = (0..zip.len())
+            .map(|i| {
+                let m = zip.by_index(i).unwrap();
+                (
+                    m.name().unwrap().into_owned(),
+                    m.compression() == zip::CompressionMethod::Stored,
+                )
+            })
+            .collect();
+        (members, c.dialect == Dialect::Native)
+    }
+
+    #[test]
+    fn each_layout_compresses_and_mixes_as_it_says() {
+        let options = |layout| CorpusOptions {
+            count: 40,
+            seed: 3,
+            realistic: false,
+            broken_every: None,
+            layout,
+        };
+        for layout in Layout::ALL {
+            assert_eq!(Layout::parse(layout.name()), Some(layout));
+            let mut native = 0;
+            for i in 0..40 {
+                let (members, is_native) = shape(&case(i, &options(layout)).0);
+                native += usize::from(is_native);
+                for (name, stored) in members {
+                    let image = name.ends_with(".jpeg") || name.ends_with(".png");
+                    assert_eq!(stored, image && layout == Layout::Stored, "{name}");
+                }
+            }
+            if layout == Layout::Native {
+                assert!(native >= 20, "{native} of 40");
+            } else {
+                assert!(native < 10, "{native} of 40");
+            }
+        }
+    }
 }

@@ -221,6 +221,9 @@ pub struct Case {
     pub marked: bool,
     /// Extra keys put into the OCR JSON (schema drift).
     pub extra_ocr: Vec<(String, Value)>,
+    /// Store the image members rather than deflate them (JPEG and PNG are
+    /// compressed already; many archivers store them).
+    pub stored_images: bool,
 }
 
 const SEED_FEATURES: &[(&str, i64, i64, i64, i64)] = &[

@@ -55,6 +55,7 @@ fn the_figures_are_those_of_a_corpus_whose_counts_are_known_in_a_run_and_a_merge
         seed: 24,
         realistic: false,
         broken_every: Some(50),
+        layout: Default::default(),
     };
     let entries = generate(&store, &options).unwrap();
     let mut run = Expected::default();

@@ -31,6 +31,7 @@ pub(crate) fn store(tmp: &Path, count: usize, broken: bool, copies: bool) -> Pat
         seed: 11,
         realistic: false,
         broken_every: broken.then_some(9),
+        layout: Default::default(),
     };
     eid_testkit::corpus::generate(&store, &options).unwrap();
     if copies {

@@ -19,6 +19,7 @@ pub(super) fn unique(i: usize) -> Case {
         seed: 5,
         realistic: false,
         broken_every: None,
+        layout: Default::default(),
     };
     (0..)
         .map(|j| case(j, &options))

@@ -498,6 +498,7 @@ fn a_generated_corpus_is_reported_exactly_as_its_manifest_says() {
         seed: 7,
         realistic: false,
         broken_every: Some(37),
+        layout: Default::default(),
     };
     let manifest = eid_testkit::corpus::generate(&corpus, &options).unwrap();
     let out = tmp.path().join("out");

@@ -3,7 +3,7 @@
 use eid_testkit::corpus::{self, CorpusOptions};
 use std::path::{Path, PathBuf};
 
-const USAGE: &str = "usage: eid-testkit testdata DIR\n       eid-testkit hostile DIR [--large]\n       eid-testkit corpus DIR --count N [--seed S] [--realistic] [--broken-every N]";
+const USAGE: &str = "usage: eid-testkit testdata DIR\n       eid-testkit hostile DIR [--large]\n       eid-testkit corpus DIR --count N [--seed S] [--realistic] [--broken-every N] [--layout deflated|stored|native]";
 
 fn corpus(dir: &Path, args: &[String]) -> ExitCode {
     let mut options = CorpusOptions {
@@ -11,6 +11,7 @@ fn corpus(dir: &Path, args: &[String]) -> ExitCode {
         seed: 1,
         realistic: false,
         broken_every: None,
+        layout: corpus::Layout::default(),
     };
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -35,6 +36,13 @@ fn corpus(dir: &Path, args: &[String]) -> ExitCode {
                 None => return ExitCode::from(2),
             },
             "--realistic" => options.realistic = true,
+            "--layout" => match it.next().and_then(|l| corpus::Layout::parse(l)) {
+                Some(layout) => options.layout = layout,
+                None => {
+                    eprintln!("--layout takes deflated, stored or native\n{USAGE}");
+                    return ExitCode::from(2);
+                }
+            },
             other => {
                 eprintln!("unknown option {other}\n{USAGE}");
                 return ExitCode::from(2);
