@@ -13,6 +13,8 @@ mod ida;
 mod images;
 mod inspect;
 mod merge;
+mod pack;
+mod pack_tools;
 mod parquet;
 mod population;
 mod population_merge;
