@@ -129,6 +129,9 @@ pub enum PackError {
     /// The pack could not be written.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// Stopped on request before the pack was complete: nothing was written.
+    #[error("interrupted; no pack written")]
+    Interrupted,
 }
 
 /// What a pack holds, once written.
@@ -148,13 +151,15 @@ pub struct Packed {
 
 /// Makes the pack of the archives among `inputs` that `selection` names,
 /// at `out`. `warn` receives one line per archive that cannot be read, as it
-/// is found; the batch goes on.
+/// is found; the batch goes on. When `stop` turns true (an interrupt), the
+/// pack is abandoned and its temporary file removed.
 pub fn make(
     inputs: &[Input],
     out: &Path,
     selection: &Selection,
     options: &PackOptions,
     warn: &mut dyn FnMut(&str),
+    stop: &(dyn Fn() -> bool + Sync),
 ) -> Result<Packed, PackError> {
     if selection.is_empty() {
         return Err(PackError::Refused(
@@ -168,7 +173,10 @@ pub fn make(
         .iter()
         .filter(|i| own.is_none() || std::fs::canonicalize(i.path()).ok() != own)
         .collect();
-    let scanned = scan::scan(&inputs, !selection.process_ids.is_empty(), options);
+    let scanned = scan::scan(&inputs, !selection.process_ids.is_empty(), options, stop);
+    if stop() {
+        return Err(PackError::Interrupted);
+    }
     let chosen = scan::choose(&scanned, selection)?;
     let mut errors: Vec<String> = scanned.iter().filter_map(|s| s.error.clone()).collect();
     for e in &errors {
@@ -182,6 +190,10 @@ pub fn make(
     let mut record = PackRecord::new(options, selection, inputs.len());
     let mut zip = Zip::new(file.writer());
     for chosen in &chosen {
+        if stop() {
+            // The partial file is removed as it is dropped.
+            return Err(PackError::Interrupted);
+        }
         let built = case::build(chosen, options);
         // An archive selected by its hash alone is first opened here.
         if let (Some(e), None) = (&built.record.error, &chosen.scanned.error) {

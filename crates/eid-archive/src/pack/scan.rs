@@ -40,7 +40,13 @@ pub(super) struct Chosen {
 }
 
 /// Hashes every input and, when `audit` is set, audits it for its process id.
-pub(super) fn scan(inputs: &[&Input], audit: bool, options: &PackOptions) -> Vec<Scanned> {
+/// Once `stop` turns true, the inputs left are not read.
+pub(super) fn scan(
+    inputs: &[&Input],
+    audit: bool,
+    options: &PackOptions,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Vec<Scanned> {
     inputs
         .par_iter()
         .map(|input| {
@@ -53,6 +59,10 @@ pub(super) fn scan(inputs: &[&Input], audit: bool, options: &PackOptions) -> Vec
                 process_id: None,
                 error: None,
             };
+            if stop() {
+                s.error = Some(format!("{shown}: not read: interrupted"));
+                return s;
+            }
             if let Some(problem) = input.problem() {
                 s.error = Some(format!("{shown}: {problem}"));
                 return s;

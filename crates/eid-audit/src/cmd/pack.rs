@@ -10,6 +10,8 @@ use eid_archive::batch;
 use eid_archive::pack::{self, PackError, PackOptions, Selection};
 use std::io::{self, Write as _};
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 #[derive(Debug, clap::Args)]
@@ -132,18 +134,31 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     if inputs.is_empty() {
         bail!("no archives found: nothing to pack");
     }
+    let interrupted = Arc::new(AtomicBool::new(false));
+    {
+        let flag = interrupted.clone();
+        // A second handler cannot be installed (tests run the binary, not this twice).
+        let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    }
+    let stop = move || interrupted.load(Ordering::SeqCst);
     let warn = &mut |line: &str| crate::warn_line!("{line}");
-    let packed = match pack::make(&inputs, &out, &selection, &options, warn) {
+    let packed = match pack::make(&inputs, &out, &selection, &options, warn, &stop) {
         Ok(p) => p,
         Err(PackError::Refused(why)) => bail!("{why}"),
+        Err(PackError::Interrupted) => {
+            crate::warn_line!(
+                "eid-audit: interrupted; no pack written (one already there is kept)"
+            );
+            return Ok(Outcome::Interrupted);
+        }
         Err(e) => return Err(e.into()),
     };
     let mut stdout = io::stdout().lock();
     writeln!(
         stdout,
-        "packed       {} archives, {} files, in {} (pii {})",
-        packed.archives,
-        packed.files,
+        "packed       {}, {}, in {} (pii {})",
+        plural(packed.archives, "archive"),
+        plural(packed.files, "file"),
         packed.path.display(),
         options.pii.name()
     )?;
@@ -177,10 +192,10 @@ fn verify(path: &std::path::Path) -> anyhow::Result<Outcome> {
             let mut out = io::stdout().lock();
             writeln!(
                 out,
-                "verified: {} files in {} ({} archives), every SHA-256 as the manifest says",
-                v.files,
+                "verified: {} in {} ({}), every SHA-256 as the manifest says",
+                plural(v.files, "file"),
                 path.display(),
-                v.archives
+                plural(v.archives, "archive")
             )?;
             out.flush()?;
             Ok(Outcome::Agrees)
@@ -191,5 +206,13 @@ fn verify(path: &std::path::Path) -> anyhow::Result<Outcome> {
             }
             Ok(Outcome::Unreadable)
         }
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
     }
 }
