@@ -42,7 +42,16 @@ pub struct Args {
     from_sample: Option<PathBuf>,
     /// Check a pack instead: every member against the manifest, and the
     /// archives against run.json. Exit 0 when it holds, 2 naming each file that does not.
-    #[arg(long, value_name = "PACK", conflicts_with = "out")]
+    /// Every option that shapes a pack does nothing here: refused, not dropped.
+    #[arg(
+        long,
+        value_name = "PACK",
+        conflicts_with_all = [
+            "out", "force", "process", "verify_media", "annotated", "no_annotated", "embed",
+            "exif_orientation", "crops_exclude", "pii", "pii_key_file", "ida_assurance_level",
+            "ida_attachment_base_url", "ida_allow_override", "policy", "limits",
+        ]
+    )]
     verify: Option<PathBuf>,
     /// Replace a pack already at --out (never a file that is not a pack).
     #[arg(short, long)]

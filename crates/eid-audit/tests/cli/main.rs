@@ -15,6 +15,7 @@ mod inspect;
 mod merge;
 mod pack;
 mod pack_tools;
+mod pack_verify;
 mod parquet;
 mod population;
 mod population_merge;
