@@ -21,7 +21,7 @@ mod scan;
 mod verify;
 
 pub use manifest::{MANIFEST, format as format_manifest, is_safe_name, parse as parse_manifest};
-pub use sample::{SampleRow, read_sample};
+pub use sample::{Sample, SampleRow, read_sample};
 pub use verify::{Verified, verify};
 
 use crate::audit::AuditOptions;
@@ -105,8 +105,8 @@ pub struct Selection {
     pub process_ids: Vec<String>,
     /// Archive SHA-256s (lower-case hex).
     pub sha256: Vec<String>,
-    /// The rows of a report's `sample.csv`, each selecting by its `sha256`.
-    pub sample: Option<(PathBuf, Vec<SampleRow>)>,
+    /// A report's `sample.csv`, each row selecting by its `sha256`.
+    pub sample: Option<Sample>,
 }
 
 impl Selection {
@@ -114,7 +114,7 @@ impl Selection {
     pub fn is_empty(&self) -> bool {
         self.process_ids.is_empty()
             && self.sha256.is_empty()
-            && self.sample.as_ref().is_none_or(|(_, rows)| rows.is_empty())
+            && self.sample.as_ref().is_none_or(|s| s.rows.is_empty())
     }
 }
 
@@ -212,6 +212,13 @@ pub fn make(
         record.cases.push(built.record);
     }
     record.errors = errors.clone();
+    if let Some(sample) = &selection.sample {
+        // How the sample was drawn: the file as read, and its report's run.json.
+        zip.put(record::SAMPLE, &sample.bytes).map_err(fail)?;
+        if let Some(run) = &sample.report_run {
+            zip.put(record::REPORT_RUN, run).map_err(fail)?;
+        }
+    }
     let (policy_toml, run_json) = record.finish(options);
     zip.put("policy.toml", policy_toml.as_bytes())
         .map_err(fail)?;

@@ -65,10 +65,21 @@ struct SelectionRecord {
     from_sample: Option<SampleRecord>,
 }
 
+/// Where a sample's file, and its report's `run.json`, are in a pack.
+pub(super) const SAMPLE: &str = "selection/sample.csv";
+pub(super) const REPORT_RUN: &str = "selection/report-run.json";
+
 #[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
 struct SampleRecord {
+    /// As given.
     file: String,
     rows: usize,
+    /// The file, verbatim, in the pack.
+    member: &'static str,
+    /// The `run.json` of the report that drew it, verbatim, when it was beside it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report_run: Option<&'static str>,
 }
 
 /// One case packed.
@@ -167,9 +178,11 @@ impl PackRecord {
             selection: SelectionRecord {
                 process_ids: selection.process_ids.clone(),
                 sha256: selection.sha256.clone(),
-                from_sample: selection.sample.as_ref().map(|(file, rows)| SampleRecord {
-                    file: file.display().to_string(),
-                    rows: rows.len(),
+                from_sample: selection.sample.as_ref().map(|s| SampleRecord {
+                    file: s.file.display().to_string(),
+                    rows: s.rows.len(),
+                    member: SAMPLE,
+                    report_run: s.report_run.as_ref().map(|_| REPORT_RUN),
                 }),
             },
             inputs,

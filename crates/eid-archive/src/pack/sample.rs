@@ -1,8 +1,22 @@
 //! `--from-sample`: the archives a report's `sample.csv` drew, by their
 //! `sha256` column (and their `archive` column, the path the report read
-//! them from).
+//! them from). The file, as read, and the report's `run.json` beside it go
+//! into the pack: they say how the sample was drawn.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// A report's sample, as read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sample {
+    /// The file.
+    pub file: PathBuf,
+    /// Its rows.
+    pub rows: Vec<SampleRow>,
+    /// Its bytes, as read and parsed.
+    pub(crate) bytes: Vec<u8>,
+    /// The `run.json` of the report beside it, when there is one.
+    pub(crate) report_run: Option<Vec<u8>>,
+}
 
 /// One row of a `sample.csv`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,23 +32,49 @@ pub struct SampleRow {
 /// A sample file is a few thousand rows; past this it is not one.
 const MAX_BYTES: u64 = 64 << 20;
 
+/// A report's `run.json` lists every file it wrote: megabytes, not more.
+const MAX_RUN_BYTES: u64 = 256 << 20;
+
 /// Reads the rows of a `sample.csv` (`report --sample`, see
 /// docs/population.md), with or without `--excel`'s byte-order mark. A
 /// missing `sha256` column, or a row whose `sha256` is not 64 hex digits, is
 /// an error naming the file and the line.
-pub fn read_sample(path: &Path) -> Result<Vec<SampleRow>, String> {
-    use std::io::Read as _;
+pub fn read_sample(path: &Path) -> Result<Sample, String> {
     let shown = path.display();
-    let mut text = Vec::new();
-    std::fs::File::open(path)
-        .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut text))
+    let text = read_bounded(path, MAX_BYTES)
         .map_err(|e| format!("{shown}: cannot read the sample: {e}"))?;
-    if text.len() as u64 > MAX_BYTES {
-        return Err(format!(
-            "{shown}: larger than {MAX_BYTES} bytes: not a sample"
-        ));
+    let rows = rows(path, &text)?;
+    let beside = path.with_file_name("run.json");
+    let report_run = match read_bounded(&beside, MAX_RUN_BYTES) {
+        Ok(bytes) => Some(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => return Err(format!("{}: cannot read: {e}", beside.display())),
+    };
+    Ok(Sample {
+        file: path.to_owned(),
+        rows,
+        bytes: text,
+        report_run,
+    })
+}
+
+/// A file of at most `max` bytes.
+fn read_bounded(path: &Path, max: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(max + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max {
+        return Err(std::io::Error::other(format!("larger than {max} bytes")));
     }
-    let body = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&text);
+    Ok(bytes)
+}
+
+/// The rows of a sample's text.
+fn rows(path: &Path, text: &[u8]) -> Result<Vec<SampleRow>, String> {
+    let shown = path.display();
+    let body = text.strip_prefix("\u{feff}".as_bytes()).unwrap_or(text);
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .from_reader(body);
@@ -76,7 +116,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("sample.csv");
         std::fs::write(&path, text).unwrap();
-        read_sample(&path).map_err(|e| e.replace(&path.display().to_string(), "FILE"))
+        read_sample(&path)
+            .map(|s| s.rows)
+            .map_err(|e| e.replace(&path.display().to_string(), "FILE"))
     }
 
     #[test]

@@ -136,7 +136,7 @@ pub(super) fn choose(scanned: &[Scanned], selection: &Selection) -> Result<Vec<C
     let sample: BTreeSet<&str> = selection
         .sample
         .iter()
-        .flat_map(|(_, rows)| rows.iter().map(|r| r.sha256.as_str()))
+        .flat_map(|s| s.rows.iter().map(|r| r.sha256.as_str()))
         .collect();
     let mut chosen: Vec<Chosen> = Vec::new();
     let mut by_sha: BTreeMap<&str, usize> = BTreeMap::new();
@@ -179,11 +179,12 @@ pub(super) fn choose(scanned: &[Scanned], selection: &Selection) -> Result<Vec<C
             missing.push(format!("no archive has SHA-256 {sha}"));
         }
     }
-    if let Some((file, rows)) = &selection.sample {
-        for row in rows.iter().filter(|r| !matched.contains(r.sha256.as_str())) {
+    if let Some(sample) = &selection.sample {
+        let rows = sample.rows.iter();
+        for row in rows.filter(|r| !matched.contains(r.sha256.as_str())) {
             missing.push(format!(
                 "{} line {}: no archive has SHA-256 {}",
-                file.display(),
+                sample.file.display(),
                 row.line,
                 row.sha256
             ));

@@ -90,10 +90,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         bail!("give --out FILE, or --verify PACK");
     };
     let sample = match &args.from_sample {
-        Some(file) => Some((
-            file.clone(),
-            pack::read_sample(file).map_err(anyhow::Error::msg)?,
-        )),
+        Some(file) => Some(pack::read_sample(file).map_err(anyhow::Error::msg)?),
         None => None,
     };
     let selection = Selection {
@@ -107,8 +104,10 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let mut paths = args.paths.clone();
     if paths.is_empty() {
         match &selection.sample {
-            Some((_, rows)) => paths.extend(
-                rows.iter()
+            Some(sample) => paths.extend(
+                sample
+                    .rows
+                    .iter()
                     .filter_map(|r| r.archive.clone())
                     .map(PathBuf::from),
             ),

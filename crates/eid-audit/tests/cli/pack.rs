@@ -314,6 +314,11 @@ fn a_sample_drawn_by_report_is_packed_exactly() {
             .collect();
         packed.sort();
         assert_eq!(packed, drawn, "{paths:?}");
+        // How the sample was drawn goes with it, verbatim.
+        let m: BTreeMap<String, Vec<u8>> = members(&out).into_iter().collect();
+        assert_eq!(m["selection/sample.csv"], std::fs::read(&sample).unwrap());
+        let report_run = std::fs::read(report.join("run.json")).unwrap();
+        assert_eq!(m["selection/report-run.json"], report_run);
         assert_eq!(verify(&out).status.code(), Some(0));
     }
 }
@@ -361,4 +366,25 @@ fn an_archive_selected_by_hash_that_cannot_be_read_is_packed_verbatim_with_its_e
             .contains("not a zip")
     );
     assert_eq!(verify(&out).status.code(), Some(0));
+}
+
+#[test]
+fn a_policy_given_is_packed_as_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("strict.toml");
+    let text = "# stricter than the default\nname = \"strict\"\nminimum_age = 21\n";
+    std::fs::write(&policy, text).unwrap();
+    let out = override_pack(dir.path(), &["--policy", policy.to_str().unwrap()]);
+    let m: BTreeMap<String, Vec<u8>> = members(&out).into_iter().collect();
+    assert_eq!(m["policy.toml"], text.as_bytes());
+    let run: serde_json::Value = serde_json::from_slice(&m["run.json"]).unwrap();
+    assert_eq!(run["policy"]["source"], "given");
+    assert_eq!(run["policy"]["name"], "strict");
+    assert_eq!(run["policy"]["text"], text);
+    let inspect = m
+        .iter()
+        .find(|(n, _)| n.ends_with("/inspect.json"))
+        .unwrap();
+    let inspect: serde_json::Value = serde_json::from_slice(inspect.1).unwrap();
+    assert_eq!(inspect["policy"]["name"], "strict");
 }
