@@ -143,6 +143,11 @@ fn hash_members(zip: &mut Zip) -> Members {
                 continue;
             }
         };
+        if member.is_symlink() {
+            // Unpacked, a link could lead later members outside the folder.
+            found.push(format!("{name}: a symbolic link: refused"));
+            continue;
+        }
         if hashes.contains_key(&name) {
             found.push(format!("{name}: in the pack twice"));
             continue;
@@ -179,6 +184,16 @@ fn hash_members(zip: &mut Zip) -> Members {
             }
             Ok((n, _)) => found.push(format!("{name}: {n} bytes, the zip says {size}")),
             Err(e) => found.push(format!("{name}: cannot be read: {e}")),
+        }
+    }
+    // A name that is also another's folder cannot be unpacked as both.
+    for name in hashes.keys() {
+        let mut folder = name.as_str();
+        while let Some((up, _)) = folder.rsplit_once('/') {
+            if hashes.contains_key(up) {
+                found.push(format!("{up}: both a file and the folder of {name}"));
+            }
+            folder = up;
         }
     }
     Members {
@@ -321,6 +336,27 @@ mod tests {
         assert!(
             problems[0].ends_with("manifest.sha256: line 2: \"../x\" is not a safe relative path"),
             "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn links_and_names_that_are_files_and_folders_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("p.zip");
+        let mut z = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let options = zip::write::SimpleFileOptions::default();
+        z.add_symlink("cases/x", "/etc", options).unwrap();
+        z.start_file("a", options).unwrap();
+        z.start_file("a/b", options).unwrap();
+        z.finish().unwrap();
+        let problems = verify(&path).unwrap_err().join("\n");
+        assert!(
+            problems.contains("cases/x: a symbolic link: refused"),
+            "{problems}"
+        );
+        assert!(
+            problems.contains("a: both a file and the folder of a/b"),
+            "{problems}"
         );
     }
 
