@@ -177,11 +177,13 @@ pub fn make(
     if stop() {
         return Err(PackError::Interrupted);
     }
-    let chosen = scan::choose(&scanned, selection)?;
+    // Said before a refusal too: an archive that cannot be read may be
+    // the one a process id was meant to find.
     let mut errors: Vec<String> = scanned.iter().filter_map(|s| s.error.clone()).collect();
     for e in &errors {
         warn(e);
     }
+    let chosen = scan::choose(&scanned, selection)?;
     let (dir, name) = split(out)?;
     crate::fsio::ensure_dir(dir)?;
     let mut file = PartialFile::create(dir, name)?;

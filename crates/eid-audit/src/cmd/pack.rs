@@ -16,7 +16,7 @@ use std::time::{Duration, SystemTime};
 
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Examples:
-  eid-audit pack testdata -o case.zip --process-id agent-0042
+  eid-audit pack testdata -o case.zip --process-id 00000000-0000-4000-8000-000000000007
   eid-audit pack /store -o review.zip --from-sample report/sample.csv --pii full
   eid-audit pack --from-sample report/sample.csv -o review.zip
   eid-audit pack --verify case.zip
@@ -42,7 +42,7 @@ pub struct Args {
     from_sample: Option<PathBuf>,
     /// Check a pack instead: every member against the manifest, and the
     /// archives against run.json. Exit 0 when it holds, 2 naming each file that does not.
-    /// Every option that shapes a pack does nothing here: refused, not dropped.
+    // Every option that shapes a pack would do nothing here: refused, not dropped.
     #[arg(
         long,
         value_name = "PACK",
