@@ -388,3 +388,39 @@ fn a_policy_given_is_packed_as_given() {
     let inspect: serde_json::Value = serde_json::from_slice(inspect.1).unwrap();
     assert_eq!(inspect["policy"]["name"], "strict");
 }
+
+#[test]
+fn an_archive_named_strangely_is_packed_under_a_safe_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = std::fs::read(root().join(OVERRIDE)).unwrap();
+    let strange = dir.path().join("..Åsa's case (1) ;rm.zip");
+    std::fs::write(&strange, &input).unwrap();
+    let out = dir.path().join("p.zip");
+    let o = pack(&out, &[strange.to_str().unwrap(), "--sha256", &hex(&input)]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let m = members(&out);
+    let safe = |n: &str| {
+        n.split('/').all(|c| {
+            !c.is_empty()
+                && c != "."
+                && c != ".."
+                && c.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b))
+        })
+    };
+    for (name, _) in &m {
+        assert!(safe(name), "{name}");
+    }
+    let (name, bytes) = m.iter().find(|(n, _)| n.contains("/archive/")).unwrap();
+    assert!(
+        name.ends_with("/archive/_._sa_s_case__1___rm.zip"),
+        "{name}"
+    );
+    assert_eq!(bytes, &input);
+    let run: serde_json::Value =
+        serde_json::from_slice(&m.iter().find(|(n, _)| n == "run.json").unwrap().1).unwrap();
+    assert_eq!(
+        run["cases"][0]["archive"]["path"],
+        strange.to_str().unwrap()
+    );
+}
