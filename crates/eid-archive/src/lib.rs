@@ -51,6 +51,7 @@ mod limits;
 #[doc(hidden)]
 pub mod media;
 pub mod merge;
+pub mod pack;
 mod pii;
 pub mod population;
 mod report;

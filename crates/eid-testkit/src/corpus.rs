@@ -165,7 +165,7 @@ pub fn case(i: usize, options: &CorpusOptions) -> (Case, &'static str, &'static 
 
     let roll = rng.below(100);
     // The native layout makes every other archive a native result.
-    let roll = if options.layout == Layout::Native && i % 2 == 0 {
+    let roll = if options.layout == Layout::Native && i.is_multiple_of(2) {
         92
     } else {
         roll

@@ -77,8 +77,18 @@ fn archive_page_file(index: usize) -> String {
 /// is the archive `audit` was made from; its images are read only under
 /// `full`.
 pub fn standalone_page(archive: &mut Archive, audit: &Audit, pii: &Pii) -> String {
-    let rule = ImageRule::new(pii, Vec::new());
-    let images = read_images(archive, audit, &rule, |_, format, bytes| {
+    standalone_page_under(archive, audit, pii, &ImageRule::new(pii, Vec::new()))
+}
+
+/// As [`standalone_page`], showing only the images `rule` lets onto a page
+/// (a pack's page leaves out the sides its `--crops-exclude` names).
+pub fn standalone_page_under(
+    archive: &mut Archive,
+    audit: &Audit,
+    pii: &Pii,
+    rule: &ImageRule,
+) -> String {
+    let images = read_images(archive, audit, rule, |_, format, bytes| {
         Ok(crate::draw::data_uri(format, bytes))
     })
     .unwrap_or_default();

@@ -5,6 +5,7 @@ mod crops;
 mod docs;
 mod inspect;
 mod merge;
+mod pack;
 mod pseudonym;
 mod report;
 
@@ -53,6 +54,8 @@ enum Command {
     Report(report::Args),
     /// Merge shard reports (`report --shard K/N`) into the report of the whole store.
     Merge(merge::Args),
+    /// Seal the evidence of selected archives in one zip with a SHA-256 manifest, or verify one.
+    Pack(pack::Args),
     /// Print the HMAC pseudonym of a value, to find one person in a `--pii hmac` report.
     Pseudonym(pseudonym::Args),
     /// Print a shell completion script.
@@ -330,6 +333,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Crops(args) => crops::run(args),
         Command::Report(args) => report::run(args),
         Command::Merge(args) => merge::run(args),
+        Command::Pack(args) => pack::run(args),
         Command::Pseudonym(args) => pseudonym::run(args),
         Command::Completions { shell } => docs::completions(shell),
         Command::Man(args) => docs::man(args),

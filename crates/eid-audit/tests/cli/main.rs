@@ -14,7 +14,9 @@ mod ida;
 mod images;
 mod inspect;
 mod merge;
-
+mod pack;
+mod pack_tools;
+mod pack_verify;
 mod parquet;
 mod population;
 mod population_merge;
