@@ -103,7 +103,15 @@ pub struct Archive {
     embedded: Vec<(Depiction, String)>,
     /// Where it was read from, when that was object storage.
     stored: Option<StoredObject>,
+    /// Prefixes already inflated, by member: (member, length asked, bytes).
+    /// An image's header probe and its fingerprint for the duplicates read
+    /// one prefix, so the member's inflate stream is started once.
+    prefixes: Vec<(usize, u64, Vec<u8>)>,
 }
+
+/// The least a prefix read inflates: an image's header and its duplicates
+/// fingerprint both lie within it.
+const PREFIX_READ: u64 = 4 << 10;
 
 impl std::fmt::Debug for Archive {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -213,6 +221,7 @@ impl Archive {
             evidence: Evidence::default(),
             embedded: Vec::new(),
             stored: None,
+            prefixes: Vec::new(),
         };
         let (evidence, embedded) = assemble::read_evidence(&mut archive, outside)
             .map_err(|e| e.with_fingerprint(&fingerprint))?;
@@ -249,11 +258,42 @@ impl Archive {
         Ok(buf)
     }
 
-    /// At most the first `len` bytes of a member.
+    /// At most the first `len` bytes of a member, and one more when there
+    /// are more. Read once at [`PREFIX_READ`] bytes and kept: a later read
+    /// of no more is served from it, as the same inflation would give it.
     fn read_prefix(&mut self, index: usize, len: u64) -> Result<Vec<u8>, Error> {
+        // A prefix of `asked` bytes holds `asked + 1` when the member is
+        // longer, so it answers any request up to `asked`, and any at all
+        // when it is the whole member.
+        let kept = self.prefixes.iter().find(|(i, asked, bytes)| {
+            *i == index && (*asked >= len || (bytes.len() as u64) <= *asked)
+        });
+        if let Some((_, _, bytes)) = kept {
+            let end = bytes
+                .len()
+                .min(usize::try_from(len.saturating_add(1)).unwrap_or(usize::MAX));
+            return Ok(bytes[..end].to_vec());
+        }
+        let asked = len.max(PREFIX_READ);
         let mut buf = Vec::new();
-        self.inflate_into(index, Want::Prefix(len), &mut buf)?;
-        Ok(buf)
+        match self.inflate_into(index, Want::Prefix(asked), &mut buf) {
+            Ok(_) => {
+                let end = buf
+                    .len()
+                    .min(usize::try_from(len.saturating_add(1)).unwrap_or(usize::MAX));
+                let out = buf[..end].to_vec();
+                self.prefixes.push((index, asked, buf));
+                Ok(out)
+            }
+            // Damage past what was asked for is not this read's to report:
+            // read exactly what was asked, as if nothing were kept.
+            Err(_) if asked > len => {
+                let mut buf = Vec::new();
+                self.inflate_into(index, Want::Prefix(len), &mut buf)?;
+                Ok(buf)
+            }
+            Err(e) => Err(e),
+        }
     }
 
     /// At most the first `len` inflated bytes of a member: an image's
