@@ -24,12 +24,56 @@ pub(crate) enum Bytes {
 
 /// Bytes in memory, shared by every handle on them.
 #[derive(Clone)]
-pub(crate) struct Shared(Arc<Vec<u8>>);
+pub(crate) struct Shared(Arc<Spare>);
 
 impl AsRef<[u8]> for Shared {
     fn as_ref(&self) -> &[u8] {
-        &self.0
+        &self.0.0
     }
+}
+
+/// An archive's buffer, handed back to its thread when the last handle on
+/// it goes: a worker reads archive after archive into the same memory
+/// rather than asking the allocator (and the kernel, page by page) for a
+/// fresh one each time.
+struct Spare(Vec<u8>);
+
+/// The largest buffer a thread keeps between archives.
+const SPARE_MAX: usize = 64 << 20;
+
+thread_local! {
+    static SPARE: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl Drop for Spare {
+    fn drop(&mut self) {
+        let bytes = std::mem::take(&mut self.0);
+        if bytes.capacity() <= SPARE_MAX {
+            // A thread being torn down keeps nothing.
+            let _ = SPARE.try_with(|s| {
+                if let Ok(mut s) = s.try_borrow_mut()
+                    && s.capacity() < bytes.capacity()
+                {
+                    *s = bytes;
+                }
+            });
+        }
+    }
+}
+
+/// An empty buffer that holds `len` bytes: this thread's spare one when it
+/// has one (its old contents are never read: it is emptied first).
+fn buffer(len: usize) -> Vec<u8> {
+    let mut v = SPARE
+        .try_with(|s| {
+            s.try_borrow_mut()
+                .map(|mut s| std::mem::take(&mut *s))
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
+    v.clear();
+    v.reserve(len);
+    v
 }
 
 /// A file read at a position of its own: every read seeks first, so handles
@@ -70,7 +114,7 @@ impl Seek for DiskReader {
 impl Bytes {
     /// Bytes held in memory.
     pub(crate) fn memory(bytes: Vec<u8>) -> Bytes {
-        Bytes::Memory(Cursor::new(Shared(Arc::new(bytes))))
+        Bytes::Memory(Cursor::new(Shared(Arc::new(Spare(bytes)))))
     }
 
     /// Another reader over the same bytes, starting at 0.
@@ -217,7 +261,7 @@ pub(crate) fn read_file(path: &Path, max_bytes: u64) -> Result<(Bytes, Fingerpri
         // Straight into the buffer the zip reader uses (a file reads into
         // spare capacity without zeroing it first), then hashed there while
         // it is still in the cache: the fingerprint is of exactly these bytes.
-        let mut data = Vec::with_capacity(len as usize);
+        let mut data = buffer(len as usize);
         file.take(len).read_to_end(&mut data)?;
         if data.len() as u64 != len {
             return Err(ReadFailure::Changed);
