@@ -1,25 +1,33 @@
 #!/usr/bin/env bash
 # The documented corpus run (see BENCHMARKS.md): builds release binaries,
-# generates a realistic corpus if there is none, and measures `report` with
-# and without crops, on one and two threads, beside the hardware floors for
-# the same bytes and the Python peer, all measured in the same run. Prints a
-# Markdown table: wall seconds, and CPU seconds (user + system), which stay
-# comparable when the machine is not quiet.
+# generates a realistic corpus of each layout if there is none, and measures
+# `report` with and without crops, on one and two threads, beside the
+# hardware floors for the same bytes and the Python peers, all measured in
+# the same run. Prints Markdown tables: wall seconds, and CPU seconds (user +
+# system), which stay comparable when the machine is not quiet.
 #
-#   benches/corpus-run.sh [COUNT]      (default 2000; corpus in target/corpus-COUNT)
+# The layouts (eid-testkit corpus --layout): `deflated`, every member
+# deflated, images included; `stored`, images stored; `native`, half the
+# archives the provider's native results, the selfie base64 inside the JSON.
+# The first table is every layout against the floor and the peers; the
+# second is the deflated layout in detail.
+#
+#   benches/corpus-run.sh [COUNT]      (default 2000; corpora in target/corpus-COUNT-LAYOUT)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-2000}
-corpus=target/corpus-$count
 out=target/corpus-run
 bin=target/release
 
 cargo build --release --locked -p eid-audit -p eid-testkit -p eid-bench >&2
-if [ ! -f "$corpus/manifest.csv" ]; then
-  "$bin/eid-testkit" corpus "$corpus" --count "$count" --realistic >&2
-fi
+for layout in deflated stored native; do
+  if [ ! -f "target/corpus-$count-$layout/manifest.csv" ]; then
+    "$bin/eid-testkit" corpus "target/corpus-$count-$layout" --count "$count" --realistic --layout "$layout" >&2
+  fi
+done
+corpus=target/corpus-$count-deflated
 bytes=$(find "$corpus/" -name '*.zip' -printf '%s\n' | awk '{s+=$1} END {print s}')
-cat $(find "$corpus/" -name '*.zip') > /dev/null # warm the page cache: every run reads from memory
+warm() { find "$1/" -name '*.zip' -print0 | xargs -0 cat > /dev/null; } # every run reads from memory
 
 # "wall cpu" of one command; the previous output is removed (and flushed)
 # first, outside the timing.
@@ -31,6 +39,24 @@ timed() {
 report() { timed "$bin/eid-audit" report "$corpus" --out "$out" -q "$@"; }
 # median of three runs, by wall time
 median3() { for _ in 1 2 3; do report "$@"; echo; done | sort -n | sed -n 2p; }
+
+# Every layout: report against the floor and the Python peer, crops into
+# folders against the Python + Pillow peer, each median of three.
+median3of() { for _ in 1 2 3; do timed "$@"; echo; done | sort -n | sed -n 2p; }
+has_pil=$(python3 -c "import PIL" 2>/dev/null && echo yes || echo no)
+layouts=""
+for layout in deflated stored native; do
+  c=target/corpus-$count-$layout
+  warm "$c"
+  lh=$(median3of "$bin/floor" hash "$c" --jobs 2)
+  lr=$(median3of "$bin/eid-audit" report "$c" --out "$out" -q --jobs 2)
+  lp=$(median3of python3 benches/report_peer.py "$c" "$out" 2)
+  lc=$(median3of "$bin/eid-audit" report "$c" --out "$out" -q --jobs 2 --crops)
+  if [ "$has_pil" = yes ]; then lcp=$(median3of python3 benches/crops_peer.py "$c" "$out" 2); else lcp="- -"; fi
+  layouts="$layouts
+| $layout | ${lh% *} | ${lr% *} | **$(awk -v a="${lr% *}" -v b="${lh% *}" 'BEGIN { printf "%.2f", a / b }') ×** | ${lp% *} | $(awk -v a="${lp% *}" -v b="${lr% *}" 'BEGIN { printf "%.2f", a / b }') × | ${lc% *} | ${lcp% *} | **$(awk -v a="${lcp% *}" -v b="${lc% *}" 'BEGIN { if (b > 0 && a != "-") printf "%.2f", a / b; else print "-" }') ×** |"
+done
+warm "$corpus"
 
 hash2=$(timed "$bin/floor" hash "$corpus" --jobs 2); hash1=$(timed "$bin/floor" hash "$corpus" --jobs 1)
 openssl2=$(timed sh -c "find '$corpus/' -name '*.zip' -print0 | xargs -0 -P2 -n $((count / 2 + 1)) openssl dgst -sha256")
@@ -48,7 +74,7 @@ fi
 rss() { rm -rf "$out"; sync; /usr/bin/time -o "$out.time" -f %M "$bin/eid-audit" report "$@" --out "$out" --jobs 2 -q >/dev/null 2>&1 || true; tail -n1 "$out.time"; }
 rss_n=$(rss "$corpus")
 # Ten symbolic links to every archive: ten times the inputs, the same bytes on disk.
-big=target/corpus-$count-x10
+big=target/corpus-$count-deflated-x10
 if [ ! -d "$big" ]; then
   for k in 0 1 2 3 4 5 6 7 8 9; do mkdir -p "$big/$k"; cp -as "$(realpath "$corpus")"/. "$big/$k/"; done
 fi
@@ -63,6 +89,13 @@ row() { # label, measurement, floor measurement, floor name
   echo "| $1 | $(wall "$2") | $(cpu "$2") | $(rate "$(wall "$2")") | $(ratio "$(wall "$2")" "$(wall "$3")") × $4 (CPU $(ratio "$(cpu "$2")" "$(cpu "$3")") ×) |"
 }
 cat <<TABLE
+Every layout, $count archives each, 2 threads or processes, wall seconds (median of three):
+
+| layout | floor: read + SHA-256 | \`report\` | report / floor | peer: \`benches/report_peer.py\` | peer / report | \`report --crops\` (folders) | peer: \`benches/crops_peer.py\` | crops peer / report |
+|---|---|---|---|---|---|---|---|---|$layouts
+
+The deflated layout in detail.
+
 Corpus: $count archives, $((bytes / 1000000)) MB ($(nproc) cores, $(uname -m)).
 
 | run | wall s | CPU s | throughput | ratio |
