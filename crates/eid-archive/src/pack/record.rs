@@ -47,8 +47,8 @@ struct PackPolicy {
 #[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
 struct PackImages {
-    /// `sides, crops and annotations` under `--pii full`, else
-    /// `annotations on empty canvases`.
+    /// What the exhibits hold: by the one rule for images, whatever `--pii`
+    /// says, less what `--crops-exclude` names.
     exhibits: &'static str,
     /// `--crops-exclude`, as given.
     excluded: Vec<String>,
@@ -143,7 +143,6 @@ impl PackRecord {
     /// The record of a pack run, before its cases.
     pub(super) fn new(o: &PackOptions, selection: &Selection, inputs: usize) -> PackRecord {
         let policy = &o.audit.policy;
-        let full = o.pii == crate::pii::Pii::Full;
         PackRecord {
             kind: "pack",
             tool: o.tool.clone(),
@@ -167,11 +166,7 @@ impl PackRecord {
             limits: o.audit.read.limits,
             pii: o.pii.name().into(),
             images: PackImages {
-                exhibits: if full {
-                    "sides as stored, feature crops and annotations (--pii full)"
-                } else {
-                    "annotations on empty canvases: no image leaves an archive but under --pii full"
-                },
+                exhibits: "sides as stored, feature crops and annotations, as report --crops writes them, less what --crops-exclude names",
                 excluded: o.crops.images.excluded().to_vec(),
                 note: "the archives are packed verbatim: their images are in them whatever --pii says",
             },

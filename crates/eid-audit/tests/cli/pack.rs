@@ -169,6 +169,14 @@ fn pii_applies_to_everything_but_the_archive() {
         }
         assert_eq!(archives, 1);
         assert!(exhibit_images > 0, "{mode}: the exhibits hold their crops");
+        // run.json says what the exhibits hold, as they hold it.
+        let m: BTreeMap<String, Vec<u8>> = members(&out).into_iter().collect();
+        let run: serde_json::Value = serde_json::from_slice(&m["run.json"]).unwrap();
+        assert_eq!(
+            run["images"]["exhibits"],
+            "sides as stored, feature crops and annotations, as report --crops writes them, less what --crops-exclude names",
+            "{mode}"
+        );
     }
     // --crops-exclude leaves sides and faces out of the exhibits, as from
     // `report --crops`: no copy of a side, no face crop.
