@@ -265,23 +265,22 @@ impl Archive {
         // A prefix of `asked` bytes holds `asked + 1` when the member is
         // longer, so it answers any request up to `asked`, and any at all
         // when it is the whole member.
+        // What a read of `len` gives: at most `len + 1` bytes of a prefix.
+        let answer = |bytes: &[u8]| {
+            let most = usize::try_from(len.saturating_add(1)).unwrap_or(usize::MAX);
+            bytes[..bytes.len().min(most)].to_vec()
+        };
         let kept = self.prefixes.iter().find(|(i, asked, bytes)| {
             *i == index && (*asked >= len || (bytes.len() as u64) <= *asked)
         });
         if let Some((_, _, bytes)) = kept {
-            let end = bytes
-                .len()
-                .min(usize::try_from(len.saturating_add(1)).unwrap_or(usize::MAX));
-            return Ok(bytes[..end].to_vec());
+            return Ok(answer(bytes));
         }
         let asked = len.max(PREFIX_READ);
         let mut buf = Vec::new();
         match self.inflate_into(index, Want::Prefix(asked), &mut buf) {
             Ok(_) => {
-                let end = buf
-                    .len()
-                    .min(usize::try_from(len.saturating_add(1)).unwrap_or(usize::MAX));
-                let out = buf[..end].to_vec();
+                let out = answer(&buf);
                 self.prefixes.push((index, asked, buf));
                 Ok(out)
             }

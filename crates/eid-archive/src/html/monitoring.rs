@@ -22,11 +22,16 @@ fn rate(f: &Figures) -> String {
         .map_or_else(|| "—".to_owned(), |r| format!("{:.2} %", r * 100.0))
 }
 
-/// Counts by name on one line, the largest first: `agent-1 3 · agent-2 1`.
-fn compact(c: &Counts) -> String {
+/// Counts by name, the largest first (then by name).
+fn largest_first(c: &Counts) -> Vec<(&str, usize)> {
     let mut items: Vec<(&str, usize)> = with_others(c).into_iter().collect();
     items.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     items
+}
+
+/// Counts by name on one line, the largest first: `agent-1 3 · agent-2 1`.
+fn compact(c: &Counts) -> String {
+    largest_first(c)
         .iter()
         .map(|(k, n)| format!("{k} {n}"))
         .collect::<Vec<_>>()
@@ -136,9 +141,7 @@ fn counts_table(out: &mut String, id: &str, caption: &str, what: &str, c: &Count
         return;
     }
     layout::open_table(out, id, "sortable", caption, &[what, "archives"]);
-    let mut items: Vec<(&str, usize)> = with_others(c).into_iter().collect();
-    items.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    for (k, n) in items {
+    for (k, n) in largest_first(c) {
         layout::text_row(out, &[k.to_owned(), n.to_string()]);
     }
     layout::close_table(out);

@@ -10,7 +10,7 @@ use super::records::{cell, unexcel};
 use super::streams::Pick;
 use crate::codes::{SEPARATOR, split_values};
 use crate::images::ImageCount;
-use crate::tally::monitoring::{Judged, UNKNOWN_MONTH};
+use crate::tally::monitoring::{Judged, Monitoring, UNKNOWN_MONTH};
 use crate::tally::{ClaimsCount, LISTED, Listed, Tally};
 use crate::verdict::{FindingCode, Severity, Status};
 use serde_json::Value;
@@ -277,19 +277,21 @@ pub(super) fn count_finding(t: &mut Tally, pick: &Pick<'_>, cells: [&str; 4]) {
         return;
     };
     let c = pick.columns;
-    let cell = |column: usize| c.get(pick.record, column);
-    let (day, status) = (cell(c.verification_date), cell(c.status));
-    let (similarity, reviewer) = (cell(c.similarity), cell(c.reviewer));
-    t.monitoring.add_finding(
-        &Judged {
-            index: pick.global,
-            day: &day,
-            status: &status,
-            similarity: &similarity,
-            reviewer: &reviewer,
-        },
-        code,
-    );
+    if Monitoring::reads(code) {
+        let cell = |column: usize| c.get(pick.record, column);
+        let (day, status) = (cell(c.verification_date), cell(c.status));
+        let (similarity, reviewer) = (cell(c.similarity), cell(c.reviewer));
+        t.monitoring.add_finding(
+            &Judged {
+                index: pick.global,
+                day: &day,
+                status: &status,
+                similarity: &similarity,
+                reviewer: &reviewer,
+            },
+            code,
+        );
+    }
     let listed = |what: String| Listed {
         index: pick.global,
         archive: pick.archive.to_owned(),

@@ -97,11 +97,7 @@ impl MergeOptions {
         commit: Option<&str>,
         command_line: Vec<String>,
     ) -> Self {
-        self.tool = Tool {
-            name: name.into(),
-            version: version.into(),
-            commit: commit.map(Into::into),
-        };
+        self.tool = Tool::new(name, version, commit);
         self.command_line = command_line;
         self
     }

@@ -88,11 +88,7 @@ impl PackOptions {
         commit: Option<&str>,
         command_line: Vec<String>,
     ) -> Self {
-        self.tool = Tool {
-            name: name.to_owned(),
-            version: version.to_owned(),
-            commit: commit.map(str::to_owned),
-        };
+        self.tool = Tool::new(name, version, commit);
         self.command_line = command_line;
         self
     }

@@ -59,6 +59,15 @@ pub struct Tool {
 }
 
 impl Tool {
+    /// The tool of this name and version, built from `commit` when known.
+    pub fn new(name: &str, version: &str, commit: Option<&str>) -> Tool {
+        Tool {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            commit: commit.map(str::to_owned),
+        }
+    }
+
     /// The tool as a page names it: `eid-audit 0.1.0 (commit 4b9e…)`.
     pub(crate) fn describe(&self) -> String {
         match &self.commit {

@@ -8,6 +8,7 @@ use crate::codes::join_values;
 use crate::error::Error;
 use crate::event::{Audited, Event};
 use crate::pii::{Pii, PiiField};
+use crate::verdict::decision::CHECK_FAILURES;
 use crate::verdict::{Policy, ReasonCode};
 use std::path::Path;
 
@@ -182,16 +183,7 @@ fn archive_row(archive: &str, a: &Audit, pii: &Pii) -> ArchiveRow {
     let field = |k: &str| e.document_value(k).unwrap_or_default().to_owned();
     let s = |o: Option<&String>| o.cloned().unwrap_or_default();
     let join = |it: Vec<String>| join_values(it);
-    let subjects = |codes: &[ReasonCode]| {
-        join(
-            v.automatic
-                .reasons
-                .iter()
-                .filter(|r| codes.contains(&r.code))
-                .map(|r| r.subject.clone())
-                .collect(),
-        )
-    };
+    let subjects = |codes: &[ReasonCode]| join_values(v.automatic.subjects(codes));
     let review = v.review.as_ref();
     let stored = |f: fn(&StoredObject) -> Option<&String>| s(a.archive.stored.as_ref().and_then(f));
     ArchiveRow {
@@ -222,10 +214,7 @@ fn archive_row(archive: &str, a: &Audit, pii: &Pii) -> ArchiveRow {
         agrees: v.agrees,
         reasons: v.decision.reasons_line(),
         automatic_reasons: v.automatic.reasons_line(),
-        checks_failed: subjects(&[
-            ReasonCode::SecurityCheckFailed,
-            ReasonCode::SecurityCheckUnreadable,
-        ]),
+        checks_failed: subjects(CHECK_FAILURES),
         features_missing: subjects(&[ReasonCode::FeatureNotFound]),
         similarity: a.similarity_text(),
         liveness: ocr.and_then(|o| o.liveness_detected),

@@ -10,7 +10,7 @@ pub(crate) mod monitoring;
 
 use crate::event::{Event, is_integrity};
 use crate::images::ImageCount;
-use crate::verdict::{FindingCode, ReasonCode, RecordedStatus, Severity, Status};
+use crate::verdict::{FindingCode, RecordedStatus, Severity, Status};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -340,15 +340,7 @@ impl Tally {
         };
         let failed: Vec<&str> = v
             .automatic
-            .reasons
-            .iter()
-            .filter(|r| {
-                matches!(
-                    r.code,
-                    ReasonCode::SecurityCheckFailed | ReasonCode::SecurityCheckUnreadable
-                )
-            })
-            .map(|r| r.subject.as_str())
+            .subjects(crate::verdict::decision::CHECK_FAILURES)
             .collect();
         self.monitoring.add_archive(&judged, &failed);
         for f in findings {

@@ -130,6 +130,17 @@ impl Monitoring {
         }
     }
 
+    /// True when a finding of this code counts in the figures: a merge reads
+    /// an archive's cells for none of the others.
+    pub(crate) fn reads(code: FindingCode) -> bool {
+        matches!(
+            code,
+            FindingCode::AgentOverride
+                | FindingCode::UncheckedExpiry
+                | FindingCode::ExpiredAtReview
+        )
+    }
+
     /// Counts one of a judged archive's findings (after its row).
     pub(crate) fn add_finding(&mut self, a: &Judged<'_>, code: FindingCode) {
         match code {

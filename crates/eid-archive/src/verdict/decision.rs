@@ -115,7 +115,26 @@ impl Decision {
     pub(crate) fn reasons_line(&self) -> String {
         crate::codes::join_values(self.reasons.iter().map(ToString::to_string))
     }
+
+    /// The subjects of the reasons with one of these codes, in order (the
+    /// checks that failed, the features not found).
+    pub(crate) fn subjects<'a>(
+        &'a self,
+        codes: &'a [ReasonCode],
+    ) -> impl Iterator<Item = &'a str> + 'a {
+        self.reasons
+            .iter()
+            .filter(move |r| codes.contains(&r.code))
+            .map(|r| r.subject.as_str())
+    }
 }
+
+/// The codes of a security check that does not count as valid: what
+/// `checks_failed` lists and the monitoring counts by check.
+pub(crate) const CHECK_FAILURES: &[ReasonCode] = &[
+    ReasonCode::SecurityCheckFailed,
+    ReasonCode::SecurityCheckUnreadable,
+];
 
 /// The automatic status from the OCR evidence: the first rule that holds
 /// gives the status, and the reasons of every rule that holds are kept.
