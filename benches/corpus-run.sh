@@ -36,14 +36,17 @@ timed() {
   /usr/bin/time -o "$out.time" -f '%e %U %S' "$@" >/dev/null 2>&1 || true
   tail -n1 "$out.time" | awk '{ printf "%.2f %.2f", $1, $2 + $3 }'
 }
-report() { timed "$bin/eid-audit" report "$corpus" --out "$out" -q "$@"; }
 # median of three runs, by wall time
-median3() { for _ in 1 2 3; do report "$@"; echo; done | sort -n | sed -n 2p; }
+median3of() { for _ in 1 2 3; do timed "$@"; echo; done | sort -n | sed -n 2p; }
+report() { timed "$bin/eid-audit" report "$corpus" --out "$out" -q "$@"; }
+median3() { median3of "$bin/eid-audit" report "$corpus" --out "$out" -q "$@"; }
+wall() { echo "${1% *}"; }
+cpu() { echo "${1#* }"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-") printf "%.2f", a / b; else printf "-" }'; }
+has_pil=$(python3 -c "import PIL" 2>/dev/null && echo yes || echo no)
 
 # Every layout: report against the floor and the Python peer, crops into
 # folders against the Python + Pillow peer, each median of three.
-median3of() { for _ in 1 2 3; do timed "$@"; echo; done | sort -n | sed -n 2p; }
-has_pil=$(python3 -c "import PIL" 2>/dev/null && echo yes || echo no)
 layouts=""
 for layout in deflated stored native; do
   c=target/corpus-$count-$layout
@@ -54,7 +57,7 @@ for layout in deflated stored native; do
   lc=$(median3of "$bin/eid-audit" report "$c" --out "$out" -q --jobs 2 --crops)
   if [ "$has_pil" = yes ]; then lcp=$(median3of python3 benches/crops_peer.py "$c" "$out" 2); else lcp="- -"; fi
   layouts="$layouts
-| $layout | ${lh% *} | ${lr% *} | **$(awk -v a="${lr% *}" -v b="${lh% *}" 'BEGIN { printf "%.2f", a / b }') ×** | ${lp% *} | $(awk -v a="${lp% *}" -v b="${lr% *}" 'BEGIN { printf "%.2f", a / b }') × | ${lc% *} | ${lcp% *} | **$(awk -v a="${lcp% *}" -v b="${lc% *}" 'BEGIN { if (b > 0 && a != "-") printf "%.2f", a / b; else print "-" }') ×** |"
+| $layout | $(wall "$lh") | $(wall "$lr") | **$(ratio "$(wall "$lr")" "$(wall "$lh")") ×** | $(wall "$lp") | $(ratio "$(wall "$lp")" "$(wall "$lr")") × | $(wall "$lc") | $(wall "$lcp") | **$(ratio "$(wall "$lcp")" "$(wall "$lc")") ×** |"
 done
 warm "$corpus"
 
@@ -65,7 +68,7 @@ dec2=$(timed "$bin/floor" decode "$corpus" --jobs 2); dec1=$(timed "$bin/floor" 
 c2=$(report --jobs 2 --crops); crops_bytes=$(du -sb "$out/crops" | cut -f1)
 c1=$(report --jobs 1 --crops)
 z2=$(report --jobs 2 --crops --crops-into zip)
-if python3 -c "import PIL" 2>/dev/null; then
+if [ "$has_pil" = yes ]; then
   peer=$(timed python3 benches/crops_peer.py "$corpus" "$out" 2)
 else
   peer="- -"
@@ -81,9 +84,6 @@ fi
 rss_10n=$(rss "$big")
 rss_crops=$(rss "$corpus" --crops)
 
-wall() { echo "${1% *}"; }
-cpu() { echo "${1#* }"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 rate() { awk -v n="$count" -v s="$1" -v b="$bytes" 'BEGIN { if (s > 0) printf "%.0f archives/s, %.0f MB/s", n / s, b / 1e6 / s; else print "-" }'; }
 row() { # label, measurement, floor measurement, floor name
   echo "| $1 | $(wall "$2") | $(cpu "$2") | $(rate "$(wall "$2")") | $(ratio "$(wall "$2")" "$(wall "$3")") × $4 (CPU $(ratio "$(cpu "$2")" "$(cpu "$3")") ×) |"
