@@ -91,6 +91,9 @@ pub(super) struct Bits<'a> {
     /// Where the marker that ends the data sits, once met.
     marker: Option<usize>,
     overrun: bool,
+    /// Tests read with the byte-at-a-time refill alone, as a reference.
+    #[cfg(test)]
+    bytewise: bool,
 }
 
 impl<'a> Bits<'a> {
@@ -103,7 +106,17 @@ impl<'a> Bits<'a> {
             real: 0,
             marker: None,
             overrun: false,
+            #[cfg(test)]
+            bytewise: false,
         }
+    }
+
+    /// The same reader, refilled a byte at a time: the reference the word
+    /// refill is tested against.
+    #[cfg(test)]
+    pub(super) fn bytewise(mut self) -> Self {
+        self.bytewise = true;
+        self
     }
 
     /// True once a read went past the data.
@@ -112,7 +125,33 @@ impl<'a> Bits<'a> {
     }
 
     fn refill(&mut self) {
-        // Most of the data has no FF byte: as many whole bytes as fit at once.
+        // Most of the data has no FF byte: as many whole bytes as fit at
+        // once, from one big-endian word when eight bytes are left.
+        #[cfg(test)]
+        if self.bytewise {
+            return self.refill_bytewise();
+        }
+        if self.marker.is_none()
+            && let Some(word) = self.data.get(self.pos..self.pos + 8)
+        {
+            let word = u64::from_be_bytes(word.try_into().unwrap_or([0xFF; 8]));
+            let room = (64 - self.n) / 8;
+            // The bytes that are FF are the zero bytes of !word (a borrow may
+            // flag one more byte after a real one: that only costs the slow way).
+            let ff = (!word).wrapping_sub(0x0101_0101_0101_0101) & word & 0x8080_8080_8080_8080;
+            if room > 0 && ff >> (64 - 8 * room) == 0 {
+                self.acc |= (word >> (64 - 8 * room)) << (64 - self.n - 8 * room);
+                self.n += 8 * room;
+                self.pos += room as usize;
+                self.real += 8 * room;
+                return;
+            }
+        }
+        self.refill_bytewise();
+    }
+
+    #[cold]
+    fn refill_bytewise(&mut self) {
         if self.marker.is_none() {
             let room = ((64 - self.n) / 8) as usize;
             if let Some(chunk) = self.data.get(self.pos..self.pos + room)
@@ -211,6 +250,52 @@ impl<'a> Bits<'a> {
         Ok(sym)
     }
 
+    /// The AC coefficients of one block of a sequential scan: run/size
+    /// symbols to the end of block or the 63rd coefficient (a run past the
+    /// block ends it). The same reads as [`Bits::symbol_and_bits`] symbol by
+    /// symbol, with the reader's state kept in registers between refills:
+    /// this loop is most of the time a crop takes beyond the decoder's own.
+    pub(super) fn sequential_ac(&mut self, ac: &Huffman) -> Result<(), Stop> {
+        let (mut acc, mut n, mut real) = (self.acc, self.n, self.real);
+        let mut k = 1u32;
+        while k < 64 {
+            let entry = if n < 32 {
+                0 // refill, the slow way below
+            } else {
+                ac.lookup[(acc >> (64 - LOOKUP_BITS)) as usize]
+            };
+            let rs = if entry != 0 {
+                let rs = entry as u8;
+                let len = u32::from(entry >> 8) + u32::from(rs & 15);
+                acc <<= len;
+                n -= len;
+                if len > real {
+                    self.overrun = true;
+                    real = 0;
+                } else {
+                    real -= len;
+                }
+                rs
+            } else {
+                (self.acc, self.n, self.real) = (acc, n, real);
+                let rs = self.symbol_and_bits(ac, |rs| u32::from(rs & 15))?;
+                (acc, n, real) = (self.acc, self.n, self.real);
+                rs
+            };
+            let (r, s) = (u32::from(rs >> 4), rs & 15);
+            if s == 0 {
+                if r != 15 {
+                    break; // end of block
+                }
+                k += 16;
+            } else {
+                k += r + 1;
+            }
+        }
+        (self.acc, self.n, self.real) = (acc, n, real);
+        Ok(())
+    }
+
     /// Reads one symbol of `table`.
     pub(super) fn symbol(&mut self, table: &Huffman) -> Result<u8, Stop> {
         if self.n < 16 {
@@ -277,7 +362,13 @@ impl<'a> Bits<'a> {
         let p = self.end();
         match self.data.get(p + 1) {
             Some(m @ 0xD0..=0xD7) if *m == 0xD0 + due => {
-                *self = Bits::new(self.data, p + 2);
+                let fresh = Bits::new(self.data, p + 2);
+                #[cfg(test)]
+                let fresh = Bits {
+                    bytewise: self.bytewise,
+                    ..fresh
+                };
+                *self = fresh;
                 Ok(())
             }
             Some(m @ 0xD0..=0xD7) => Err(Stop::RestartOutOfOrder {

@@ -318,3 +318,67 @@ proptest! {
         let _ = scan_coverage(&c);
     }
 }
+
+/// An AC table of the usual shape (the code counts of the example tables
+/// in the JPEG standard), whose symbols include end of block and the run
+/// of sixteen zeros and every value size up to ten bits.
+fn ac_table() -> bits::Huffman {
+    let counts = [0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 0x7d];
+    let mut symbols: Vec<u8> = vec![0x00, 0xF0];
+    symbols.extend((0u8..=255).filter(|rs| rs & 15 != 0 && rs & 15 <= 10));
+    symbols.truncate(162);
+    // Spread the long runs among the short codes too.
+    symbols.sort_by_key(|rs| (rs.wrapping_mul(37) ^ 0x5A, *rs));
+    bits::Huffman::new(&counts, &symbols).expect("a complete table")
+}
+
+/// What a block's AC reads gave, read back one symbol at a time: the
+/// reference for the loop that keeps the reader in registers.
+fn ac_by_symbol(b: &mut bits::Bits<'_>, ac: &bits::Huffman) -> Result<(), bits::Stop> {
+    let mut k = 1u32;
+    while k < 64 {
+        let rs = b.symbol_and_bits(ac, |rs| u32::from(rs & 15))?;
+        let (r, s) = (u32::from(rs >> 4), rs & 15);
+        if s == 0 {
+            if r != 15 {
+                break;
+            }
+            k += 16;
+        } else {
+            k += r + 1;
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    /// The block loop and the word-at-a-time refill read exactly what the
+    /// symbol-by-symbol reads do: the same outcome for every block, then
+    /// the same bits, overrun and end, over data thick with FF bytes,
+    /// stuffed bytes and markers.
+    #[test]
+    fn the_block_loop_reads_what_the_symbol_reads_do(
+        data in proptest::collection::vec(
+            prop_oneof![4 => any::<u8>(), 1 => Just(0xFFu8), 1 => Just(0x00u8)], 0..600),
+        start in 0usize..8,
+    ) {
+        let ac = ac_table();
+        let start = start.min(data.len());
+        let (mut fast, mut slow) = (bits::Bits::new(&data, start), bits::Bits::new(&data, start).bytewise());
+        for _ in 0..40 {
+            let (a, b) = (fast.sequential_ac(&ac), ac_by_symbol(&mut slow, &ac));
+            prop_assert_eq!(a, b);
+            prop_assert_eq!(fast.overrun(), slow.overrun());
+            if a.is_err() {
+                break;
+            }
+        }
+        for _ in 0..3 {
+            prop_assert_eq!(fast.read(16), slow.read(16));
+        }
+        prop_assert_eq!(fast.overrun(), slow.overrun());
+        prop_assert_eq!(fast.end(), slow.end());
+    }
+}

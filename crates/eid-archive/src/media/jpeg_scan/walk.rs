@@ -245,20 +245,7 @@ impl<'t> Walker<'_, 't> {
         let dc = self.dc(i)?;
         self.bits.symbol_and_bits(dc, u32::from)?;
         let ac = self.ac(i)?;
-        let mut k = 1u32;
-        while k < 64 {
-            let rs = self.bits.symbol_and_bits(ac, |rs| u32::from(rs & 15))?;
-            let (r, s) = (u32::from(rs >> 4), rs & 15);
-            if s == 0 {
-                if r != 15 {
-                    break; // end of block
-                }
-                k += 16;
-            } else {
-                k += r + 1;
-            }
-        }
-        Ok(())
+        self.bits.sequential_ac(ac)
     }
 
     /// Reads an end-of-band run's length after its symbol (run class `r`).
