@@ -27,34 +27,61 @@ pub(crate) fn run_ordered<T, R>(
 {
     let stop = AtomicBool::new(false);
     let in_flight = in_flight.max(1);
+    let chunk = chunk_len(in_flight, pool.current_num_threads());
     // The caller's thread runs this closure and the sink; the pool runs the tasks.
     pool.in_place_scope(|scope| {
-        let mut pending: VecDeque<(usize, Receiver<R>)> = VecDeque::with_capacity(in_flight);
-        let mut next = items.iter().enumerate();
+        let mut pending: VecDeque<(usize, Receiver<Vec<R>>)> =
+            VecDeque::with_capacity(in_flight.div_ceil(chunk));
+        let mut next = 0;
+        let mut waiting = 0; // items in the pending chunks
         loop {
-            while pending.len() < in_flight {
-                let Some((i, item)) = next.next() else { break };
+            while next < items.len() && waiting + chunk.min(items.len() - next) <= in_flight {
+                let range = next..(next + chunk).min(items.len());
                 let (tx, rx) = sync_channel(1);
-                let (work, stop) = (&work, &stop);
+                let (work, stop, items) = (&work, &stop, &items[range.clone()]);
+                let first = range.start;
                 scope.spawn(move |_| {
-                    if !stop.load(Ordering::Relaxed) {
-                        // The receiver is gone only when the sink stopped the run.
-                        let _ = tx.send(work(i, item));
+                    let mut results = Vec::with_capacity(items.len());
+                    for (k, item) in items.iter().enumerate() {
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        results.push(work(first + k, item));
                     }
+                    // The receiver is gone only when the sink stopped the run.
+                    let _ = tx.send(results);
                 });
-                pending.push_back((i, rx));
+                waiting += range.len();
+                pending.push_back((range.len(), rx));
+                next = range.end;
             }
-            let Some((i, rx)) = pending.pop_front() else {
+            let Some((len, rx)) = pending.pop_front() else {
                 break;
             };
             // A task that panicked drops its sender; its panic resurfaces when the scope ends.
-            let Ok(result) = rx.recv() else { break };
-            if sink(i, result).is_break() {
-                stop.store(true, Ordering::Relaxed);
+            let Ok(results) = rx.recv() else { break };
+            let first = next - waiting;
+            waiting -= len;
+            let complete = results.len() == len;
+            for (k, result) in results.into_iter().enumerate() {
+                if sink(first + k, result).is_break() {
+                    stop.store(true, Ordering::Relaxed);
+                    return;
+                }
+            }
+            if !complete {
                 break;
             }
         }
     });
+}
+
+/// How many items one task takes: a result is handed to the caller's thread
+/// per task, and each handoff can cost a wake-up of that thread and of a
+/// worker, so a task takes several when the cap leaves each worker two
+/// tasks or more, and one when it does not.
+fn chunk_len(in_flight: usize, threads: usize) -> usize {
+    (in_flight / (2 * threads.max(1))).clamp(1, 8)
 }
 
 #[cfg(test)]
@@ -139,5 +166,53 @@ mod tests {
             "{}",
             ran.load(Ordering::SeqCst)
         );
+    }
+
+    /// Tasks of several items (a cap of 16 on two threads: four a task)
+    /// keep the order, the cap, and the stop, whatever the timing.
+    #[test]
+    fn tasks_of_several_items_keep_order_cap_and_stop() {
+        assert_eq!(chunk_len(16, 2), 4);
+        assert_eq!(chunk_len(8, 2), 2);
+        assert_eq!(chunk_len(5, 3), 1);
+        let items: Vec<u64> = (0..203).collect();
+        let started = AtomicUsize::new(0);
+        let (mut seen, mut max_ahead) = (Vec::new(), 0);
+        run_ordered(
+            &pool(2),
+            &items,
+            16,
+            |_, i| {
+                started.fetch_add(1, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_micros((i * 7919) % 300));
+                i * 2
+            },
+            |i, r| {
+                max_ahead = max_ahead.max(started.load(Ordering::SeqCst) - i);
+                seen.push((i, r));
+                ControlFlow::Continue(())
+            },
+        );
+        let expected: Vec<_> = items.iter().map(|i| (*i as usize, i * 2)).collect();
+        assert_eq!(seen, expected);
+        assert!(max_ahead <= 16, "{max_ahead}");
+        let ran = AtomicUsize::new(0);
+        let mut got = 0;
+        run_ordered(
+            &pool(2),
+            &items,
+            16,
+            |_, _| ran.fetch_add(1, Ordering::SeqCst),
+            |i, _| {
+                got += 1;
+                if i == 9 {
+                    ControlFlow::Break(())
+                } else {
+                    ControlFlow::Continue(())
+                }
+            },
+        );
+        assert_eq!(got, 10);
+        assert!(ran.load(Ordering::SeqCst) <= 10 + 16);
     }
 }
