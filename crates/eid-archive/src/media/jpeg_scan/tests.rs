@@ -321,14 +321,20 @@ proptest! {
 
 /// An AC table of the usual shape (the code counts of the example tables
 /// in the JPEG standard), whose symbols include end of block and the run
-/// of sixteen zeros and every value size up to ten bits.
-fn ac_table() -> bits::Huffman {
+/// of sixteen zeros and every value size up to ten bits. With `long_eob`,
+/// end of block has the longest code, so that blocks mostly run to their
+/// 63rd coefficient.
+fn ac_table(long_eob: bool) -> bits::Huffman {
     let counts = [0, 2, 1, 3, 3, 2, 4, 3, 5, 5, 4, 4, 0, 0, 1, 0x7d];
     let mut symbols: Vec<u8> = vec![0x00, 0xF0];
     symbols.extend((0u8..=255).filter(|rs| rs & 15 != 0 && rs & 15 <= 10));
     symbols.truncate(162);
     // Spread the long runs among the short codes too.
     symbols.sort_by_key(|rs| (rs.wrapping_mul(37) ^ 0x5A, *rs));
+    if long_eob {
+        symbols.retain(|rs| *rs != 0x00);
+        symbols.push(0x00);
+    }
     bits::Huffman::new(&counts, &symbols).expect("a complete table")
 }
 
@@ -363,8 +369,9 @@ proptest! {
         data in proptest::collection::vec(
             prop_oneof![4 => any::<u8>(), 1 => Just(0xFFu8), 1 => Just(0x00u8)], 0..600),
         start in 0usize..8,
+        long_eob in any::<bool>(),
     ) {
-        let ac = ac_table();
+        let ac = ac_table(long_eob);
         let start = start.min(data.len());
         let (mut fast, mut slow) = (bits::Bits::new(&data, start), bits::Bits::new(&data, start).bytewise());
         for _ in 0..40 {
