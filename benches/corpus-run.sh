@@ -45,19 +45,22 @@ cpu() { echo "${1#* }"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0 && a != "-") printf "%.2f", a / b; else printf "-" }'; }
 has_pil=$(python3 -c "import PIL" 2>/dev/null && echo yes || echo no)
 
-# Every layout: report against the floor and the Python peer, crops into
-# folders against the Python + Pillow peer, each median of three.
+# Every layout: report against the floor, against the floor that also
+# inflates what the outputs need (`floor inflate`: the JSON whole, 4 KiB of
+# each image), and against the Python peer; crops into folders against the
+# Python + Pillow peer; each median of three.
 layouts=""
 for layout in deflated stored native; do
   c=target/corpus-$count-$layout
   warm "$c"
   lh=$(median3of "$bin/floor" hash "$c" --jobs 2)
+  li=$(median3of "$bin/floor" inflate "$c" --jobs 2)
   lr=$(median3of "$bin/eid-audit" report "$c" --out "$out" -q --jobs 2)
   lp=$(median3of python3 benches/report_peer.py "$c" "$out" 2)
   lc=$(median3of "$bin/eid-audit" report "$c" --out "$out" -q --jobs 2 --crops)
   if [ "$has_pil" = yes ]; then lcp=$(median3of python3 benches/crops_peer.py "$c" "$out" 2); else lcp="- -"; fi
   layouts="$layouts
-| $layout | $(wall "$lh") | $(wall "$lr") | **$(ratio "$(wall "$lr")" "$(wall "$lh")") ×** | $(wall "$lp") | $(ratio "$(wall "$lp")" "$(wall "$lr")") × | $(wall "$lc") | $(wall "$lcp") | **$(ratio "$(wall "$lcp")" "$(wall "$lc")") ×** |"
+| $layout | $(wall "$lh") | $(wall "$lr") | **$(ratio "$(wall "$lr")" "$(wall "$lh")") ×** | $(wall "$li") | $(ratio "$(wall "$lr")" "$(wall "$li")") × | $(wall "$lp") | $(ratio "$(wall "$lp")" "$(wall "$lr")") × | $(wall "$lc") | $(wall "$lcp") | **$(ratio "$(wall "$lcp")" "$(wall "$lc")") ×** |"
 done
 warm "$corpus"
 
@@ -91,8 +94,8 @@ row() { # label, measurement, floor measurement, floor name
 cat <<TABLE
 Every layout, $count archives each, 2 threads or processes, wall seconds (median of three):
 
-| layout | floor: read + SHA-256 | \`report\` | report / floor | peer: \`benches/report_peer.py\` | peer / report | \`report --crops\` (folders) | peer: \`benches/crops_peer.py\` | crops peer / report |
-|---|---|---|---|---|---|---|---|---|$layouts
+| layout | floor: read + SHA-256 | \`report\` | report / floor | floor + inflating what the outputs need | report / that | peer: \`benches/report_peer.py\` | peer / report | \`report --crops\` (folders) | peer: \`benches/crops_peer.py\` | crops peer / report |
+|---|---|---|---|---|---|---|---|---|---|---|$layouts
 
 The deflated layout in detail.
 
