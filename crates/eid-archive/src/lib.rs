@@ -76,6 +76,7 @@ pub use evidence::Evidence;
 pub use images::ImageRule;
 pub use limits::Limits;
 pub use pii::{Pii, PiiField};
+pub use report::Tool;
 pub use tally::Tally;
 pub use verdict::{
     Decision, Finding, FindingCode, LeapDayBirthday, ManualRule, Policy, Reason, ReasonCode,

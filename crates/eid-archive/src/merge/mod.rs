@@ -90,14 +90,8 @@ impl MergeOptions {
     }
 
     /// These options, with the merging tool and its command line recorded.
-    pub fn with_invocation(
-        mut self,
-        name: &str,
-        version: &str,
-        commit: Option<&str>,
-        command_line: Vec<String>,
-    ) -> Self {
-        self.tool = Tool::new(name, version, commit);
+    pub fn with_invocation(mut self, tool: Tool, command_line: Vec<String>) -> Self {
+        self.tool = tool;
         self.command_line = command_line;
         self
     }

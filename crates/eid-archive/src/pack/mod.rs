@@ -81,14 +81,8 @@ impl Default for PackOptions {
 
 impl PackOptions {
     /// The tool (name, version, commit) and its command line, for `run.json`.
-    pub fn with_invocation(
-        mut self,
-        name: &str,
-        version: &str,
-        commit: Option<&str>,
-        command_line: Vec<String>,
-    ) -> Self {
-        self.tool = Tool::new(name, version, commit);
+    pub fn with_invocation(mut self, tool: Tool, command_line: Vec<String>) -> Self {
+        self.tool = tool;
         self.command_line = command_line;
         self
     }

@@ -182,14 +182,8 @@ impl ReportOptions {
 
     /// The tool (its name, version and, when known, the commit it was
     /// built from) and its command line, for `run.json`.
-    pub fn with_invocation(
-        mut self,
-        name: &str,
-        version: &str,
-        commit: Option<&str>,
-        command_line: Vec<String>,
-    ) -> Self {
-        self.tool = Tool::new(name, version, commit);
+    pub fn with_invocation(mut self, tool: Tool, command_line: Vec<String>) -> Self {
+        self.tool = tool;
         self.command_line = command_line;
         self
     }

@@ -40,12 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     let options = MergeOptions::new(&args.out)
         .with_force(args.force)
         .with_html(args.html)
-        .with_invocation(
-            "eid-audit",
-            env!("CARGO_PKG_VERSION"),
-            option_env!("EID_AUDIT_GIT_COMMIT"),
-            std::env::args().collect(),
-        );
+        .with_invocation(super::tool(), std::env::args().collect());
     let merged = merge::merge(&args.shards, &options)?;
     if merged.recovered {
         crate::warn_line!(

@@ -326,6 +326,16 @@ impl Outcome {
     }
 }
 
+/// This binary as its reports name it: name, version, and the commit it was
+/// built from when the build knew it.
+pub(crate) fn tool() -> eid_archive::Tool {
+    eid_archive::Tool::new(
+        "eid-audit",
+        env!("CARGO_PKG_VERSION"),
+        option_env!("EID_AUDIT_GIT_COMMIT"),
+    )
+}
+
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     crate::colour::init(cli.color);
     match cli.command {

@@ -125,12 +125,8 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
     }
     let (audit, policy_text) = args.judge.options_and_text(args.process.clone())?;
     let pii = args.personal.pii()?;
-    let mut options = PackOptions::default().with_invocation(
-        "eid-audit",
-        env!("CARGO_PKG_VERSION"),
-        option_env!("EID_AUDIT_GIT_COMMIT"),
-        std::env::args().collect(),
-    );
+    let mut options =
+        PackOptions::default().with_invocation(super::tool(), std::env::args().collect());
     options.audit = audit.with_media_verified(args.verify_media);
     options.pii = pii;
     options.crops = args.exhibits.options();

@@ -33,12 +33,7 @@ pub fn run(args: Args) -> anyhow::Result<Outcome> {
         .with_excel(args.excel)
         .with_parquet(args.parquet)
         .with_policy_text(policy_text)
-        .with_invocation(
-            "eid-audit",
-            env!("CARGO_PKG_VERSION"),
-            option_env!("EID_AUDIT_GIT_COMMIT"),
-            std::env::args().collect(),
-        );
+        .with_invocation(super::tool(), std::env::args().collect());
     if args.ida {
         if !args.personal.is_full() {
             bail!("--ida writes names, birth dates and document numbers: it needs --pii full");
