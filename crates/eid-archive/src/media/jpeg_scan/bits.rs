@@ -64,6 +64,18 @@ impl Huffman {
     }
 }
 
+/// Drops `len` bits from the front of `acc`, which holds `n` bits of which
+/// the first `real` came from the data; true when some of those dropped did
+/// not (they were supplied past the end). The one rule for the reader's
+/// state, whether it sits in [`Bits`] or in a loop's registers.
+fn drop_bits(acc: &mut u64, n: &mut u32, real: &mut u32, len: u32) -> bool {
+    *acc <<= len;
+    *n -= len;
+    let overran = len > *real;
+    *real = real.saturating_sub(len);
+    overran
+}
+
 /// Why a scan's data stopped before its blocks were all coded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Stop {
@@ -132,9 +144,9 @@ impl<'a> Bits<'a> {
             return self.refill_bytewise();
         }
         if self.marker.is_none()
-            && let Some(word) = self.data.get(self.pos..self.pos + 8)
+            && let Some(word) = self.data.get(self.pos..).and_then(<[u8]>::first_chunk)
         {
-            let word = u64::from_be_bytes(word.try_into().unwrap_or([0xFF; 8]));
+            let word = u64::from_be_bytes(*word);
             let room = (64 - self.n) / 8;
             // The bytes that are FF are the zero bytes of !word (a borrow may
             // flag one more byte after a real one: that only costs the slow way).
@@ -193,13 +205,8 @@ impl<'a> Bits<'a> {
     }
 
     fn consume(&mut self, len: u32) {
-        self.acc <<= len;
-        self.n -= len;
-        if len > self.real {
+        if drop_bits(&mut self.acc, &mut self.n, &mut self.real, len) {
             self.overrun = true;
-            self.real = 0;
-        } else {
-            self.real -= len;
         }
     }
 
@@ -267,13 +274,8 @@ impl<'a> Bits<'a> {
             let rs = if entry != 0 {
                 let rs = entry as u8;
                 let len = u32::from(entry >> 8) + u32::from(rs & 15);
-                acc <<= len;
-                n -= len;
-                if len > real {
+                if drop_bits(&mut acc, &mut n, &mut real, len) {
                     self.overrun = true;
-                    real = 0;
-                } else {
-                    real -= len;
                 }
                 rs
             } else {
