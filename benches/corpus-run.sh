@@ -48,8 +48,11 @@ has_pil=$(python3 -c "import PIL" 2>/dev/null && echo yes || echo no)
 # Every layout: report against the floor, against the floor that also
 # inflates what the outputs need (`floor inflate`: the JSON whole, 4 KiB of
 # each image), and against the Python peer; crops into folders against the
-# Python + Pillow peer; each median of three.
+# Python + Pillow peer; each median of three. Then the bounds: the floors
+# that inflate and decode what the outputs need, against the floor and the
+# crops peer (what the targets allow on this machine).
 layouts=""
+bounds=""
 for layout in deflated stored native; do
   c=target/corpus-$count-$layout
   warm "$c"
@@ -59,6 +62,10 @@ for layout in deflated stored native; do
   lp=$(median3of python3 benches/report_peer.py "$c" "$out" 2)
   lc=$(median3of "$bin/eid-audit" report "$c" --out "$out" -q --jobs 2 --crops)
   if [ "$has_pil" = yes ]; then lcp=$(median3of python3 benches/crops_peer.py "$c" "$out" 2); else lcp="- -"; fi
+  ld=$(median3of "$bin/floor" decode "$c" --jobs 2)
+  lx=$(median3of "$bin/floor" pixels "$c" --jobs 2)
+  bounds="$bounds
+| $layout | **$(ratio "$(wall "$li")" "$(wall "$lh")") ×** | $(wall "$ld") | **$(ratio "$(wall "$lcp")" "$(wall "$ld")") ×** | $(wall "$lx") | $(ratio "$(wall "$lcp")" "$(wall "$lx")") × |"
   layouts="$layouts
 | $layout | $(wall "$lh") | $(wall "$lr") | **$(ratio "$(wall "$lr")" "$(wall "$lh")") ×** | $(wall "$li") | $(ratio "$(wall "$lr")" "$(wall "$li")") × | $(wall "$lp") | $(ratio "$(wall "$lp")" "$(wall "$lr")") × | $(wall "$lc") | $(wall "$lcp") | **$(ratio "$(wall "$lcp")" "$(wall "$lc")") ×** |"
 done
@@ -96,6 +103,16 @@ Every layout, $count archives each, 2 threads or processes, wall seconds (median
 
 | layout | floor: read + SHA-256 | \`report\` | report / floor | floor + inflating what the outputs need | report / that | peer: \`benches/report_peer.py\` | peer / report | \`report --crops\` (folders) | peer: \`benches/crops_peer.py\` | crops peer / report |
 |---|---|---|---|---|---|---|---|---|---|---|$layouts
+
+What the targets allow, same run. \`report\` cannot come nearer the floor
+than \`floor inflate\` does (it must inflate what it reads), and
+\`report --crops\` cannot be faster than decoding the fronts as it decodes
+them (\`floor decode\`: header checks, the walk that proves every block is
+coded, the pixels); \`floor pixels\` decodes the same fronts with the same
+decoder and no checks:
+
+| layout | least report / floor: \`floor inflate\` / floor (target ≤ 1.2) | \`floor decode\` | most crops peer / report: peer / \`floor decode\` (target ≥ 2) | \`floor pixels\` | peer / \`floor pixels\` |
+|---|---|---|---|---|---|$bounds
 
 The deflated layout in detail.
 

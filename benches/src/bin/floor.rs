@@ -8,6 +8,11 @@
 //! - `floor decode PATH... [--jobs N] [--back]`: inflate and decode every side
 //!   image the crops need, nothing else: the front images (in the realistic
 //!   corpus every box is on the front), and with `--back` the back images too.
+//!   They are decoded as `report` decodes them: header checks, the walk of
+//!   every JPEG scan that proves each block is coded, then the pixels.
+//! - `floor pixels PATH... [--jobs N] [--back]`: the same images through the
+//!   same decoder, without the checks and the walk: what decoding alone
+//!   costs. `decode` against `pixels` is the price of failing closed.
 //!
 //! - `floor store URL [--requests K]`: list the `*.zip` objects below a
 //!   store URL, GET each whole with K requests in flight and SHA-256 it,
@@ -27,7 +32,7 @@ use std::time::Instant;
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let Some(what) = args.next() else {
-        eprintln!("usage: floor hash|inflate|decode PATH... [--jobs N] [--back]");
+        eprintln!("usage: floor hash|inflate|decode|pixels PATH... [--jobs N] [--back]");
         return ExitCode::from(2);
     };
     let mut paths = Vec::new();
@@ -73,9 +78,15 @@ fn main() -> ExitCode {
     let bytes: u64 = match what.as_str() {
         "hash" => pool.install(|| inputs.par_iter().map(hash).sum()),
         "inflate" => pool.install(|| inputs.par_iter().map(inflate).sum()),
-        "decode" => pool.install(|| inputs.par_iter().map(|p| decode_sides(p, back)).sum()),
+        "decode" => pool.install(|| inputs.par_iter().map(|p| decode_sides(p, back, true)).sum()),
+        "pixels" => pool.install(|| {
+            inputs
+                .par_iter()
+                .map(|p| decode_sides(p, back, false))
+                .sum()
+        }),
         other => {
-            eprintln!("unknown floor {other:?}: hash, inflate or decode");
+            eprintln!("unknown floor {other:?}: hash, inflate, decode or pixels");
             return ExitCode::from(2);
         }
     };
@@ -183,9 +194,10 @@ fn inflate(path: &PathBuf) -> u64 {
     bytes.len() as u64
 }
 
-/// Inflates and decodes the front image (and the back one with `back`);
-/// returns the archive's size.
-fn decode_sides(path: &PathBuf, back: bool) -> u64 {
+/// Inflates and decodes the front image (and the back one with `back`),
+/// as `report` does when `checked`, else with the decoder alone; returns the
+/// archive's size.
+fn decode_sides(path: &PathBuf, back: bool, checked: bool) -> u64 {
     let Ok(bytes) = std::fs::read(path) else {
         return 0;
     };
@@ -205,7 +217,11 @@ fn decode_sides(path: &PathBuf, back: bool) -> u64 {
             if let Ok(mut f) = zip.by_name(&name) {
                 let _ = f.read_to_end(&mut data);
             }
-            let _ = std::hint::black_box(eid_archive::media::decode(&data, &Limits::default()));
+            if checked {
+                let _ = std::hint::black_box(eid_archive::media::decode(&data, &Limits::default()));
+            } else {
+                let _ = std::hint::black_box(image::load_from_memory(&data));
+            }
         }
     }
     bytes.len() as u64
