@@ -78,13 +78,16 @@ fn main() -> ExitCode {
     let bytes: u64 = match what.as_str() {
         "hash" => pool.install(|| inputs.par_iter().map(hash).sum()),
         "inflate" => pool.install(|| inputs.par_iter().map(inflate).sum()),
-        "decode" => pool.install(|| inputs.par_iter().map(|p| decode_sides(p, back, true)).sum()),
-        "pixels" => pool.install(|| {
-            inputs
-                .par_iter()
-                .map(|p| decode_sides(p, back, false))
-                .sum()
-        }),
+        "decode" | "pixels" => {
+            // `decode` checks each image as `report` does; `pixels` does not.
+            let checked = what == "decode";
+            pool.install(|| {
+                inputs
+                    .par_iter()
+                    .map(|p| decode_sides(p, back, checked))
+                    .sum()
+            })
+        }
         other => {
             eprintln!("unknown floor {other:?}: hash, inflate, decode or pixels");
             return ExitCode::from(2);
